@@ -1,0 +1,45 @@
+/* mechtune/error.h — status codes and the caller-supplied error record.
+ *
+ * Every fallible core function returns an mt_status (0 ok, negative error)
+ * and, when the caller passes a non-NULL mt_error, fills it with one line of
+ * text that says what failed and how to fix it.  The core never prints. */
+#ifndef MECHTUNE_ERROR_H
+#define MECHTUNE_ERROR_H
+
+#include <stddef.h>
+
+typedef enum {
+	MT_OK = 0,
+	MT_EINVAL = -1,    /* bad input: scenario, option or report */
+	MT_ENOMEM = -2,    /* allocation failed */
+	MT_EIO = -3,       /* file could not be read or written */
+	MT_ENUMERIC = -4,  /* a solver failed to converge or produced non-finite values */
+	MT_ECANCELED = -5, /* a newer computation superseded this one */
+} mt_status;
+
+#define MT_ERROR_FILE_MAX 512
+#define MT_ERROR_MSG_MAX 512
+
+typedef struct {
+	char file[MT_ERROR_FILE_MAX]; /* "" when not about a file */
+	int line;                     /* 1-based; 0 when unknown */
+	int column;                   /* 1-based; 0 when unknown */
+	char msg[MT_ERROR_MSG_MAX];
+} mt_error;
+
+/* Fill err (if non-NULL) and return status.  file may be NULL. */
+mt_status mt_error_set(mt_error *err, mt_status status, const char *file, int line, int column,
+		       const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 6, 7)))
+#endif
+	;
+
+/* Format err as "FILE:LINE:COLUMN: msg" (or just "msg" when there is no
+ * file) into buf of size len.  Returns buf. */
+char *mt_error_format(const mt_error *err, char *buf, size_t len);
+
+/* A short lowercase word for a status ("invalid input", ...). */
+const char *mt_status_str(mt_status status);
+
+#endif

@@ -1,0 +1,110 @@
+/* mechtune/scenario.h — the model of theory.md section 1: responses, the
+ * reference model q, groups with true and reported reward models and sizes,
+ * the training rule (divergence, lambda, optional candidate menu) and the
+ * payment rule.
+ *
+ * A scenario owns all of its memory.  Scenarios handed to another thread are
+ * clones (mt_scenario_clone) and are never modified afterwards. */
+#ifndef MECHTUNE_SCENARIO_H
+#define MECHTUNE_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mechtune/divergence.h"
+#include "mechtune/error.h"
+#include "mechtune/payment.h"
+
+#define MT_FORMAT_VERSION 1
+/* Tolerance for "normalized" rewards and a reference that sums to 1. */
+#define MT_NORM_TOL 1e-9
+
+typedef enum { MT_NORM_SUM = 0, MT_NORM_MAX = 1 } mt_norm;
+
+typedef struct {
+	char *name;
+	double size;          /* true w_i, 0 < size <= max_size */
+	double *rewards;      /* true rm_i, m entries */
+	double reported_size; /* w~_i */
+	double *reported;     /* reported rm~_i, m entries */
+	double shift;         /* report-independent extra charge (vcg_shifted) */
+} mt_group;
+
+typedef struct {
+	char *name;
+	double *policy; /* m entries, a probability vector */
+} mt_candidate;
+
+typedef struct {
+	double epsilon;    /* noise half-width; 0 = no noise */
+	size_t samples;    /* Monte Carlo samples */
+	uint64_t seed;
+} mt_noise;
+
+typedef struct {
+	size_t steps;     /* mirror-ascent steps K */
+	double step_size; /* eta */
+} mt_training;
+
+typedef struct {
+	char *name;
+	char *description;
+	size_t ntry;
+	char **try_list; /* "things to try", may be empty */
+
+	size_t m;
+	char **responses; /* m labels */
+	double *reference; /* q, m entries, positive, sums to 1 */
+	mt_norm normalization;
+	const mt_divergence *divergence;
+	double lambda;
+	const mt_payment_rule *payment;
+	double pivot_fraction; /* vcg_shifted: extra charge = fraction * pivot (0 = off) */
+	double max_size;
+
+	size_t n;
+	mt_group *groups;
+
+	size_t k;                 /* 0 = optimize over the whole simplex */
+	mt_candidate *candidates; /* k entries */
+
+	mt_noise noise;
+	mt_training training;
+} mt_scenario;
+
+/* Allocate an empty scenario with m responses and n groups: uniform
+ * reference, rewards all 1/m (sum) or 1 (max), sizes 1, truthful reports,
+ * kl, lambda 1, vcg, max_size 10.  Labels "x1".., names "group 1"...
+ * Returns NULL when out of memory. */
+mt_scenario *mt_scenario_new(size_t m, size_t n);
+void mt_scenario_free(mt_scenario *sc); /* NULL is a no-op */
+mt_scenario *mt_scenario_clone(const mt_scenario *sc);
+
+/* Validate everything the loader validates (normalization, ranges, names,
+ * finiteness).  On failure err->msg names the offending field. */
+mt_status mt_scenario_validate(const mt_scenario *sc, mt_error *err);
+
+/* Structural edits, used by the explorer.  Each keeps the scenario valid. */
+mt_status mt_scenario_add_group(mt_scenario *sc, const char *name);
+mt_status mt_scenario_remove_group(mt_scenario *sc, size_t i);
+mt_status mt_scenario_add_response(mt_scenario *sc, const char *label);
+mt_status mt_scenario_remove_response(mt_scenario *sc, size_t x);
+mt_status mt_scenario_set_name(char **slot, const char *name);
+
+/* Project v (m entries) onto the report space of the normalization: for sum,
+ * clamp to >= 0 and scale to sum 1 (uniform if all zero); for max, clamp to
+ * [0, 1] and scale so that the max is 1 (all ones if all zero). */
+void mt_normalize(mt_norm norm, size_t m, double *v);
+/* true when v is normalized within MT_NORM_TOL. */
+bool mt_is_normalized(mt_norm norm, size_t m, const double *v);
+
+/* true when group i reports something other than the truth. */
+bool mt_group_lies(const mt_scenario *sc, size_t i);
+/* Make group i report the truth. */
+void mt_group_tell_truth(mt_scenario *sc, size_t i);
+
+const char *mt_norm_name(mt_norm norm);
+bool mt_norm_parse(const char *s, mt_norm *out);
+
+#endif

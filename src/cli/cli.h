@@ -1,0 +1,84 @@
+/* Shared pieces of the command-line faces: the subcommand table, common
+ * options, scenario loading with overrides and a small JSON writer. */
+#ifndef MT_CLI_H
+#define MT_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "mechtune/scenario.h"
+
+/* Exit statuses. */
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+typedef struct {
+	const char *name;
+	const char *summary;
+	const char *usage; /* full --help text */
+	int (*run)(int argc, char **argv);
+} cli_command;
+
+extern const cli_command cli_solve, cli_check;
+extern const cli_command *const cli_commands[];
+
+/* Options shared by the subcommands that solve a scenario. */
+typedef struct {
+	const char *file;
+	bool json;
+	const char *divergence; /* NULL: keep the file's */
+	const char *payment;
+	const char *lambda; /* text, parsed and checked in cli_load */
+} cli_scenario_opts;
+
+/* The file name that stands for the embedded default scenario. */
+#define CLI_DEFAULT_FILE ":default"
+
+/* Load opts->file (the embedded default when NULL or CLI_DEFAULT_FILE),
+ * apply the overrides and validate.  Prints one error line to stderr and
+ * returns CLI_USAGE on failure. */
+int cli_load(const char *cmd, const cli_scenario_opts *opts, mt_scenario **out);
+
+/* Print "mechtune CMD: MSG; see 'mechtune CMD --help'" and return CLI_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+/* Parse a finite double that fills the whole string. */
+bool cli_parse_double(const char *s, double *out);
+
+/* JSON: strings are escaped, non-finite numbers become null, numbers use
+ * %.17g so that they round-trip. */
+void json_string(FILE *f, const char *s);
+void json_number(FILE *f, double v);
+void json_numbers(FILE *f, const double *v, size_t n);
+
+#endif
+
+/* getopt_long codes of the shared scenario options. */
+enum { OPT_JSON = 1000, OPT_DIVERGENCE, OPT_PAYMENT, OPT_LAMBDA, OPT_HELP, OPT_FIRST_FREE };
+#define CLI_SCENARIO_OPTIONS                                                                 \
+	{"json", no_argument, NULL, OPT_JSON}, {"divergence", required_argument, NULL, OPT_DIVERGENCE}, \
+		{"payment", required_argument, NULL, OPT_PAYMENT},                            \
+		{"lambda", required_argument, NULL, OPT_LAMBDA}, {"help", no_argument, NULL, OPT_HELP}
+
+/* Handle one shared option code; returns false when c is not one. */
+bool cli_scenario_option(int c, const char *arg, cli_scenario_opts *o);
+
+/* Run getopt_long over argv with longopts; shared options go to o, every
+ * other code to extra(c, optarg, ctx) (which returns false on a bad value
+ * after printing).  Takes exactly one positional FILE.  Returns -1 to go on,
+ * or the exit status (help printed, usage error). */
+int cli_parse(const cli_command *cmd, int argc, char **argv, const void *longopts,
+	      cli_scenario_opts *o, bool (*extra)(int c, const char *arg, void *ctx), void *ctx);
+
+/* Options of the explorer (mechtune [FILE]). */
+typedef struct {
+	const char *file; /* NULL: the embedded default scenario */
+	bool mouse, color, ascii, presenter, read_only;
+	const char *lesson; /* NULL, or a lesson to start with */
+} cli_explore_opts;
+
+/* Open the explorer; returns the exit status. */
+int cli_explore(const cli_explore_opts *o);

@@ -1,0 +1,72 @@
+/* mechtune: the command line.  `mechtune [FILE]` opens the explorer;
+ * `mechtune COMMAND ...` runs a batch subcommand. */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "cli.h"
+
+const cli_command *const cli_commands[] = {&cli_solve, &cli_check, NULL};
+
+static void print_help(void)
+{
+	printf("usage: mechtune [OPTIONS] [FILE]        open the explorer on FILE (default scenario)\n"
+	       "       mechtune COMMAND [ARGS] [--help]\n"
+	       "\n"
+	       "Explore mechanism design for LLM fine-tuning with multiple reward models:\n"
+	       "groups report reward models and sizes, an SW-Max rule trains the policy,\n"
+	       "and a payment rule charges them.  See the README and mechtune(1).\n"
+	       "\ncommands:\n");
+	for (size_t i = 0; cli_commands[i]; i++)
+		printf("  %-10s %s\n", cli_commands[i]->name, cli_commands[i]->summary);
+	printf("\nexplorer options:\n"
+	       "  --no-mouse   do not capture the mouse\n"
+	       "  --no-color   monochrome (also when NO_COLOR is set)\n"
+	       "  --ascii      ASCII characters only\n"
+	       "  --presenter  projector layout: fewer, wider columns, bigger bars\n"
+	       "  --read-only  demo mode: no edits are saved\n"
+	       "  --help, --version\n");
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	gsl_set_error_handler_off();
+	if (argc >= 2) {
+		for (size_t i = 0; cli_commands[i]; i++)
+			if (!strcmp(argv[1], cli_commands[i]->name))
+				return cli_commands[i]->run(argc - 1, argv + 1);
+	}
+	const char *nc = getenv("NO_COLOR");
+	cli_explore_opts o = {.mouse = true, .color = !(nc && *nc)};
+	for (int a = 1; a < argc; a++) {
+		const char *s = argv[a];
+		if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
+			print_help();
+			return CLI_OK;
+		} else if (!strcmp(s, "--version")) {
+			printf("mechtune %s\n", MT_VERSION);
+			return CLI_OK;
+		} else if (!strcmp(s, "--no-mouse")) {
+			o.mouse = false;
+		} else if (!strcmp(s, "--no-color")) {
+			o.color = false;
+		} else if (!strcmp(s, "--ascii")) {
+			o.ascii = true;
+		} else if (!strcmp(s, "--presenter")) {
+			o.presenter = true;
+		} else if (!strcmp(s, "--read-only")) {
+			o.read_only = true;
+		} else if (s[0] == '-' && s[1]) {
+			return cli_usage_error(NULL, "unknown option '%s'", s);
+		} else if (o.file) {
+			return cli_usage_error(NULL, "unknown command '%s' (or a second FILE)", s);
+		} else {
+			o.file = s;
+		}
+	}
+	return cli_explore(&o);
+}

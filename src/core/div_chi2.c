@@ -1,0 +1,61 @@
+/* Chi-squared, f(t) = lambda (t - 1)^2: p = q max(0, 1 + (S - mu)/(2 lambda)). */
+#include <math.h>
+
+#include "div_root.h"
+
+static double f(double t, double lambda)
+{
+	return lambda * (t - 1.0) * (t - 1.0);
+}
+
+static double fprime(double t, double lambda)
+{
+	return 2.0 * lambda * (t - 1.0);
+}
+
+static double fsecond(double t, double lambda)
+{
+	(void)t;
+	return 2.0 * lambda;
+}
+
+static double t_of(double y, double lambda)
+{
+	double t = 1.0 + y / (2.0 * lambda);
+	return t > 0.0 ? t : 0.0; /* not fmax: this is the solver's hot loop */
+}
+
+static double mu_low(double qbest, double lambda)
+{
+	return 2.0 * lambda * (1.0 - 1.0 / qbest);
+}
+
+static double mu_high(double lambda)
+{
+	(void)lambda;
+	return 0.0;
+}
+
+MT_ROOT_MASS(t_of)
+
+static const mt_root_div root;
+
+static mt_status optimize(size_t m, const double *q, const double *S, double lambda, double *p,
+			  double *value, mt_error *err)
+{
+	return mt_root_optimize(&root, m, q, S, lambda, p, value, err);
+}
+
+const mt_divergence mt_div_chi2 = {
+	.name = "chi2",
+	.formula = "lambda (t - 1)^2",
+	.summary = "Pearson chi-squared: p = q max(0, 1 + (S - mu)/(2 lambda))",
+	.continuous = true,
+	.f = f,
+	.fprime = fprime,
+	.fsecond = fsecond,
+	.optimize = optimize,
+};
+
+static const mt_root_div root = {
+	.div = &mt_div_chi2, .t_of = t_of, .mass = mass, .mu_low = mu_low, .mu_high = mu_high};

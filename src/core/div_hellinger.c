@@ -1,0 +1,62 @@
+/* Squared Hellinger, f(t) = lambda (sqrt t - 1)^2:
+ * p = q / (1 - (S - mu)/lambda)^2 with mu > max S - lambda. */
+#include <math.h>
+
+#include "div_root.h"
+
+static double f(double t, double lambda)
+{
+	double r = sqrt(t) - 1.0;
+	return lambda * r * r;
+}
+
+static double fprime(double t, double lambda)
+{
+	return lambda * (1.0 - 1.0 / sqrt(t));
+}
+
+static double fsecond(double t, double lambda)
+{
+	return 0.5 * lambda / (t * sqrt(t));
+}
+
+static double t_of(double y, double lambda)
+{
+	double r = 1.0 - y / lambda;
+	return 1.0 / (r * r);
+}
+
+static double mu_low(double qbest, double lambda)
+{
+	return lambda * (sqrt(qbest) - 1.0);
+}
+
+static double mu_high(double lambda)
+{
+	(void)lambda;
+	return 0.0;
+}
+
+MT_ROOT_MASS(t_of)
+
+static const mt_root_div root;
+
+static mt_status optimize(size_t m, const double *q, const double *S, double lambda, double *p,
+			  double *value, mt_error *err)
+{
+	return mt_root_optimize(&root, m, q, S, lambda, p, value, err);
+}
+
+const mt_divergence mt_div_hellinger = {
+	.name = "hellinger",
+	.formula = "lambda (sqrt t - 1)^2",
+	.summary = "squared Hellinger: p = q / (1 - (S - mu)/lambda)^2",
+	.continuous = true,
+	.f = f,
+	.fprime = fprime,
+	.fsecond = fsecond,
+	.optimize = optimize,
+};
+
+static const mt_root_div root = {
+	.div = &mt_div_hellinger, .t_of = t_of, .mass = mass, .mu_low = mu_low, .mu_high = mu_high};

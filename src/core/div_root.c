@@ -1,0 +1,92 @@
+/* Bracketing root finder on mu shared by chi2, hellinger and reverse_kl. */
+#include "div_root.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
+
+#define MAX_ITER 300
+
+typedef struct {
+	const mt_root_div *d;
+	size_t m;
+	const double *q, *S;
+	double lambda;
+} mass_ctx;
+
+/* sum_x q(x) t(S(x) - mu) - 1: strictly decreasing in mu where positive. */
+static double excess_mass(double mu, void *arg)
+{
+	const mass_ctx *c = arg;
+	return c->d->mass(c->m, c->q, c->S, mu, c->lambda) - 1.0;
+}
+
+static mt_status solve_mu(const mass_ctx *c, double lo, double hi, double *mu, mt_error *err)
+{
+	double flo = excess_mass(lo, (void *)(uintptr_t)c);
+	double fhi = excess_mass(hi, (void *)(uintptr_t)c);
+	if (!(fhi < 0.0)) { /* all rewards equal: q itself is optimal */
+		*mu = hi;
+		return MT_OK;
+	}
+	if (!(flo > 0.0)) {
+		*mu = lo;
+		return MT_OK;
+	}
+	gsl_function fn = {.function = excess_mass, .params = (void *)(uintptr_t)c};
+	gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+	if (!s)
+		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory in the root finder");
+	mt_status st = MT_ENUMERIC;
+	int gs = gsl_root_fsolver_set(s, &fn, lo, hi);
+	for (int it = 0; gs == GSL_SUCCESS && it < MAX_ITER; it++) {
+		gs = gsl_root_fsolver_iterate(s);
+		if (gs != GSL_SUCCESS)
+			break;
+		double a = gsl_root_fsolver_x_lower(s), b = gsl_root_fsolver_x_upper(s);
+		if (gsl_root_test_interval(a, b, 0.0, 4.0 * DBL_EPSILON) == GSL_SUCCESS ||
+		    b - a <= 4.0 * DBL_EPSILON * fabs(c->lambda)) {
+			*mu = gsl_root_fsolver_root(s);
+			st = MT_OK;
+			break;
+		}
+	}
+	gsl_root_fsolver_free(s);
+	if (st != MT_OK)
+		return mt_error_set(err, MT_ENUMERIC, NULL, 0, 0,
+				    "%s training failed: the root finder for mu did not converge (%s)",
+				    c->d->div->name, gsl_strerror(gs));
+	return MT_OK;
+}
+
+mt_status mt_root_optimize(const mt_root_div *d, size_t m, const double *q, const double *S,
+			   double lambda, double *p, double *value, mt_error *err)
+{
+	size_t best = 0;
+	for (size_t x = 1; x < m; x++)
+		if (S[x] > S[best])
+			best = x;
+	mass_ctx c = {.d = d, .m = m, .q = q, .S = S, .lambda = lambda};
+	double mu = 0.0;
+	mt_status st = solve_mu(&c, d->mu_low(q[best], lambda), d->mu_high(lambda), &mu, err);
+	if (st)
+		return st;
+	double sum = 0.0;
+	for (size_t x = 0; x < m; x++) {
+		p[x] = q[x] * d->t_of(S[x] - mu, lambda);
+		sum += p[x];
+	}
+	if (!(sum > 0.0) || !isfinite(sum))
+		return mt_error_set(err, MT_ENUMERIC, NULL, 0, 0,
+				    "%s training failed: policy mass %g", d->div->name, sum);
+	double val = 0.0;
+	for (size_t x = 0; x < m; x++) {
+		p[x] /= sum;
+		val += p[x] * S[x];
+	}
+	*value = val - mt_divergence_value(d->div, m, p, q, lambda);
+	return MT_OK;
+}

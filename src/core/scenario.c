@@ -1,0 +1,414 @@
+/* The scenario model (include/mechtune/scenario.h). */
+#include "mechtune/scenario.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup_str(const char *s)
+{
+	size_t len = strlen(s) + 1;
+	char *d = malloc(len);
+	if (d)
+		memcpy(d, s, len);
+	return d;
+}
+
+static double *dup_doubles(const double *v, size_t m)
+{
+	double *d = malloc((m ? m : 1) * sizeof *d);
+	if (d && m)
+		memcpy(d, v, m * sizeof *d);
+	return d;
+}
+
+const char *mt_norm_name(mt_norm norm)
+{
+	return norm == MT_NORM_MAX ? "max" : "sum";
+}
+
+bool mt_norm_parse(const char *s, mt_norm *out)
+{
+	if (!strcmp(s, "sum"))
+		*out = MT_NORM_SUM;
+	else if (!strcmp(s, "max"))
+		*out = MT_NORM_MAX;
+	else
+		return false;
+	return true;
+}
+
+void mt_normalize(mt_norm norm, size_t m, double *v)
+{
+	double total = 0.0, top = 0.0;
+	for (size_t x = 0; x < m; x++) {
+		if (!(v[x] > 0.0)) /* also catches NaN */
+			v[x] = 0.0;
+		if (norm == MT_NORM_MAX && v[x] > 1.0)
+			v[x] = 1.0;
+		total += v[x];
+		top = fmax(top, v[x]);
+	}
+	double scale = norm == MT_NORM_SUM ? total : top;
+	for (size_t x = 0; x < m; x++) {
+		if (scale > 0.0)
+			v[x] /= scale;
+		else
+			v[x] = norm == MT_NORM_SUM ? 1.0 / (double)m : 1.0;
+	}
+}
+
+bool mt_is_normalized(mt_norm norm, size_t m, const double *v)
+{
+	double total = 0.0, top = -INFINITY;
+	for (size_t x = 0; x < m; x++) {
+		if (!isfinite(v[x]) || v[x] < 0.0)
+			return false;
+		total += v[x];
+		top = fmax(top, v[x]);
+	}
+	return fabs((norm == MT_NORM_SUM ? total : top) - 1.0) <= MT_NORM_TOL;
+}
+
+static void fill_default_rewards(const mt_scenario *sc, double *v)
+{
+	for (size_t x = 0; x < sc->m; x++)
+		v[x] = sc->normalization == MT_NORM_SUM ? 1.0 / (double)sc->m : 1.0;
+}
+
+static mt_status init_group(mt_scenario *sc, mt_group *g, const char *name)
+{
+	memset(g, 0, sizeof *g);
+	g->name = dup_str(name);
+	g->rewards = malloc(sc->m * sizeof *g->rewards);
+	g->reported = malloc(sc->m * sizeof *g->reported);
+	if (!g->name || !g->rewards || !g->reported)
+		return MT_ENOMEM;
+	fill_default_rewards(sc, g->rewards);
+	fill_default_rewards(sc, g->reported);
+	g->size = g->reported_size = 1.0;
+	return MT_OK;
+}
+
+static void release_group(mt_group *g)
+{
+	free(g->name);
+	free(g->rewards);
+	free(g->reported);
+}
+
+mt_scenario *mt_scenario_new(size_t m, size_t n)
+{
+	if (m == 0)
+		return NULL;
+	mt_scenario *sc = calloc(1, sizeof *sc);
+	if (!sc)
+		return NULL;
+	sc->m = m;
+	sc->name = dup_str("untitled");
+	sc->description = dup_str("");
+	sc->responses = calloc(m, sizeof *sc->responses);
+	sc->reference = malloc(m * sizeof *sc->reference);
+	sc->groups = calloc(n ? n : 1, sizeof *sc->groups);
+	sc->normalization = MT_NORM_SUM;
+	sc->divergence = &mt_div_kl;
+	sc->lambda = 1.0;
+	sc->payment = &mt_pay_vcg;
+	sc->max_size = 10.0;
+	sc->noise = (mt_noise){.epsilon = 0.0, .samples = 200, .seed = 1};
+	sc->training = (mt_training){.steps = 20, .step_size = 0.5};
+	if (!sc->name || !sc->description || !sc->responses || !sc->reference || !sc->groups)
+		goto fail;
+	for (size_t x = 0; x < m; x++) {
+		char label[32];
+		snprintf(label, sizeof label, "x%zu", x + 1);
+		if (!(sc->responses[x] = dup_str(label)))
+			goto fail;
+		sc->reference[x] = 1.0 / (double)m;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "group %zu", i + 1);
+		sc->n = i + 1;
+		if (init_group(sc, &sc->groups[i], name))
+			goto fail;
+	}
+	return sc;
+fail:
+	mt_scenario_free(sc);
+	return NULL;
+}
+
+void mt_scenario_free(mt_scenario *sc)
+{
+	if (!sc)
+		return;
+	free(sc->name);
+	free(sc->description);
+	for (size_t t = 0; t < sc->ntry; t++)
+		free(sc->try_list[t]);
+	free(sc->try_list);
+	for (size_t x = 0; sc->responses && x < sc->m; x++)
+		free(sc->responses[x]);
+	free(sc->responses);
+	free(sc->reference);
+	for (size_t i = 0; sc->groups && i < sc->n; i++)
+		release_group(&sc->groups[i]);
+	free(sc->groups);
+	for (size_t c = 0; sc->candidates && c < sc->k; c++) {
+		free(sc->candidates[c].name);
+		free(sc->candidates[c].policy);
+	}
+	free(sc->candidates);
+	free(sc);
+}
+
+mt_scenario *mt_scenario_clone(const mt_scenario *sc)
+{
+	mt_scenario *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	*c = *sc;
+	/* Own nothing yet, so that a failure half-way frees only what was copied. */
+	c->name = c->description = NULL;
+	c->try_list = NULL;
+	c->responses = NULL;
+	c->reference = NULL;
+	c->groups = NULL;
+	c->candidates = NULL;
+	c->ntry = c->n = c->k = 0;
+	if (!(c->name = dup_str(sc->name)) || !(c->description = dup_str(sc->description)))
+		goto fail;
+	if (!(c->try_list = calloc(sc->ntry ? sc->ntry : 1, sizeof *c->try_list)))
+		goto fail;
+	for (; c->ntry < sc->ntry; c->ntry++)
+		if (!(c->try_list[c->ntry] = dup_str(sc->try_list[c->ntry])))
+			goto fail;
+	if (!(c->responses = calloc(sc->m, sizeof *c->responses)))
+		goto fail;
+	for (size_t x = 0; x < sc->m; x++)
+		if (!(c->responses[x] = dup_str(sc->responses[x])))
+			goto fail;
+	if (!(c->reference = dup_doubles(sc->reference, sc->m)))
+		goto fail;
+	if (!(c->groups = calloc(sc->n ? sc->n : 1, sizeof *c->groups)))
+		goto fail;
+	for (; c->n < sc->n; c->n++) {
+		const mt_group *g = &sc->groups[c->n];
+		mt_group *d = &c->groups[c->n];
+		*d = *g;
+		d->name = dup_str(g->name);
+		d->rewards = dup_doubles(g->rewards, sc->m);
+		d->reported = dup_doubles(g->reported, sc->m);
+		if (!d->name || !d->rewards || !d->reported) {
+			c->n++;
+			goto fail;
+		}
+	}
+	if (!(c->candidates = calloc(sc->k ? sc->k : 1, sizeof *c->candidates)))
+		goto fail;
+	for (; c->k < sc->k; c->k++) {
+		mt_candidate *d = &c->candidates[c->k];
+		d->name = dup_str(sc->candidates[c->k].name);
+		d->policy = dup_doubles(sc->candidates[c->k].policy, sc->m);
+		if (!d->name || !d->policy) {
+			c->k++;
+			goto fail;
+		}
+	}
+	return c;
+fail:
+	mt_scenario_free(c);
+	return NULL;
+}
+
+#define INVALID(...) mt_error_set(err, MT_EINVAL, NULL, 0, 0, __VA_ARGS__)
+
+mt_status mt_scenario_validate(const mt_scenario *sc, mt_error *err)
+{
+	if (sc->m < 1)
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "a scenario needs at least one response");
+	if (sc->n < 1)
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "a scenario needs at least one group");
+	if (!sc->divergence || !sc->payment)
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "divergence or payment rule missing");
+	if (!isfinite(sc->lambda) || !(sc->lambda > 0.0))
+		return INVALID("%s must be positive and finite, got %g", "lambda", sc->lambda);
+	if (!isfinite(sc->max_size) || !(sc->max_size > 0.0))
+		return INVALID("%s must be positive and finite, got %g", "max_size", sc->max_size);
+	if (!isfinite(sc->pivot_fraction) || sc->pivot_fraction < 0.0)
+		return INVALID("%s must be >= 0, got %g", "pivot_fraction", sc->pivot_fraction);
+	double qs = 0.0;
+	for (size_t x = 0; x < sc->m; x++) {
+		if (!isfinite(sc->reference[x]) || !(sc->reference[x] > 0.0))
+			return INVALID("reference probability of '%s' must be positive, got %g",
+				       sc->responses[x], sc->reference[x]);
+		qs += sc->reference[x];
+		for (size_t y = 0; y < x; y++)
+			if (!strcmp(sc->responses[x], sc->responses[y]))
+				return INVALID("duplicate response label '%s'", sc->responses[x]);
+	}
+	if (fabs(qs - 1.0) > MT_NORM_TOL)
+		return INVALID("%s must sum to 1, sums to %.17g", "reference", qs);
+	for (size_t i = 0; i < sc->n; i++) {
+		const mt_group *g = &sc->groups[i];
+		if (!(g->size > 0.0) || g->size > sc->max_size)
+			return INVALID("size of group '%s' must be in (0, max_size], got %g",
+				       g->name, g->size);
+		if (!(g->reported_size > 0.0) || g->reported_size > sc->max_size)
+			return INVALID("reported size of group '%s' must be in (0, max_size], got %g",
+				       g->name, g->reported_size);
+		if (!isfinite(g->shift))
+			return INVALID("shift of group '%s' must be finite, got %g", g->name,
+				       g->shift);
+		if (!mt_is_normalized(sc->normalization, sc->m, g->rewards))
+			return INVALID("rewards of group '%s' are not %s-normalized", g->name,
+				       mt_norm_name(sc->normalization));
+		if (!mt_is_normalized(sc->normalization, sc->m, g->reported))
+			return INVALID("reported rewards of group '%s' are not normalized", g->name);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(g->name, sc->groups[j].name))
+				return INVALID("duplicate group name '%s'", g->name);
+	}
+	for (size_t c = 0; c < sc->k; c++) {
+		if (!mt_is_normalized(MT_NORM_SUM, sc->m, sc->candidates[c].policy))
+			return INVALID("candidate '%s' is not a probability vector", sc->candidates[c].name);
+		for (size_t d = 0; d < c; d++)
+			if (!strcmp(sc->candidates[c].name, sc->candidates[d].name))
+				return INVALID("duplicate candidate name '%s'", sc->candidates[c].name);
+	}
+	if (!isfinite(sc->noise.epsilon) || sc->noise.epsilon < 0.0 || sc->noise.samples < 1)
+		return INVALID("%s needs epsilon >= 0 and samples >= 1 (epsilon %g)", "noise",
+			       sc->noise.epsilon);
+	if (sc->training.steps < 1 || !isfinite(sc->training.step_size) ||
+	    !(sc->training.step_size > 0.0))
+		return INVALID("%s needs steps >= 1 and step_size > 0 (step_size %g)",
+			       "training", sc->training.step_size);
+	return MT_OK;
+}
+
+bool mt_group_lies(const mt_scenario *sc, size_t i)
+{
+	const mt_group *g = &sc->groups[i];
+	if (fabs(g->size - g->reported_size) > MT_NORM_TOL)
+		return true;
+	for (size_t x = 0; x < sc->m; x++)
+		if (fabs(g->rewards[x] - g->reported[x]) > MT_NORM_TOL)
+			return true;
+	return false;
+}
+
+void mt_group_tell_truth(mt_scenario *sc, size_t i)
+{
+	mt_group *g = &sc->groups[i];
+	g->reported_size = g->size;
+	memcpy(g->reported, g->rewards, sc->m * sizeof *g->reported);
+}
+
+mt_status mt_scenario_set_name(char **slot, const char *name)
+{
+	char *d = dup_str(name);
+	if (!d)
+		return MT_ENOMEM;
+	free(*slot);
+	*slot = d;
+	return MT_OK;
+}
+
+mt_status mt_scenario_add_group(mt_scenario *sc, const char *name)
+{
+	mt_group *gs = realloc(sc->groups, (sc->n + 1) * sizeof *gs);
+	if (!gs)
+		return MT_ENOMEM;
+	sc->groups = gs;
+	mt_group g;
+	if (init_group(sc, &g, name)) {
+		release_group(&g);
+		return MT_ENOMEM;
+	}
+	g.size = g.reported_size = fmin(1.0, sc->max_size);
+	sc->groups[sc->n++] = g;
+	return MT_OK;
+}
+
+mt_status mt_scenario_remove_group(mt_scenario *sc, size_t i)
+{
+	if (sc->n <= 1 || i >= sc->n)
+		return MT_EINVAL;
+	release_group(&sc->groups[i]);
+	memmove(&sc->groups[i], &sc->groups[i + 1], (sc->n - i - 1) * sizeof *sc->groups);
+	sc->n--;
+	return MT_OK;
+}
+
+/* Grow every per-response array by one entry; the new entry gets value. */
+static bool grow(double **v, size_t m, double value)
+{
+	double *d = realloc(*v, (m + 1) * sizeof *d);
+	if (!d)
+		return false;
+	d[m] = value;
+	*v = d;
+	return true;
+}
+
+mt_status mt_scenario_add_response(mt_scenario *sc, const char *label)
+{
+	char *l = dup_str(label);
+	char **labels = l ? realloc(sc->responses, (sc->m + 1) * sizeof *labels) : NULL;
+	if (!labels) {
+		free(l);
+		return MT_ENOMEM;
+	}
+	sc->responses = labels;
+	/* New response: reference mass 1/(m+1) taken proportionally, reward 0
+	 * (keeps every reward model normalized), candidates give it no mass. */
+	double share = 1.0 / (double)(sc->m + 1);
+	if (!grow(&sc->reference, sc->m, share))
+		goto nomem;
+	for (size_t i = 0; i < sc->n; i++)
+		if (!grow(&sc->groups[i].rewards, sc->m, 0.0) ||
+		    !grow(&sc->groups[i].reported, sc->m, 0.0))
+			goto nomem;
+	for (size_t c = 0; c < sc->k; c++)
+		if (!grow(&sc->candidates[c].policy, sc->m, 0.0))
+			goto nomem;
+	for (size_t x = 0; x < sc->m; x++)
+		sc->reference[x] *= 1.0 - share;
+	sc->responses[sc->m++] = l;
+	return MT_OK;
+nomem:
+	/* Arrays that grew keep a spare slot; m is unchanged, so nothing is lost. */
+	free(l);
+	return MT_ENOMEM;
+}
+
+static void drop(double *v, size_t m, size_t x)
+{
+	memmove(&v[x], &v[x + 1], (m - x - 1) * sizeof *v);
+}
+
+mt_status mt_scenario_remove_response(mt_scenario *sc, size_t x)
+{
+	if (sc->m <= 1 || x >= sc->m)
+		return MT_EINVAL;
+	free(sc->responses[x]);
+	memmove(&sc->responses[x], &sc->responses[x + 1], (sc->m - x - 1) * sizeof *sc->responses);
+	drop(sc->reference, sc->m, x);
+	for (size_t i = 0; i < sc->n; i++) {
+		drop(sc->groups[i].rewards, sc->m, x);
+		drop(sc->groups[i].reported, sc->m, x);
+	}
+	for (size_t c = 0; c < sc->k; c++)
+		drop(sc->candidates[c].policy, sc->m, x);
+	sc->m--;
+	mt_normalize(MT_NORM_SUM, sc->m, sc->reference);
+	for (size_t i = 0; i < sc->n; i++) {
+		mt_normalize(sc->normalization, sc->m, sc->groups[i].rewards);
+		mt_normalize(sc->normalization, sc->m, sc->groups[i].reported);
+	}
+	for (size_t c = 0; c < sc->k; c++)
+		mt_normalize(MT_NORM_SUM, sc->m, sc->candidates[c].policy);
+	return MT_OK;
+}

@@ -1,0 +1,1545 @@
+/* Scenario files: YAML in and out with libyaml (include/mechtune/yamlio.h,
+ * format in docs/scenario-format.md).
+ *
+ * Loading runs in two passes.  The libyaml event stream is first turned into
+ * a small tree of nodes that remember their line and column (aliases, anchors
+ * and tags are refused here), then the tree is walked in dependency order
+ * (version, responses, groups, normalization, max_size before the numbers that
+ * depend on them) so every check can point at the offending node wherever the
+ * keys appear in the file.  Nothing is stored in the caller's pointer unless
+ * the whole file is valid.
+ *
+ * Numbers are parsed and printed in the "C" locale (uselocale), so a TUI that
+ * called setlocale(LC_ALL, "") still reads and writes "0.5". */
+#include "mechtune/yamlio.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+/* The format needs 5 levels (root, groups, group, report, rewards). */
+#define MAX_DEPTH 16
+/* Longest piece of user text quoted in an error message. */
+#define SHOW_MAX 40
+/* Preferred line width of written files. */
+#define WIDTH 80
+
+/* ------------------------------------------------------------------ tree */
+
+enum kind { SCALAR, SEQ, MAP };
+
+struct node {
+	enum kind kind;
+	int line, col; /* 1-based */
+	char *text;    /* SCALAR: NUL-terminated value */
+	bool plain;    /* SCALAR: written without quotes */
+	size_t n, cap;
+	struct node **kids; /* SEQ: items; MAP: key, value, key, value, ... */
+};
+
+static void free_node(struct node *nd)
+{
+	if (!nd)
+		return;
+	for (size_t i = 0; i < nd->n; i++)
+		free_node(nd->kids[i]);
+	free(nd->kids);
+	free(nd->text);
+	free(nd);
+}
+
+struct ld {
+	const char *file;
+	mt_error *err;
+	const char *text;
+	size_t len;
+	yaml_parser_t parser;
+};
+
+static mt_status fail_at(const struct ld *ld, int line, int col, const char *fmt, ...)
+	PRINTF_LIKE(4, 5);
+static mt_status fail_at(const struct ld *ld, int line, int col, const char *fmt, ...)
+{
+	char msg[MT_ERROR_MSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return mt_error_set(ld->err, MT_EINVAL, ld->file, line, col, "%s", msg);
+}
+
+static mt_status fail(const struct ld *ld, const struct node *nd, const char *fmt, ...)
+	PRINTF_LIKE(3, 4);
+static mt_status fail(const struct ld *ld, const struct node *nd, const char *fmt, ...)
+{
+	char msg[MT_ERROR_MSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return mt_error_set(ld->err, MT_EINVAL, ld->file, nd->line, nd->col, "%s", msg);
+}
+
+static mt_status oom(const struct ld *ld, int line, int col)
+{
+	return mt_error_set(ld->err, MT_ENOMEM, ld->file, line, col,
+			    "out of memory while reading the scenario; close other programs and retry");
+}
+
+/* Quote user text in a message: at most SHOW_MAX bytes, control characters
+ * replaced so that the message stays on one line. */
+struct shown {
+	char s[SHOW_MAX + 4];
+};
+
+static struct shown show(const char *text)
+{
+	struct shown out;
+	size_t i = 0;
+	for (; text && text[i] && i < SHOW_MAX; i++) {
+		unsigned char c = (unsigned char)text[i];
+		out.s[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+	}
+	if (text && text[i]) {
+		/* do not cut a UTF-8 sequence in half */
+		while (i > 0 && ((unsigned char)out.s[i - 1] & 0xc0) == 0x80)
+			i--;
+		if (i > 0 && ((unsigned char)out.s[i - 1] & 0xc0) == 0xc0)
+			i--;
+		memcpy(out.s + i, "...", 4);
+	} else {
+		out.s[i] = '\0';
+	}
+	return out;
+}
+
+static const char *kind_name(const struct node *nd)
+{
+	switch (nd->kind) {
+	case SEQ: return "a list";
+	case MAP: return "a mapping";
+	case SCALAR: break;
+	}
+	return "a single value";
+}
+
+static mt_status syntax_error(struct ld *ld)
+{
+	const yaml_parser_t *p = &ld->parser;
+	int line = (int)p->problem_mark.line + 1;
+	int col = (int)p->problem_mark.column + 1;
+
+	if (p->error == YAML_MEMORY_ERROR)
+		return oom(ld, 0, 0);
+	if (p->error == YAML_READER_ERROR) {
+		/* reader errors only know a byte offset, which may point past the
+		 * first byte of a bad utf-8 sequence: back up to its lead byte */
+		const unsigned char *t = (const unsigned char *)ld->text;
+		size_t off = p->problem_offset < ld->len ? p->problem_offset : ld->len;
+		while (off > 0 && (off == ld->len || (t[off] & 0xc0) != 0xc0) && (t[off - 1] & 0x80))
+			off--;
+		line = 1;
+		col = 1;
+		for (size_t i = 0; i < off; i++) {
+			if (ld->text[i] == '\n') {
+				line++;
+				col = 1;
+			} else if (((unsigned char)ld->text[i] & 0xc0) != 0x80) {
+				col++;
+			}
+		}
+		return fail_at(ld, line, col,
+			       "cannot read the file: %s; save it as utf-8 text without control characters",
+			       p->problem ? p->problem : "invalid text");
+	}
+	return fail_at(ld, line, col, "yaml syntax error: %s%s%s; check the indentation, colons and quoting here",
+		       p->problem ? p->problem : "invalid yaml", p->context ? " " : "",
+		       p->context ? p->context : "");
+}
+
+static mt_status next_event(struct ld *ld, yaml_event_t *ev)
+{
+	if (!yaml_parser_parse(&ld->parser, ev))
+		return syntax_error(ld);
+	return MT_OK;
+}
+
+static mt_status check_props(const struct ld *ld, const struct node *nd, const yaml_char_t *anchor,
+			     const yaml_char_t *tag)
+{
+	if (anchor)
+		return fail(ld, nd,
+			    "anchors (&%s) are not supported in scenario files; remove the anchor and write "
+			    "the values out in full",
+			    show((const char *)anchor).s);
+	if (tag)
+		return fail(ld, nd, "yaml tags (%s) are not supported in scenario files; remove the tag",
+			    show((const char *)tag).s);
+	return MT_OK;
+}
+
+static mt_status append(const struct ld *ld, struct node *parent, struct node *kid)
+{
+	if (parent->n == parent->cap) {
+		size_t cap = parent->cap ? 2 * parent->cap : 8;
+		struct node **kids = realloc(parent->kids, cap * sizeof *kids);
+		if (!kids)
+			return oom(ld, kid->line, kid->col);
+		parent->kids = kids;
+		parent->cap = cap;
+	}
+	parent->kids[parent->n++] = kid;
+	return MT_OK;
+}
+
+/* Build the node that starts with *ev (always consumed) and everything under it. */
+static mt_status build(struct ld *ld, yaml_event_t *ev, int depth, struct node **out)
+{
+	mt_status st = MT_OK;
+	struct node *nd = calloc(1, sizeof *nd);
+
+	*out = NULL;
+	if (!nd) {
+		st = oom(ld, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1);
+		goto out;
+	}
+	nd->line = (int)ev->start_mark.line + 1;
+	nd->col = (int)ev->start_mark.column + 1;
+	switch (ev->type) {
+	case YAML_ALIAS_EVENT:
+		st = fail(ld, nd,
+			  "aliases (*%s) are not supported in scenario files; write the value out in full",
+			  show((const char *)ev->data.alias.anchor).s);
+		goto out;
+	case YAML_SCALAR_EVENT:
+		nd->kind = SCALAR;
+		st = check_props(ld, nd, ev->data.scalar.anchor, ev->data.scalar.tag);
+		if (st)
+			goto out;
+		if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length)) {
+			st = fail(ld, nd, "text contains a nul character; remove the \\0 escape");
+			goto out;
+		}
+		nd->text = malloc(ev->data.scalar.length + 1);
+		if (!nd->text) {
+			st = oom(ld, nd->line, nd->col);
+			goto out;
+		}
+		memcpy(nd->text, ev->data.scalar.value, ev->data.scalar.length);
+		nd->text[ev->data.scalar.length] = '\0';
+		nd->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT: {
+		bool seq = ev->type == YAML_SEQUENCE_START_EVENT;
+		yaml_event_type_t end = seq ? YAML_SEQUENCE_END_EVENT : YAML_MAPPING_END_EVENT;
+		nd->kind = seq ? SEQ : MAP;
+		st = seq ? check_props(ld, nd, ev->data.sequence_start.anchor,
+				       ev->data.sequence_start.tag)
+			 : check_props(ld, nd, ev->data.mapping_start.anchor,
+				       ev->data.mapping_start.tag);
+		if (st)
+			goto out;
+		if (depth >= MAX_DEPTH) {
+			st = fail(ld, nd, "lists and mappings are nested too deeply; a scenario needs at "
+					  "most 5 levels");
+			goto out;
+		}
+		for (;;) {
+			yaml_event_t kev;
+			struct node *kid;
+			st = next_event(ld, &kev);
+			if (st)
+				goto out;
+			if (kev.type == end) {
+				yaml_event_delete(&kev);
+				break;
+			}
+			st = build(ld, &kev, depth + 1, &kid);
+			if (st)
+				goto out;
+			st = append(ld, nd, kid);
+			if (st) {
+				free_node(kid);
+				goto out;
+			}
+		}
+		break;
+	}
+	default:
+		st = fail(ld, nd, "unexpected yaml structure; write one mapping of keys per file");
+		goto out;
+	}
+out:
+	yaml_event_delete(ev);
+	if (st)
+		free_node(nd);
+	else
+		*out = nd;
+	return st;
+}
+
+/* Parse the whole stream: exactly one document. */
+static mt_status parse_tree(struct ld *ld, struct node **root)
+{
+	mt_status st;
+	yaml_event_t ev;
+
+	*root = NULL;
+	st = next_event(ld, &ev); /* stream start */
+	if (st)
+		goto out;
+	yaml_event_delete(&ev);
+	st = next_event(ld, &ev);
+	if (st)
+		goto out;
+	if (ev.type == YAML_STREAM_END_EVENT) {
+		yaml_event_delete(&ev);
+		st = fail_at(ld, 1, 1, "the scenario is empty; start it with `mechtune: 1` and add name, "
+				       "responses and groups");
+		goto out;
+	}
+	yaml_event_delete(&ev); /* document start */
+	st = next_event(ld, &ev);
+	if (st)
+		goto out;
+	st = build(ld, &ev, 0, root);
+	if (st)
+		goto out;
+	st = next_event(ld, &ev); /* document end */
+	if (st)
+		goto out;
+	yaml_event_delete(&ev);
+	st = next_event(ld, &ev);
+	if (st)
+		goto out;
+	if (ev.type != YAML_STREAM_END_EVENT) {
+		st = fail_at(ld, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
+			     "a second yaml document starts here; keep one scenario per file and remove "
+			     "the `---` separator");
+		yaml_event_delete(&ev);
+		goto out;
+	}
+	yaml_event_delete(&ev);
+out:
+	if (st) {
+		free_node(*root);
+		*root = NULL;
+	}
+	return st;
+}
+
+/* -------------------------------------------------------------- mappings */
+
+struct fields {
+	const char *const *keys; /* NULL-terminated */
+	const struct node *key[16];
+	struct node *val[16];
+};
+
+/* Match the keys of map against f->keys: unknown and duplicate keys fail. */
+static mt_status collect(const struct ld *ld, const struct node *map, const char *what,
+			 struct fields *f)
+{
+	if (map->kind != MAP)
+		return fail(ld, map, "%s: expected a mapping, got %s; write one `key: value` per line", what,
+			    kind_name(map));
+	for (size_t i = 0; i + 1 < map->n; i += 2) {
+		const struct node *k = map->kids[i];
+		size_t j;
+		if (k->kind != SCALAR)
+			return fail(ld, k, "%s: keys must be plain words, got %s; write `key: value` lines",
+				    what, kind_name(k));
+		for (j = 0; f->keys[j]; j++)
+			if (!strcmp(f->keys[j], k->text))
+				break;
+		if (!f->keys[j]) {
+			char allowed[MT_ERROR_MSG_MAX / 2] = "";
+			size_t used = 0;
+			for (size_t a = 0; f->keys[a]; a++) {
+				int w = snprintf(allowed + used, sizeof allowed - used, "%s%s",
+						 a ? ", " : "", f->keys[a]);
+				if (w < 0 || (size_t)w >= sizeof allowed - used)
+					break;
+				used += (size_t)w;
+			}
+			return fail(ld, k, "unknown key `%s` in %s; allowed keys: %s", show(k->text).s, what,
+				    allowed);
+		}
+		if (f->key[j])
+			return fail(ld, k,
+				    "duplicate key `%s` in %s (first set at line %d); remove one of them",
+				    k->text, what, f->key[j]->line);
+		f->key[j] = k;
+		f->val[j] = map->kids[i + 1];
+	}
+	return MT_OK;
+}
+
+static mt_status require(const struct ld *ld, const struct node *map, const struct fields *f,
+			 size_t idx, const char *what, const char *hint)
+{
+	if (f->val[idx])
+		return MT_OK;
+	return fail(ld, map, "%s: missing required key `%s`; %s", what, f->keys[idx], hint);
+}
+
+/* --------------------------------------------------------------- scalars */
+
+static bool is_nonfinite_spelling(const char *s)
+{
+	static const char *const words[] = {".inf", "inf", "infinity", ".nan", "nan", NULL};
+	if (*s == '+' || *s == '-')
+		s++;
+	for (size_t i = 0; words[i]; i++) {
+		size_t j = 0;
+		while (s[j] && tolower((unsigned char)s[j]) == words[i][j])
+			j++;
+		if (!s[j] && !words[i][j])
+			return true;
+	}
+	return false;
+}
+
+static mt_status get_number(const struct ld *ld, const struct node *nd, const char *what,
+			    double *out)
+{
+	char *end;
+	double v;
+
+	if (nd->kind != SCALAR)
+		return fail(ld, nd, "%s: expected a number, got %s; write a single number such as 0.5",
+			    what, kind_name(nd));
+	if (!nd->plain)
+		return fail(ld, nd, "%s: expected a number, got the quoted text \"%s\"; remove the quotes",
+			    what, show(nd->text).s);
+	if (!nd->text[0])
+		return fail(ld, nd, "%s: the value is missing; write a number such as 0.5", what);
+	if (is_nonfinite_spelling(nd->text))
+		return fail(ld, nd, "%s: %s is not a finite number; use an ordinary decimal number", what,
+			    show(nd->text).s);
+	for (const char *c = nd->text; *c; c++)
+		if (!isdigit((unsigned char)*c) && !strchr("+-.eE", *c))
+			return fail(ld, nd, "%s: expected a number, got `%s`; write a decimal number such as 0.5",
+				    what, show(nd->text).s);
+	errno = 0;
+	v = strtod(nd->text, &end);
+	if (end == nd->text || *end)
+		return fail(ld, nd, "%s: expected a number, got `%s`; write a decimal number such as 0.5",
+			    what, show(nd->text).s);
+	if (!isfinite(v))
+		return fail(ld, nd, "%s: %s is too large; use a finite number", what, show(nd->text).s);
+	*out = v;
+	return MT_OK;
+}
+
+/* A whole number in [min, max]. */
+static mt_status get_uint(const struct ld *ld, const struct node *nd, const char *what, uint64_t min,
+			  uint64_t max, uint64_t *out)
+{
+	double d;
+	mt_status st;
+	unsigned long long v;
+	char *end;
+
+	st = get_number(ld, nd, what, &d);
+	if (st)
+		return st;
+	for (const char *c = nd->text; *c; c++)
+		if (!isdigit((unsigned char)*c) && !(c == nd->text && *c == '+'))
+			return fail(ld, nd, "%s: expected a whole number, got %s; write digits only, such as 20",
+				    what, show(nd->text).s);
+	errno = 0;
+	v = strtoull(nd->text, &end, 10);
+	if (errno == ERANGE || v > max)
+		return fail(ld, nd, "%s: %s is too large; the largest allowed value is %" PRIu64, what,
+			    show(nd->text).s, max);
+	if (v < min)
+		return fail(ld, nd, "%s: must be at least %" PRIu64 ", got %s; raise it", what, min,
+			    show(nd->text).s);
+	*out = (uint64_t)v;
+	return MT_OK;
+}
+
+enum range { ANY, NONNEG, POSITIVE };
+
+static mt_status get_ranged(const struct ld *ld, const struct node *nd, const char *what,
+			    enum range r, double *out)
+{
+	mt_status st = get_number(ld, nd, what, out);
+	if (st)
+		return st;
+	if (r == NONNEG && *out < 0)
+		return fail(ld, nd, "%s: must not be negative, got %s; use 0 or a positive number", what,
+			    show(nd->text).s);
+	if (r == POSITIVE && !(*out > 0))
+		return fail(ld, nd, "%s: must be greater than 0, got %s; use a positive number", what,
+			    show(nd->text).s);
+	return MT_OK;
+}
+
+/* A piece of text.  Names (name == true) must be non-empty single lines. */
+static mt_status get_text(const struct ld *ld, struct node *nd, const char *what, bool name,
+			  char **out)
+{
+	if (nd->kind != SCALAR)
+		return fail(ld, nd, "%s: expected text, got %s; write the text after the colon", what,
+			    kind_name(nd));
+	if (name && !nd->text[0])
+		return fail(ld, nd, "%s: must not be empty; write a short name", what);
+	if (name)
+		for (const char *c = nd->text; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				return fail(ld, nd,
+					    "%s: must be a single line without control characters; shorten "
+					    "it to one line",
+					    what);
+	*out = nd->text; /* steal: the tree is freed right after loading */
+	nd->text = NULL;
+	return MT_OK;
+}
+
+/* ---------------------------------------------------------------- model */
+
+enum vec { REFERENCE, REWARDS, POLICY };
+
+/* Fill dst[m] from a list of numbers and check it according to kind. */
+static mt_status get_vector(const struct ld *ld, const struct node *nd, const char *what,
+			    enum vec kind, mt_norm norm, size_t m, double *dst)
+{
+	mt_status st;
+	double sum = 0, max = 0;
+
+	if (nd->kind != SEQ)
+		return fail(ld, nd, "%s: expected a list of numbers, got %s; write one number per response, "
+			    "e.g. [0.2, 0.3, 0.5]",
+			    what, kind_name(nd));
+	if (nd->n != m)
+		return fail(ld, nd,
+			    "%s: has %zu number%s but there %s %zu response%s; give one number per "
+			    "response, in the order of `responses`",
+			    what, nd->n, nd->n == 1 ? "" : "s", m == 1 ? "is" : "are", m,
+			    m == 1 ? "" : "s");
+	for (size_t x = 0; x < m; x++) {
+		st = get_ranged(ld, nd->kids[x], what, kind == REFERENCE ? POSITIVE : NONNEG, &dst[x]);
+		if (st)
+			return st;
+		sum += dst[x];
+		if (dst[x] > max)
+			max = dst[x];
+	}
+	if (kind == REWARDS && norm == MT_NORM_MAX) {
+		if (fabs(max - 1.0) > MT_NORM_TOL)
+			return fail(ld, nd,
+				    "%s: the largest reward is %.10g but `normalization: max` needs it to be 1; "
+				    "divide every reward by %.10g",
+				    what, max, max);
+	} else if (fabs(sum - 1.0) > MT_NORM_TOL) {
+		return fail(ld, nd, "%s: sums to %.10g but must sum to 1%s; divide every number by %.10g",
+			    what, sum, kind == REWARDS ? " (normalization: sum)" : "", sum);
+	}
+	return MT_OK;
+}
+
+static mt_status check_size(const struct ld *ld, const struct node *nd, const char *what, double size,
+			    double max_size)
+{
+	if (size > max_size)
+		return fail(ld, nd, "%s: %s is larger than max_size (%.10g); lower the size or raise max_size",
+			    what, show(nd->text).s, max_size);
+	return MT_OK;
+}
+
+enum { G_NAME, G_SIZE, G_REWARDS, G_SHIFT, G_REPORT };
+static const char *const group_keys[] = {"name", "size", "rewards", "shift", "report", NULL};
+enum { R_SIZE, R_REWARDS };
+static const char *const report_keys[] = {"size", "rewards", NULL};
+
+static mt_status load_group(const struct ld *ld, mt_scenario *sc, size_t i, struct node *nd)
+{
+	mt_status st;
+	struct fields f = {.keys = group_keys};
+	struct fields r = {.keys = report_keys};
+	mt_group *g = &sc->groups[i];
+	char what[96];
+	char *name;
+
+	snprintf(what, sizeof what, "group %zu", i + 1);
+	st = collect(ld, nd, what, &f);
+	if (st)
+		return st;
+	if ((st = require(ld, nd, &f, G_NAME, what, "give every group a unique name")) ||
+	    (st = require(ld, nd, &f, G_SIZE, what, "add its size, e.g. `size: 3`")) ||
+	    (st = require(ld, nd, &f, G_REWARDS, what,
+			  "add its reward model, one number per response, e.g. `rewards: [0.2, 0.8]`")))
+		return st;
+
+	snprintf(what, sizeof what, "group %zu name", i + 1);
+	st = get_text(ld, f.val[G_NAME], what, true, &name);
+	if (st)
+		return st;
+	free(g->name);
+	g->name = name;
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(sc->groups[j].name, name))
+			return fail(ld, f.val[G_NAME],
+				    "%s: `%s` is already the name of group %zu; group names must be unique",
+				    what, show(name).s, j + 1);
+
+	snprintf(what, sizeof what, "group `%s` size", show(name).s);
+	if ((st = get_ranged(ld, f.val[G_SIZE], what, POSITIVE, &g->size)) ||
+	    (st = check_size(ld, f.val[G_SIZE], what, g->size, sc->max_size)))
+		return st;
+	g->reported_size = g->size;
+
+	snprintf(what, sizeof what, "group `%s` rewards", show(name).s);
+	st = get_vector(ld, f.val[G_REWARDS], what, REWARDS, sc->normalization, sc->m, g->rewards);
+	if (st)
+		return st;
+	memcpy(g->reported, g->rewards, sc->m * sizeof *g->reported);
+
+	if (f.val[G_SHIFT]) {
+		snprintf(what, sizeof what, "group `%s` shift", show(name).s);
+		st = get_ranged(ld, f.val[G_SHIFT], what, ANY, &g->shift);
+		if (st)
+			return st;
+	}
+	if (f.val[G_REPORT]) {
+		snprintf(what, sizeof what, "group `%s` report", show(name).s);
+		st = collect(ld, f.val[G_REPORT], what, &r);
+		if (st)
+			return st;
+		if (r.val[R_SIZE]) {
+			snprintf(what, sizeof what, "group `%s` report size", show(name).s);
+			if ((st = get_ranged(ld, r.val[R_SIZE], what, POSITIVE, &g->reported_size)) ||
+			    (st = check_size(ld, r.val[R_SIZE], what, g->reported_size, sc->max_size)))
+				return st;
+		}
+		if (r.val[R_REWARDS]) {
+			snprintf(what, sizeof what, "group `%s` report rewards", show(name).s);
+			st = get_vector(ld, r.val[R_REWARDS], what, REWARDS, sc->normalization, sc->m,
+					g->reported);
+			if (st)
+				return st;
+		}
+	}
+	return MT_OK;
+}
+
+enum { C_NAME, C_POLICY };
+static const char *const candidate_keys[] = {"name", "policy", NULL};
+
+static mt_status load_candidates(const struct ld *ld, mt_scenario *sc, const struct node *list)
+{
+	mt_status st;
+	char what[96];
+
+	if (list->kind != SEQ)
+		return fail(ld, list, "candidates: expected a list, got %s; write one `- name: ...` entry "
+			    "with a `policy:` per candidate",
+			    kind_name(list));
+	if (!list->n)
+		return MT_OK;
+	sc->candidates = calloc(list->n, sizeof *sc->candidates);
+	if (!sc->candidates)
+		return oom(ld, list->line, list->col);
+	for (size_t c = 0; c < list->n; c++) {
+		struct fields f = {.keys = candidate_keys};
+		mt_candidate *cand = &sc->candidates[c];
+		sc->k = c + 1; /* so that mt_scenario_free releases what is filled so far */
+		snprintf(what, sizeof what, "candidate %zu", c + 1);
+		st = collect(ld, list->kids[c], what, &f);
+		if (st)
+			return st;
+		if ((st = require(ld, list->kids[c], &f, C_NAME, what, "give every candidate a unique name")) ||
+		    (st = require(ld, list->kids[c], &f, C_POLICY, what,
+				  "add its policy, a probability per response, e.g. `policy: [0.5, 0.5]`")))
+			return st;
+		snprintf(what, sizeof what, "candidate %zu name", c + 1);
+		st = get_text(ld, f.val[C_NAME], what, true, &cand->name);
+		if (st)
+			return st;
+		for (size_t j = 0; j < c; j++)
+			if (!strcmp(sc->candidates[j].name, cand->name))
+				return fail(ld, f.val[C_NAME],
+					    "%s: `%s` is already the name of candidate %zu; candidate names "
+					    "must be unique",
+					    what, show(cand->name).s, j + 1);
+		cand->policy = malloc(sc->m * sizeof *cand->policy);
+		if (!cand->policy)
+			return oom(ld, f.val[C_POLICY]->line, f.val[C_POLICY]->col);
+		snprintf(what, sizeof what, "candidate `%s` policy", show(cand->name).s);
+		st = get_vector(ld, f.val[C_POLICY], what, POLICY, sc->normalization, sc->m, cand->policy);
+		if (st)
+			return st;
+	}
+	return MT_OK;
+}
+
+enum { N_EPSILON, N_SAMPLES, N_SEED };
+static const char *const noise_keys[] = {"epsilon", "samples", "seed", NULL};
+enum { K_STEPS, K_STEP_SIZE };
+static const char *const training_keys[] = {"steps", "step_size", NULL};
+
+static mt_status load_noise(const struct ld *ld, mt_scenario *sc, const struct node *nd)
+{
+	struct fields f = {.keys = noise_keys};
+	uint64_t v;
+	mt_status st = collect(ld, nd, "noise", &f);
+	if (st)
+		return st;
+	if (f.val[N_EPSILON] &&
+	    (st = get_ranged(ld, f.val[N_EPSILON], "noise epsilon", NONNEG, &sc->noise.epsilon)))
+		return st;
+	if (f.val[N_SAMPLES]) {
+		if ((st = get_uint(ld, f.val[N_SAMPLES], "noise samples", 1, SIZE_MAX, &v)))
+			return st;
+		sc->noise.samples = (size_t)v;
+	}
+	if (f.val[N_SEED] && (st = get_uint(ld, f.val[N_SEED], "noise seed", 0, UINT64_MAX, &sc->noise.seed)))
+		return st;
+	return MT_OK;
+}
+
+static mt_status load_training(const struct ld *ld, mt_scenario *sc, const struct node *nd)
+{
+	struct fields f = {.keys = training_keys};
+	uint64_t v;
+	mt_status st = collect(ld, nd, "training", &f);
+	if (st)
+		return st;
+	if (f.val[K_STEPS]) {
+		if ((st = get_uint(ld, f.val[K_STEPS], "training steps", 1, SIZE_MAX, &v)))
+			return st;
+		sc->training.steps = (size_t)v;
+	}
+	if (f.val[K_STEP_SIZE] &&
+	    (st = get_ranged(ld, f.val[K_STEP_SIZE], "training step_size", POSITIVE,
+			     &sc->training.step_size)))
+		return st;
+	return MT_OK;
+}
+
+/* A list of names (responses) or free text (try), stolen from the tree. */
+static mt_status get_text_list(const struct ld *ld, struct node *nd, const char *what, bool names,
+			       char **dst)
+{
+	for (size_t i = 0; i < nd->n; i++) {
+		char *s;
+		mt_status st = get_text(ld, nd->kids[i], what, names, &s);
+		if (st)
+			return st;
+		free(dst[i]);
+		dst[i] = s;
+		for (size_t j = 0; names && j < i; j++)
+			if (!strcmp(dst[j], s))
+				return fail(ld, nd->kids[i],
+					    "%s: `%s` appears twice (first at line %d, column %d); labels must "
+					    "be unique",
+					    what, show(s).s, nd->kids[j]->line, nd->kids[j]->col);
+	}
+	return MT_OK;
+}
+
+enum {
+	T_MECHTUNE,
+	T_NAME,
+	T_DESCRIPTION,
+	T_TRY,
+	T_RESPONSES,
+	T_REFERENCE,
+	T_NORMALIZATION,
+	T_DIVERGENCE,
+	T_LAMBDA,
+	T_PAYMENT,
+	T_PIVOT_FRACTION,
+	T_MAX_SIZE,
+	T_GROUPS,
+	T_CANDIDATES,
+	T_NOISE,
+	T_TRAINING,
+};
+static const char *const top_keys[] = {
+	"mechtune", "name",     "description", "try",    "responses",  "reference",
+	"normalization", "divergence", "lambda", "payment", "pivot_fraction", "max_size",
+	"groups", "candidates", "noise", "training", NULL,
+};
+
+/* "kl, chi2, ..." from a NULL-terminated descriptor table. */
+#define NAME_LIST(buf, table)                                                                      \
+	do {                                                                                       \
+		size_t used_ = 0;                                                                  \
+		(buf)[0] = '\0';                                                                   \
+		for (size_t i_ = 0; (table)[i_]; i_++) {                                           \
+			int w_ = snprintf((buf) + used_, sizeof(buf) - used_, "%s%s",              \
+					  i_ ? ", " : "", (table)[i_]->name);                      \
+			if (w_ < 0 || (size_t)w_ >= sizeof(buf) - used_)                           \
+				break;                                                             \
+			used_ += (size_t)w_;                                                       \
+		}                                                                                  \
+	} while (0)
+
+static mt_status load_root(const struct ld *ld, struct node *root, mt_scenario **out)
+{
+	mt_status st;
+	struct fields f = {.keys = top_keys};
+	mt_scenario *sc = NULL;
+	uint64_t version;
+	const struct node *vnode = NULL;
+	struct node *resp, *groups;
+	char list[MT_ERROR_MSG_MAX / 2];
+	mt_error verr;
+
+	if (root->kind != MAP) {
+		st = fail(ld, root, "the scenario must be a mapping of `key: value` lines, got %s; start "
+				    "the file with `mechtune: 1`",
+			  kind_name(root));
+		goto out;
+	}
+	/* The version comes first: another version may have other keys. */
+	for (size_t i = 0; i + 1 < root->n; i += 2)
+		if (root->kids[i]->kind == SCALAR && !strcmp(root->kids[i]->text, "mechtune")) {
+			vnode = root->kids[i + 1];
+			break;
+		}
+	if (!vnode) {
+		st = fail(ld, root, "missing the format version; add `mechtune: %d` as the first line",
+			  MT_FORMAT_VERSION);
+		goto out;
+	}
+	st = get_uint(ld, vnode, "mechtune (format version)", 0, UINT64_MAX, &version);
+	if (st)
+		goto out;
+	if (version != MT_FORMAT_VERSION) {
+		st = fail(ld, vnode,
+			  "unsupported format version %" PRIu64 "; this mechtune reads version %d, "
+			  "use a newer mechtune or write `mechtune: %d`",
+			  version, MT_FORMAT_VERSION, MT_FORMAT_VERSION);
+		goto out;
+	}
+	st = collect(ld, root, "the scenario", &f);
+	if (st)
+		goto out;
+	if ((st = require(ld, root, &f, T_NAME, "the scenario", "add a title, e.g. `name: Alices and Bobs`")) ||
+	    (st = require(ld, root, &f, T_RESPONSES, "the scenario",
+			  "list the response labels, e.g. `responses: [refuse, hedge, answer]`")) ||
+	    (st = require(ld, root, &f, T_GROUPS, "the scenario",
+			  "add a `groups:` list with at least one group")))
+		goto out;
+
+	resp = f.val[T_RESPONSES];
+	groups = f.val[T_GROUPS];
+	if (resp->kind != SEQ || !resp->n) {
+		st = fail(ld, resp, "responses: expected a non-empty list of labels, got %s; write e.g. "
+				    "`responses: [refuse, answer]`",
+			  resp->kind == SEQ ? "an empty list" : kind_name(resp));
+		goto out;
+	}
+	if (groups->kind != SEQ || !groups->n) {
+		st = fail(ld, groups, "groups: expected a non-empty list, got %s; add at least one "
+				      "`- name: ...` entry",
+			  groups->kind == SEQ ? "an empty list" : kind_name(groups));
+		goto out;
+	}
+	sc = mt_scenario_new(resp->n, groups->n);
+	if (!sc) {
+		st = oom(ld, root->line, root->col);
+		goto out;
+	}
+
+	{
+		char *name;
+		st = get_text(ld, f.val[T_NAME], "name", true, &name);
+		if (st)
+			goto out;
+		free(sc->name);
+		sc->name = name;
+	}
+	if (f.val[T_DESCRIPTION]) {
+		char *d;
+		st = get_text(ld, f.val[T_DESCRIPTION], "description", false, &d);
+		if (st)
+			goto out;
+		if (d[0]) {
+			free(sc->description);
+			sc->description = d;
+		} else {
+			free(d);
+		}
+	}
+	if (f.val[T_TRY]) {
+		struct node *t = f.val[T_TRY];
+		if (t->kind != SEQ) {
+			st = fail(ld, t, "try: expected a list, got %s; write one `- hint` line per entry",
+				  kind_name(t));
+			goto out;
+		}
+		if (t->n) {
+			char **tl = calloc(t->n, sizeof *tl);
+			if (!tl) {
+				st = oom(ld, t->line, t->col);
+				goto out;
+			}
+			for (size_t i = 0; i < sc->ntry; i++)
+				free(sc->try_list[i]);
+			free(sc->try_list);
+			sc->try_list = tl;
+			sc->ntry = t->n;
+			st = get_text_list(ld, t, "try", false, sc->try_list);
+			if (st)
+				goto out;
+		}
+	}
+	st = get_text_list(ld, resp, "responses", true, sc->responses);
+	if (st)
+		goto out;
+
+	if (f.val[T_NORMALIZATION]) {
+		const struct node *nd = f.val[T_NORMALIZATION];
+		if (nd->kind != SCALAR || !mt_norm_parse(nd->text, &sc->normalization)) {
+			st = fail(ld, nd, "normalization: unknown value `%s`; use sum or max",
+				  nd->kind == SCALAR ? show(nd->text).s : kind_name(nd));
+			goto out;
+		}
+	}
+	if (f.val[T_DIVERGENCE]) {
+		const struct node *nd = f.val[T_DIVERGENCE];
+		const mt_divergence *d = nd->kind == SCALAR ? mt_divergence_find(nd->text) : NULL;
+		if (!d) {
+			NAME_LIST(list, mt_divergences);
+			st = fail(ld, nd, "divergence: unknown divergence `%s`; use one of: %s",
+				  nd->kind == SCALAR ? show(nd->text).s : kind_name(nd), list);
+			goto out;
+		}
+		sc->divergence = d;
+	}
+	if (f.val[T_PAYMENT]) {
+		const struct node *nd = f.val[T_PAYMENT];
+		const mt_payment_rule *p = nd->kind == SCALAR ? mt_payment_find(nd->text) : NULL;
+		if (!p) {
+			NAME_LIST(list, mt_payment_rules);
+			st = fail(ld, nd, "payment: unknown payment rule `%s`; use one of: %s",
+				  nd->kind == SCALAR ? show(nd->text).s : kind_name(nd), list);
+			goto out;
+		}
+		sc->payment = p;
+	}
+	if (f.val[T_LAMBDA] && (st = get_ranged(ld, f.val[T_LAMBDA], "lambda", POSITIVE, &sc->lambda)))
+		goto out;
+	if (f.val[T_PIVOT_FRACTION] &&
+	    (st = get_ranged(ld, f.val[T_PIVOT_FRACTION], "pivot_fraction", NONNEG, &sc->pivot_fraction)))
+		goto out;
+	if (f.val[T_MAX_SIZE] &&
+	    (st = get_ranged(ld, f.val[T_MAX_SIZE], "max_size", POSITIVE, &sc->max_size)))
+		goto out;
+	if (f.val[T_REFERENCE] &&
+	    (st = get_vector(ld, f.val[T_REFERENCE], "reference", REFERENCE, sc->normalization, sc->m,
+			     sc->reference)))
+		goto out;
+
+	for (size_t i = 0; i < sc->n; i++) {
+		st = load_group(ld, sc, i, groups->kids[i]);
+		if (st)
+			goto out;
+	}
+	if (f.val[T_CANDIDATES] && (st = load_candidates(ld, sc, f.val[T_CANDIDATES])))
+		goto out;
+	if (f.val[T_NOISE] && (st = load_noise(ld, sc, f.val[T_NOISE])))
+		goto out;
+	if (f.val[T_TRAINING] && (st = load_training(ld, sc, f.val[T_TRAINING])))
+		goto out;
+
+	/* Cross-field safety net; every check above already points at a node. */
+	st = mt_scenario_validate(sc, &verr);
+	if (st) {
+		st = mt_error_set(ld->err, st, ld->file, root->line, root->col, "%s", verr.msg);
+		goto out;
+	}
+	*out = sc;
+	sc = NULL;
+out:
+	mt_scenario_free(sc);
+	return st;
+}
+
+/* ---------------------------------------------------------------- loading */
+
+struct c_locale {
+	locale_t c, old;
+};
+
+static bool c_locale_enter(struct c_locale *l)
+{
+	l->c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	if (!l->c)
+		return false;
+	l->old = uselocale(l->c);
+	return true;
+}
+
+static void c_locale_leave(struct c_locale *l)
+{
+	uselocale(l->old);
+	freelocale(l->c);
+}
+
+mt_status mt_scenario_load_buffer(const char *text, size_t len, const char *name, mt_scenario **out,
+				  mt_error *err)
+{
+	mt_status st;
+	struct ld ld = {.file = name ? name : "<buffer>", .err = err, .text = text, .len = len};
+	struct node *root = NULL;
+	struct c_locale loc;
+	bool parser = false, locale = false;
+
+	*out = NULL;
+	if (!text && len) {
+		st = mt_error_set(err, MT_EINVAL, ld.file, 0, 0, "no scenario text given");
+		goto out;
+	}
+	if (len > MT_SCENARIO_MAX_BYTES) {
+		st = mt_error_set(err, MT_EINVAL, ld.file, 0, 0,
+				  "the scenario is too large (%zu bytes, the limit is %u); check that "
+				  "this is a scenario file",
+				  len, MT_SCENARIO_MAX_BYTES);
+		goto out;
+	}
+	if (!yaml_parser_initialize(&ld.parser)) {
+		st = oom(&ld, 0, 0);
+		goto out;
+	}
+	parser = true;
+	yaml_parser_set_input_string(&ld.parser, (const unsigned char *)(text ? text : ""), len);
+	if (!c_locale_enter(&loc)) {
+		st = oom(&ld, 0, 0);
+		goto out;
+	}
+	locale = true;
+	st = parse_tree(&ld, &root);
+	if (st)
+		goto out;
+	st = load_root(&ld, root, out);
+out:
+	if (locale)
+		c_locale_leave(&loc);
+	if (parser)
+		yaml_parser_delete(&ld.parser);
+	free_node(root);
+	return st;
+}
+
+mt_status mt_scenario_load_file(const char *path, mt_scenario **out, mt_error *err)
+{
+	mt_status st = MT_OK;
+	int fd = -1;
+	char *buf = NULL;
+	size_t len = 0;
+	struct stat sb;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot open the scenario: %s; check the path",
+				  strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &sb) < 0) {
+		st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot read the scenario: %s", strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		st = mt_error_set(err, MT_EIO, path, 0, 0,
+				  "not a regular file; give the path of a .yaml scenario file");
+		goto out;
+	}
+	if (sb.st_size > (off_t)MT_SCENARIO_MAX_BYTES) {
+		st = mt_error_set(err, MT_EINVAL, path, 0, 0,
+				  "the file is too large (%jd bytes, the limit is %u); check that this "
+				  "is a scenario file",
+				  (intmax_t)sb.st_size, MT_SCENARIO_MAX_BYTES);
+		goto out;
+	}
+	/* One byte more than the limit, in case the file grows while we read. */
+	buf = malloc((size_t)sb.st_size + 2);
+	if (!buf) {
+		st = mt_error_set(err, MT_ENOMEM, path, 0, 0, "out of memory reading the scenario");
+		goto out;
+	}
+	for (;;) {
+		size_t want = (size_t)sb.st_size + 1 - len;
+		ssize_t got;
+		if (!want)
+			break;
+		got = read(fd, buf + len, want);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot read the scenario: %s",
+					  strerror(errno));
+			goto out;
+		}
+		if (!got)
+			break;
+		len += (size_t)got;
+	}
+	if (len > (size_t)sb.st_size) {
+		st = mt_error_set(err, MT_EIO, path, 0, 0,
+				  "the file changed while it was being read; try again");
+		goto out;
+	}
+	buf[len] = '\0';
+	st = mt_scenario_load_buffer(buf, len, path, out, err);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return st;
+}
+
+mt_status mt_scenario_default(mt_scenario **out, mt_error *err)
+{
+	return mt_scenario_load_buffer(mt_default_scenario_yaml, strlen(mt_default_scenario_yaml),
+				       "scenarios/default.yaml (built in)", out, err);
+}
+
+/* --------------------------------------------------------------- emitting */
+
+struct em {
+	yaml_emitter_t e;
+	bool ok, oom;
+	char *data;
+	size_t len, cap;
+};
+
+static int write_out(void *ctx, unsigned char *bytes, size_t size)
+{
+	struct em *o = ctx;
+	if (o->len + size + 1 > o->cap) {
+		size_t cap = o->cap ? o->cap : 1024;
+		char *d;
+		while (cap < o->len + size + 1)
+			cap *= 2;
+		d = realloc(o->data, cap);
+		if (!d) {
+			o->oom = true;
+			return 0;
+		}
+		o->data = d;
+		o->cap = cap;
+	}
+	memcpy(o->data + o->len, bytes, size);
+	o->len += size;
+	o->data[o->len] = '\0';
+	return 1;
+}
+
+/* Emit one event; after the first failure every call is a no-op. */
+static void put(struct em *o, yaml_event_t *ev, int initialized)
+{
+	if (!initialized) {
+		o->ok = false;
+		o->oom = true;
+		return;
+	}
+	if (!o->ok) {
+		yaml_event_delete(ev);
+		return;
+	}
+	if (!yaml_emitter_emit(&o->e, ev)) /* the emitter owns ev either way */
+		o->ok = false;
+}
+
+/* Would a plain scalar s be read back by a YAML 1.1 tool as a number, boolean
+ * or null?  Such names are quoted so that other tools keep them as text. */
+static bool looks_special(const char *s)
+{
+	static const char *const words[] = {"~",  "null", "true", "false", "yes", "no",
+					    "on", "off",  "y",    "n",     NULL};
+	char *end;
+	if (!*s || is_nonfinite_spelling(s))
+		return true;
+	(void)strtod(s, &end);
+	if (!*end)
+		return true;
+	for (size_t i = 0; words[i]; i++) {
+		size_t j = 0;
+		while (s[j] && tolower((unsigned char)s[j]) == words[i][j])
+			j++;
+		if (!s[j] && !words[i][j])
+			return true;
+	}
+	return false;
+}
+
+/* prose: long text (the description) may be folded over several lines. */
+static void put_text(struct em *o, const char *s, bool prose)
+{
+	yaml_event_t ev;
+	size_t len = strlen(s);
+	yaml_scalar_style_t style = YAML_ANY_SCALAR_STYLE;
+	if (len > INT_MAX) {
+		o->ok = false;
+		return;
+	}
+	if (strchr(s, '\n'))
+		style = YAML_LITERAL_SCALAR_STYLE;
+	else if (prose && len > WIDTH / 2)
+		style = YAML_FOLDED_SCALAR_STYLE; /* long prose: `>-` and wrapped lines */
+	else if (looks_special(s))
+		style = YAML_SINGLE_QUOTED_SCALAR_STYLE;
+	put(o, &ev,
+	    yaml_scalar_event_initialize(&ev, NULL, NULL, (const yaml_char_t *)s, (int)len, 1, 1, style));
+}
+
+static void put_plain(struct em *o, const char *s)
+{
+	yaml_event_t ev;
+	put(o, &ev,
+	    yaml_scalar_event_initialize(&ev, NULL, NULL, (const yaml_char_t *)s, (int)strlen(s), 1, 1,
+					 YAML_PLAIN_SCALAR_STYLE));
+}
+
+/* Shortest of %.15g / %.17g that reads back as exactly x. */
+static void put_num(struct em *o, double x)
+{
+	char buf[40];
+	snprintf(buf, sizeof buf, "%.15g", x);
+	if (strtod(buf, NULL) != x || signbit(strtod(buf, NULL)) != signbit(x))
+		snprintf(buf, sizeof buf, "%.17g", x);
+	put_plain(o, buf);
+}
+
+static void put_u64(struct em *o, uint64_t v)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%" PRIu64, v);
+	put_plain(o, buf);
+}
+
+static void put_seq(struct em *o, bool flow)
+{
+	yaml_event_t ev;
+	put(o, &ev,
+	    yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+						 flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE));
+}
+
+static void put_map(struct em *o, bool flow)
+{
+	yaml_event_t ev;
+	put(o, &ev,
+	    yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+						flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE));
+}
+
+static void put_seq_end(struct em *o)
+{
+	yaml_event_t ev;
+	put(o, &ev, yaml_sequence_end_event_initialize(&ev));
+}
+
+static void put_map_end(struct em *o)
+{
+	yaml_event_t ev;
+	put(o, &ev, yaml_mapping_end_event_initialize(&ev));
+}
+
+static void put_nums(struct em *o, const char *key, size_t m, const double *v)
+{
+	put_plain(o, key);
+	put_seq(o, true);
+	for (size_t x = 0; x < m; x++)
+		put_num(o, v[x]);
+	put_seq_end(o);
+}
+
+/* Bitwise equality: "equal to the default" must survive a round trip exactly. */
+static bool same(double a, double b)
+{
+	return !memcmp(&a, &b, sizeof a);
+}
+
+static bool same_vec(size_t m, const double *a, const double *b)
+{
+	for (size_t x = 0; x < m; x++)
+		if (!same(a[x], b[x]))
+			return false;
+	return true;
+}
+
+static void emit_scenario(struct em *o, const mt_scenario *sc, const mt_scenario *def)
+{
+	yaml_event_t ev;
+
+	put(o, &ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING));
+	put(o, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1));
+	put_map(o, false);
+
+	put_plain(o, "mechtune");
+	put_u64(o, MT_FORMAT_VERSION);
+	put_plain(o, "name");
+	put_text(o, sc->name, false);
+	if (sc->description && sc->description[0]) {
+		put_plain(o, "description");
+		put_text(o, sc->description, true);
+	}
+	if (sc->ntry) {
+		put_plain(o, "try");
+		put_seq(o, false);
+		for (size_t i = 0; i < sc->ntry; i++)
+			put_text(o, sc->try_list[i], false);
+		put_seq_end(o);
+	}
+	put_plain(o, "responses");
+	put_seq(o, true);
+	for (size_t x = 0; x < sc->m; x++)
+		put_text(o, sc->responses[x], false);
+	put_seq_end(o);
+	put_nums(o, "reference", sc->m, sc->reference);
+	put_plain(o, "normalization");
+	put_plain(o, mt_norm_name(sc->normalization));
+	put_plain(o, "divergence");
+	put_plain(o, sc->divergence->name);
+	put_plain(o, "lambda");
+	put_num(o, sc->lambda);
+	put_plain(o, "payment");
+	put_plain(o, sc->payment->name);
+	if (!same(sc->pivot_fraction, def->pivot_fraction)) {
+		put_plain(o, "pivot_fraction");
+		put_num(o, sc->pivot_fraction);
+	}
+	put_plain(o, "max_size");
+	put_num(o, sc->max_size);
+
+	put_plain(o, "groups");
+	put_seq(o, false);
+	for (size_t i = 0; i < sc->n; i++) {
+		const mt_group *g = &sc->groups[i];
+		bool rsize = !same(g->reported_size, g->size);
+		bool rrew = !same_vec(sc->m, g->reported, g->rewards);
+		put_map(o, false);
+		put_plain(o, "name");
+		put_text(o, g->name, false);
+		put_plain(o, "size");
+		put_num(o, g->size);
+		put_nums(o, "rewards", sc->m, g->rewards);
+		if (!same(g->shift, def->groups[0].shift)) {
+			put_plain(o, "shift");
+			put_num(o, g->shift);
+		}
+		if (rsize || rrew) {
+			put_plain(o, "report");
+			put_map(o, false);
+			if (rsize) {
+				put_plain(o, "size");
+				put_num(o, g->reported_size);
+			}
+			if (rrew)
+				put_nums(o, "rewards", sc->m, g->reported);
+			put_map_end(o);
+		}
+		put_map_end(o);
+	}
+	put_seq_end(o);
+
+	if (sc->k) {
+		put_plain(o, "candidates");
+		put_seq(o, false);
+		for (size_t c = 0; c < sc->k; c++) {
+			put_map(o, false);
+			put_plain(o, "name");
+			put_text(o, sc->candidates[c].name, false);
+			put_nums(o, "policy", sc->m, sc->candidates[c].policy);
+			put_map_end(o);
+		}
+		put_seq_end(o);
+	}
+	if (!same(sc->noise.epsilon, def->noise.epsilon) || sc->noise.samples != def->noise.samples ||
+	    sc->noise.seed != def->noise.seed) {
+		put_plain(o, "noise");
+		put_map(o, true);
+		put_plain(o, "epsilon");
+		put_num(o, sc->noise.epsilon);
+		put_plain(o, "samples");
+		put_u64(o, sc->noise.samples);
+		put_plain(o, "seed");
+		put_u64(o, sc->noise.seed);
+		put_map_end(o);
+	}
+	if (sc->training.steps != def->training.steps ||
+	    !same(sc->training.step_size, def->training.step_size)) {
+		put_plain(o, "training");
+		put_map(o, true);
+		put_plain(o, "steps");
+		put_u64(o, sc->training.steps);
+		put_plain(o, "step_size");
+		put_num(o, sc->training.step_size);
+		put_map_end(o);
+	}
+
+	put_map_end(o);
+	put(o, &ev, yaml_document_end_event_initialize(&ev, 1));
+	put(o, &ev, yaml_stream_end_event_initialize(&ev));
+}
+
+mt_status mt_scenario_emit(const mt_scenario *sc, char **text, size_t *len, mt_error *err)
+{
+	mt_status st;
+	struct em o = {.ok = true};
+	mt_scenario *def = NULL;
+	struct c_locale loc;
+	bool emitter = false, locale = false;
+
+	*text = NULL;
+	if (len)
+		*len = 0;
+	/* Never write a file that would not load again. */
+	st = mt_scenario_validate(sc, err);
+	if (st)
+		goto out;
+	def = mt_scenario_new(1, 1); /* the defaults the loader starts from */
+	if (!def || !c_locale_enter(&loc)) {
+		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory while writing the scenario");
+		goto out;
+	}
+	locale = true;
+	if (!yaml_emitter_initialize(&o.e)) {
+		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory while writing the scenario");
+		goto out;
+	}
+	emitter = true;
+	yaml_emitter_set_output(&o.e, write_out, &o);
+	yaml_emitter_set_unicode(&o.e, 1);
+	yaml_emitter_set_indent(&o.e, 2);
+	yaml_emitter_set_width(&o.e, WIDTH);
+	yaml_emitter_set_break(&o.e, YAML_LN_BREAK);
+	emit_scenario(&o, sc, def);
+	if (o.ok && !yaml_emitter_flush(&o.e))
+		o.ok = false;
+	if (!o.ok) {
+		if (o.oom || o.e.error == YAML_MEMORY_ERROR)
+			st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory while writing the scenario");
+		else
+			st = mt_error_set(err, MT_EINVAL, NULL, 0, 0,
+					  "cannot write the scenario as yaml: %s; check names for invalid text",
+					  o.e.problem ? o.e.problem : "emitter error");
+		goto out;
+	}
+	if (!o.data) { /* cannot happen: there is always output */
+		st = mt_error_set(err, MT_EINVAL, NULL, 0, 0, "the yaml writer produced no output");
+		goto out;
+	}
+	*text = o.data;
+	if (len)
+		*len = o.len;
+	o.data = NULL;
+out:
+	if (emitter)
+		yaml_emitter_delete(&o.e);
+	if (locale)
+		c_locale_leave(&loc);
+	mt_scenario_free(def);
+	free(o.data);
+	return st;
+}
+
+/* ----------------------------------------------------------------- saving */
+
+mt_status mt_scenario_save(const mt_scenario *sc, const char *path, mt_error *err)
+{
+	mt_status st;
+	char *text = NULL, *tmp = NULL;
+	size_t len = 0, done = 0;
+	int fd = -1;
+	bool created = false;
+	mode_t mode = 0644;
+	struct stat sb;
+
+	st = mt_scenario_emit(sc, &text, &len, err);
+	if (st) {
+		if (err)
+			snprintf(err->file, sizeof err->file, "%s", path);
+		goto out;
+	}
+	/* path.XXXXXX lives in the same folder, so rename() is atomic. */
+	tmp = malloc(strlen(path) + sizeof ".XXXXXX");
+	if (!tmp) {
+		st = mt_error_set(err, MT_ENOMEM, path, 0, 0, "out of memory while saving");
+		goto out;
+	}
+	strcpy(tmp, path);
+	strcat(tmp, ".XXXXXX");
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		st = mt_error_set(err, MT_EIO, path, 0, 0,
+				  "cannot create a temporary file next to it: %s; check that the folder "
+				  "exists and is writable",
+				  strerror(errno));
+		goto out;
+	}
+	created = true;
+	if (!stat(path, &sb))
+		mode = sb.st_mode & 07777; /* keep the permissions of the file we replace */
+	if (fchmod(fd, mode) < 0) {
+		st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot set permissions of the temporary file: %s",
+				  strerror(errno));
+		goto out;
+	}
+	while (done < len) {
+		ssize_t w = write(fd, text + done, len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			st = mt_error_set(err, MT_EIO, path, 0, 0,
+					  "cannot write the scenario: %s; free some disk space and retry",
+					  strerror(errno));
+			goto out;
+		}
+		done += (size_t)w;
+	}
+	if (fsync(fd) < 0) {
+		st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot flush the scenario to disk: %s",
+				  strerror(errno));
+		goto out;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot write the scenario: %s", strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		st = mt_error_set(err, MT_EIO, path, 0, 0,
+				  "cannot replace the file: %s; check that the folder is writable",
+				  strerror(errno));
+		goto out;
+	}
+	created = false;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (created)
+		unlink(tmp);
+	free(tmp);
+	free(text);
+	return st;
+}
