@@ -28,7 +28,8 @@ static void test_vcg_matches_kl_formula(void **state)
 				double Si = 0.0;
 				for (size_t j = 0; j < sc->n; j++)
 					if (j != i)
-						Si += sc->groups[j].reported_size * sc->groups[j].reported[x];
+						Si += sc->groups[j].reported_size *
+						      sc->groups[j].reported[x];
 				z += sc->reference[x] * exp(Si / lam);
 				dot += o.policy[x] * Si;
 				kl += o.policy[x] * log(o.policy[x] / sc->reference[x]);
@@ -42,7 +43,7 @@ static void test_vcg_matches_kl_formula(void **state)
 }
 
 static double utility_with_report(const mt_scenario *sc, size_t i, const double *rewards,
-				  double size)
+                                  double size)
 {
 	mt_scenario *c = mt_scenario_clone(sc);
 	memcpy(c->groups[i].reported, rewards, sc->m * sizeof *rewards);
@@ -61,18 +62,21 @@ static void check_properties(const mt_divergence *d, mt_norm norm)
 {
 	tu_rng rng = {1234};
 	for (int trial = 0; trial < 1000; trial++) {
-		size_t m = 2 + (size_t)(tu_uniform(&rng) * 5), n = 1 + (size_t)(tu_uniform(&rng) * 4);
+		size_t m = 2 + (size_t)(tu_uniform(&rng) * 5),
+		       n = 1 + (size_t)(tu_uniform(&rng) * 4);
 		mt_scenario *sc = tu_random_scenario(&rng, m, n, norm, 0.0);
 		sc->divergence = d;
 		/* others may lie too: DSIC holds whatever they report */
 		for (size_t j = 1; j < n; j++)
-			tu_random_report(&rng, sc, sc->groups[j].reported, &sc->groups[j].reported_size);
+			tu_random_report(&rng, sc, sc->groups[j].reported,
+			                 &sc->groups[j].reported_size);
 		mt_outcome o;
 		assert_int_equal(mt_solve(sc, &o, NULL, NULL), MT_OK);
 		double u0 = o.groups[0].utility, tol = 1e-9 * (1.0 + fabs(u0));
 		assert_true(u0 >= -tol);
 		for (size_t i = 0; i < n; i++)
-			assert_true(o.groups[i].payment >= -1e-9 * (1.0 + o.groups[i].group_valuation));
+			assert_true(o.groups[i].payment >=
+			            -1e-9 * (1.0 + o.groups[i].group_valuation));
 		double rw[8], size;
 		tu_random_report(&rng, sc, rw, &size);
 		assert_true(utility_with_report(sc, 0, rw, size) <= u0 + tol);
@@ -130,7 +134,7 @@ static void test_totals(void **state)
 		w += sc->groups[i].size * mt_dot(sc->m, o.policy, sc->groups[i].rewards);
 		rev += o.groups[i].payment;
 		assert_true(fabs(o.groups[i].utility -
-				 (o.groups[i].group_valuation - o.groups[i].payment)) < 1e-15);
+		                 (o.groups[i].group_valuation - o.groups[i].payment)) < 1e-15);
 	}
 	assert_true(fabs(w - o.welfare) < 1e-12);
 	assert_true(fabs(rev - o.revenue) < 1e-12);
@@ -141,13 +145,13 @@ static void test_totals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_vcg_matches_kl_formula),
-		cmocka_unit_test(test_totals),
-		cmocka_unit_test(test_properties_kl),
-		cmocka_unit_test(test_properties_chi2),
-		cmocka_unit_test(test_properties_hellinger),
-		cmocka_unit_test(test_properties_reverse_kl),
-		cmocka_unit_test(test_properties_tv),
+	        cmocka_unit_test(test_vcg_matches_kl_formula),
+	        cmocka_unit_test(test_totals),
+	        cmocka_unit_test(test_properties_kl),
+	        cmocka_unit_test(test_properties_chi2),
+	        cmocka_unit_test(test_properties_hellinger),
+	        cmocka_unit_test(test_properties_reverse_kl),
+	        cmocka_unit_test(test_properties_tv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

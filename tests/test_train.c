@@ -138,10 +138,13 @@ static void test_extreme_ranges(void **state)
 			for (size_t b = 0; b < 4; b++) {
 				for (int x = 0; x < M; x++)
 					S[x] = scales[b] * (double)((x * 7) % M) / M;
-				mt_rule r = {.m = M, .q = q, .div = mt_divergences[k],
-					     .lambda = lambdas[a]};
+				mt_rule r = {.m = M,
+				             .q = q,
+				             .div = mt_divergences[k],
+				             .lambda = lambdas[a]};
 				double value, sum = 0.0;
-				assert_int_equal(mt_train(&r, S, p, &value, NULL, scratch, NULL), MT_OK);
+				assert_int_equal(mt_train(&r, S, p, &value, NULL, scratch, NULL),
+				                 MT_OK);
 				assert_true(isfinite(value));
 				for (int x = 0; x < M; x++) {
 					assert_true(isfinite(p[x]) && p[x] >= 0.0);
@@ -181,15 +184,15 @@ static void test_menu_picks_best_candidate(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kl_grid),
-		cmocka_unit_test(test_chi2_grid),
-		cmocka_unit_test(test_hellinger_grid),
-		cmocka_unit_test(test_reverse_kl_grid),
-		cmocka_unit_test(test_tv_grid),
-		cmocka_unit_test(test_two_responses_fine_scan),
-		cmocka_unit_test(test_kl_closed_form),
-		cmocka_unit_test(test_extreme_ranges),
-		cmocka_unit_test(test_menu_picks_best_candidate),
+	        cmocka_unit_test(test_kl_grid),
+	        cmocka_unit_test(test_chi2_grid),
+	        cmocka_unit_test(test_hellinger_grid),
+	        cmocka_unit_test(test_reverse_kl_grid),
+	        cmocka_unit_test(test_tv_grid),
+	        cmocka_unit_test(test_two_responses_fine_scan),
+	        cmocka_unit_test(test_kl_closed_form),
+	        cmocka_unit_test(test_extreme_ranges),
+	        cmocka_unit_test(test_menu_picks_best_candidate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,7 +28,7 @@ static mt_scenario sentinel;
 /* Load yaml, expect MT_EINVAL at line:col with every needle in the message,
  * and nothing returned. */
 static void expect_error_st(const char *yaml, mt_status want, int line, int col, const char *needle,
-			    const char *needle2)
+                            const char *needle2)
 {
 	mt_scenario *sc = &sentinel;
 	mt_error err;
@@ -39,7 +39,7 @@ static void expect_error_st(const char *yaml, mt_status want, int line, int col,
 	if (st != want || err.line != line || err.column != col || !strstr(err.msg, needle) ||
 	    (needle2 && !strstr(err.msg, needle2)))
 		print_error("want %d:%d '%s' '%s'\n got %d %s\n", line, col, needle,
-			    needle2 ? needle2 : "", (int)st, buf);
+		            needle2 ? needle2 : "", (int)st, buf);
 	assert_int_equal(st, want);
 	assert_null(sc);
 	assert_string_equal(err.file, "t.yaml");
@@ -54,7 +54,8 @@ static void expect_error_st(const char *yaml, mt_status want, int line, int col,
 	assert_true(strchr(err.msg, ';') != NULL);
 }
 
-static void expect_error(const char *yaml, int line, int col, const char *needle, const char *needle2)
+static void expect_error(const char *yaml, int line, int col, const char *needle,
+                         const char *needle2)
 {
 	expect_error_st(yaml, MT_EINVAL, line, col, needle, needle2);
 }
@@ -180,35 +181,36 @@ static void test_minimal_loads_with_defaults(void **state)
 static void test_full_scenario_loads(void **state)
 {
 	(void)state;
-	mt_scenario *sc = load_ok("mechtune: 1\n"
-				  "name: full\n"
-				  "description: free text\n"
-				  "try: [one, two]\n"
-				  "responses: [refuse, hedge, answer]\n"
-				  "reference: [0.2, 0.3, 0.5]\n"
-				  "normalization: max\n"
-				  "divergence: chi2\n"
-				  "lambda: 0.25\n"
-				  "payment: none\n"
-				  "pivot_fraction: 0.5\n"
-				  "max_size: 20\n"
-				  "groups:\n"
-				  "  - name: A\n"
-				  "    size: 3\n"
-				  "    rewards: [0.1, 0.3, 1]\n"
-				  "    shift: -2\n"
-				  "    report:\n"
-				  "      size: 4\n"
-				  "      rewards: [1, 0, 0]\n"
-				  "  - name: B\n"
-				  "    size: 20\n"
-				  "    rewards: [1, 1, 1]\n"
-				  "    report: {rewards: [0, 1, 0]}\n"
-				  "candidates:\n"
-				  "  - name: soup\n"
-				  "    policy: [0.1, 0.2, 0.7]\n"
-				  "noise: {epsilon: 0.01, samples: 50, seed: 18446744073709551615}\n"
-				  "training: {steps: 7, step_size: 0.125}\n");
+	mt_scenario *sc =
+	        load_ok("mechtune: 1\n"
+	                "name: full\n"
+	                "description: free text\n"
+	                "try: [one, two]\n"
+	                "responses: [refuse, hedge, answer]\n"
+	                "reference: [0.2, 0.3, 0.5]\n"
+	                "normalization: max\n"
+	                "divergence: chi2\n"
+	                "lambda: 0.25\n"
+	                "payment: none\n"
+	                "pivot_fraction: 0.5\n"
+	                "max_size: 20\n"
+	                "groups:\n"
+	                "  - name: A\n"
+	                "    size: 3\n"
+	                "    rewards: [0.1, 0.3, 1]\n"
+	                "    shift: -2\n"
+	                "    report:\n"
+	                "      size: 4\n"
+	                "      rewards: [1, 0, 0]\n"
+	                "  - name: B\n"
+	                "    size: 20\n"
+	                "    rewards: [1, 1, 1]\n"
+	                "    report: {rewards: [0, 1, 0]}\n"
+	                "candidates:\n"
+	                "  - name: soup\n"
+	                "    policy: [0.1, 0.2, 0.7]\n"
+	                "noise: {epsilon: 0.01, samples: 50, seed: 18446744073709551615}\n"
+	                "training: {steps: 7, step_size: 0.125}\n");
 	assert_string_equal(sc->description, "free text");
 	assert_int_equal(sc->ntry, 2);
 	assert_string_equal(sc->try_list[1], "two");
@@ -237,28 +239,32 @@ static void test_full_scenario_loads(void **state)
 static void test_error_wrong_type(void **state)
 {
 	(void)state;
-	expect_error(HEAD "lambda: abc\n" GROUP, 4, 9, "lambda: expected a number, got `abc`", NULL);
+	expect_error(HEAD "lambda: abc\n" GROUP, 4, 9, "lambda: expected a number, got `abc`",
+	             NULL);
 	expect_error(HEAD "lambda: \"0.5\"\n" GROUP, 4, 9, "quoted", "remove the quotes");
 	expect_error(HEAD "lambda: [1]\n" GROUP, 4, 9, "expected a number, got a list", NULL);
 	expect_error(HEAD "lambda: 0x10\n" GROUP, 4, 9, "expected a number", NULL);
 	expect_error(HEAD "lambda: 1.5.2\n" GROUP, 4, 9, "expected a number", NULL);
 	expect_error(HEAD "lambda:\n" GROUP, 4, 8, "value is missing", NULL);
-	expect_error("mechtune: 1\nname: t\nresponses: a\n" GROUP, 3, 12, "responses: expected a non-empty list",
-		     NULL);
+	expect_error("mechtune: 1\nname: t\nresponses: a\n" GROUP, 3, 12,
+	             "responses: expected a non-empty list", NULL);
 	expect_error(HEAD "groups: {name: g}\n", 4, 9, "groups: expected a non-empty list", NULL);
 	expect_error(HEAD "groups:\n  - name: [x]\n    size: 1\n    rewards: [0.5, 0.5]\n", 5, 11,
-		     "group 1 name: expected text, got a list", NULL);
+	             "group 1 name: expected text, got a list", NULL);
 	expect_error(HEAD "groups:\n  - name: g\n    size: 1\n    rewards: 0.5\n", 7, 14,
-		     "rewards: expected a list of numbers", NULL);
+	             "rewards: expected a list of numbers", NULL);
 	expect_error(HEAD "noise: 3\n" GROUP, 4, 8, "noise: expected a mapping", NULL);
-	expect_error(HEAD "noise: {samples: 1.5}\n" GROUP, 4, 18, "noise samples: expected a whole number",
-		     NULL);
-	expect_error(HEAD "noise: {samples: 0}\n" GROUP, 4, 18, "noise samples: must be at least 1", NULL);
-	expect_error(HEAD "noise: {seed: -1}\n" GROUP, 4, 15, "noise seed: expected a whole number", NULL);
+	expect_error(HEAD "noise: {samples: 1.5}\n" GROUP, 4, 18,
+	             "noise samples: expected a whole number", NULL);
+	expect_error(HEAD "noise: {samples: 0}\n" GROUP, 4, 18, "noise samples: must be at least 1",
+	             NULL);
+	expect_error(HEAD "noise: {seed: -1}\n" GROUP, 4, 15, "noise seed: expected a whole number",
+	             NULL);
 	expect_error(HEAD "noise: {seed: 18446744073709551616}\n" GROUP, 4, 15, "too large", NULL);
-	expect_error(HEAD "training: {steps: 0}\n" GROUP, 4, 19, "training steps: must be at least 1", NULL);
-	expect_error(HEAD "training: {step_size: 0}\n" GROUP, 4, 23, "step_size: must be greater than 0",
-		     NULL);
+	expect_error(HEAD "training: {steps: 0}\n" GROUP, 4, 19,
+	             "training steps: must be at least 1", NULL);
+	expect_error(HEAD "training: {step_size: 0}\n" GROUP, 4, 23,
+	             "step_size: must be greater than 0", NULL);
 	expect_error("- a\n- b\n", 1, 1, "must be a mapping", NULL);
 	expect_error(HEAD "try: hello\n" GROUP, 4, 6, "try: expected a list", NULL);
 	expect_error(HEAD "normalization: l2\n" GROUP, 4, 16, "unknown value `l2`", "sum or max");
@@ -267,41 +273,48 @@ static void test_error_wrong_type(void **state)
 static void test_error_missing_key(void **state)
 {
 	(void)state;
-	expect_error("mechtune: 1\nresponses: [a, b]\n" GROUP, 1, 1, "missing required key `name`", NULL);
-	expect_error("mechtune: 1\nname: t\n" GROUP, 1, 1, "missing required key `responses`", NULL);
+	expect_error("mechtune: 1\nresponses: [a, b]\n" GROUP, 1, 1, "missing required key `name`",
+	             NULL);
+	expect_error("mechtune: 1\nname: t\n" GROUP, 1, 1, "missing required key `responses`",
+	             NULL);
 	expect_error(HEAD, 1, 1, "missing required key `groups`", NULL);
 	expect_error(HEAD "groups:\n  - name: g\n    rewards: [0.5, 0.5]\n", 5, 5,
-		     "group 1: missing required key `size`", NULL);
+	             "group 1: missing required key `size`", NULL);
 	expect_error(HEAD "groups:\n  - size: 1\n    rewards: [0.5, 0.5]\n", 5, 5,
-		     "group 1: missing required key `name`", NULL);
-	expect_error(HEAD "groups:\n  - name: g\n    size: 1\n", 5, 5, "missing required key `rewards`", NULL);
+	             "group 1: missing required key `name`", NULL);
+	expect_error(HEAD "groups:\n  - name: g\n    size: 1\n", 5, 5,
+	             "missing required key `rewards`", NULL);
 	expect_error(HEAD GROUP "candidates:\n  - name: c\n", 9, 5,
-		     "candidate 1: missing required key `policy`", NULL);
+	             "candidate 1: missing required key `policy`", NULL);
 	expect_error(HEAD "name: x\n" GROUP, 4, 1, "duplicate key `name`", NULL);
 	expect_error(HEAD "groups: []\n", 4, 9, "empty list", NULL);
 	expect_error("mechtune: 1\nname: t\nresponses: []\n" GROUP, 3, 12, "empty list", NULL);
 	expect_error(HEAD "groups:\n  - name: ''\n    size: 1\n    rewards: [0.5, 0.5]\n", 5, 11,
-		     "group 1 name: must not be empty", NULL);
+	             "group 1 name: must not be empty", NULL);
 }
 
 static void test_error_unknown_key(void **state)
 {
 	(void)state;
-	expect_error(HEAD "lamda: 1\n" GROUP, 4, 1, "unknown key `lamda` in the scenario",
-		     "allowed keys: mechtune, name, description, try, responses, reference, normalization, "
-		     "divergence, lambda, payment, pivot_fraction, max_size, groups, candidates, noise, "
-		     "training");
+	expect_error(
+	        HEAD "lamda: 1\n" GROUP, 4, 1, "unknown key `lamda` in the scenario",
+	        "allowed keys: mechtune, name, description, try, responses, reference, "
+	        "normalization, "
+	        "divergence, lambda, payment, pivot_fraction, max_size, groups, candidates, noise, "
+	        "training");
 	expect_error(HEAD "groups:\n  - name: g\n    sizes: 1\n    rewards: [0.5, 0.5]\n", 6, 5,
-		     "unknown key `sizes` in group 1", "allowed keys: name, size, rewards, shift, report");
+	             "unknown key `sizes` in group 1",
+	             "allowed keys: name, size, rewards, shift, report");
 	expect_error(HEAD "groups:\n  - name: g\n    size: 1\n    rewards: [0.5, 0.5]\n"
-			  "    report: {sizes: 1}\n",
-		     8, 14, "unknown key `sizes` in group `g` report", "allowed keys: size, rewards");
+	                  "    report: {sizes: 1}\n",
+	             8, 14, "unknown key `sizes` in group `g` report",
+	             "allowed keys: size, rewards");
 	expect_error(HEAD "noise: {eps: 1}\n" GROUP, 4, 9, "unknown key `eps` in noise",
-		     "epsilon, samples, seed");
+	             "epsilon, samples, seed");
 	expect_error(HEAD "training: {step: 1}\n" GROUP, 4, 12, "unknown key `step` in training",
-		     "steps, step_size");
-	expect_error(HEAD GROUP "candidates:\n  - name: c\n    policy: [0.5, 0.5]\n    weight: 1\n", 11, 5,
-		     "unknown key `weight` in candidate 1", "name, policy");
+	             "steps, step_size");
+	expect_error(HEAD GROUP "candidates:\n  - name: c\n    policy: [0.5, 0.5]\n    weight: 1\n",
+	             11, 5, "unknown key `weight` in candidate 1", "name, policy");
 	expect_error(HEAD "[a]: 1\n" GROUP, 4, 1, "keys must be plain words", NULL);
 }
 
@@ -326,7 +339,8 @@ static void test_error_unknown_payment(void **state)
 		strcat(list, mt_payment_rules[i]->name);
 	}
 	assert_non_null(strstr(list, "vcg"));
-	expect_error(HEAD "payment: shapley\n" GROUP, 4, 10, "unknown payment rule `shapley`", list);
+	expect_error(HEAD "payment: shapley\n" GROUP, 4, 10, "unknown payment rule `shapley`",
+	             list);
 	expect_error(HEAD "payment: [vcg]\n" GROUP, 4, 10, "unknown payment rule", list);
 }
 
@@ -334,17 +348,18 @@ static void test_error_negative(void **state)
 {
 	(void)state;
 	expect_error(HEAD "groups:\n  - name: g\n    size: 1\n    rewards: [1.5, -0.5]\n", 7, 20,
-		     "group `g` rewards: must not be negative, got -0.5", NULL);
+	             "group `g` rewards: must not be negative, got -0.5", NULL);
 	expect_error(HEAD "lambda: -1\n" GROUP, 4, 9, "lambda: must be greater than 0", NULL);
 	expect_error(HEAD "lambda: 0\n" GROUP, 4, 9, "lambda: must be greater than 0", NULL);
 	expect_error(HEAD "max_size: -3\n" GROUP, 4, 11, "max_size: must be greater than 0", NULL);
-	expect_error(HEAD "pivot_fraction: -0.1\n" GROUP, 4, 17, "pivot_fraction: must not be negative",
-		     NULL);
-	expect_error(HEAD "reference: [0, 1]\n" GROUP, 4, 13, "reference: must be greater than 0", NULL);
-	expect_error(HEAD "noise: {epsilon: -1}\n" GROUP, 4, 18, "noise epsilon: must not be negative",
-		     NULL);
+	expect_error(HEAD "pivot_fraction: -0.1\n" GROUP, 4, 17,
+	             "pivot_fraction: must not be negative", NULL);
+	expect_error(HEAD "reference: [0, 1]\n" GROUP, 4, 13, "reference: must be greater than 0",
+	             NULL);
+	expect_error(HEAD "noise: {epsilon: -1}\n" GROUP, 4, 18,
+	             "noise epsilon: must not be negative", NULL);
 	expect_error(HEAD GROUP "candidates:\n  - name: c\n    policy: [-1, 2]\n", 10, 14,
-		     "candidate `c` policy: must not be negative", NULL);
+	             "candidate `c` policy: must not be negative", NULL);
 	/* a negative shift is allowed: it is a transfer to the group */
 	mt_scenario *sc = load_ok(HEAD GROUP "    shift: -1.5\n");
 	assert_same_double(sc->groups[0].shift, -1.5);
@@ -354,8 +369,9 @@ static void test_error_negative(void **state)
 static void test_error_nonfinite(void **state)
 {
 	(void)state;
-	static const char *const spellings[] = {".nan", ".NaN", "nan", "NAN", ".inf", "-.inf", "+.Inf",
-						"inf", "-Infinity", "infinity", NULL};
+	static const char *const spellings[] = {".nan",      ".NaN",     "nan",   "NAN",
+	                                        ".inf",      "-.inf",    "+.Inf", "inf",
+	                                        "-Infinity", "infinity", NULL};
 	for (size_t i = 0; spellings[i]; i++) {
 		char yaml[256];
 		snprintf(yaml, sizeof yaml, HEAD "lambda: %s\n" GROUP, spellings[i]);
@@ -365,60 +381,66 @@ static void test_error_nonfinite(void **state)
 	}
 	expect_error(HEAD "lambda: 1e999\n" GROUP, 4, 9, "1e999 is too large", NULL);
 	expect_error(HEAD "groups:\n  - name: g\n    size: 1\n    rewards: [.nan, 0.5]\n", 7, 15,
-		     "not a finite number", NULL);
+	             "not a finite number", NULL);
 }
 
 static void test_error_not_normalized(void **state)
 {
 	(void)state;
 	expect_error(HEAD "groups:\n  - name: g\n    size: 1\n    rewards: [0.5, 0.6]\n", 7, 14,
-		     "group `g` rewards: sums to 1.1 but must sum to 1", NULL);
-	expect_error(HEAD "normalization: max\ngroups:\n  - name: g\n    size: 1\n    rewards: [0.5, 0.8]\n",
-		     8, 14, "largest reward is 0.8", "normalization: max");
+	             "group `g` rewards: sums to 1.1 but must sum to 1", NULL);
+	expect_error(
+	        HEAD
+	        "normalization: max\ngroups:\n  - name: g\n    size: 1\n    rewards: [0.5, 0.8]\n",
+	        8, 14, "largest reward is 0.8", "normalization: max");
 	/* normalization declared after the groups still applies */
 	mt_scenario *sc = load_ok(HEAD "groups:\n  - name: g\n    size: 1\n    rewards: [1, 0.25]\n"
-				       "normalization: max\n");
+	                               "normalization: max\n");
 	assert_int_equal(sc->normalization, MT_NORM_MAX);
 	mt_scenario_free(sc);
 	/* within the tolerance */
-	sc = load_ok(HEAD "groups:\n  - name: g\n    size: 1\n    rewards: [0.5, 0.5000000000001]\n");
+	sc = load_ok(HEAD
+	             "groups:\n  - name: g\n    size: 1\n    rewards: [0.5, 0.5000000000001]\n");
 	mt_scenario_free(sc);
-	expect_error(HEAD "groups:\n  - name: g\n    size: 1\n    rewards: [0.5, 0.50000001]\n", 7, 14,
-		     "must sum to 1", NULL);
+	expect_error(HEAD "groups:\n  - name: g\n    size: 1\n    rewards: [0.5, 0.50000001]\n", 7,
+	             14, "must sum to 1", NULL);
 	expect_error(HEAD "reference: [0.3, 0.3]\n" GROUP, 4, 12, "reference: sums to 0.6", NULL);
 	expect_error(HEAD GROUP "    report: {rewards: [1, 1]}\n", 8, 23,
-		     "group `g` report rewards: sums to 2", NULL);
+	             "group `g` report rewards: sums to 2", NULL);
 	expect_error(HEAD GROUP "candidates:\n  - name: c\n    policy: [0.2, 0.2]\n", 10, 13,
-		     "candidate `c` policy: sums to 0.4", NULL);
+	             "candidate `c` policy: sums to 0.4", NULL);
 }
 
 static void test_error_length_mismatch(void **state)
 {
 	(void)state;
 	expect_error(HEAD "groups:\n  - name: g\n    size: 1\n    rewards: [1]\n", 7, 14,
-		     "group `g` rewards: has 1 number but there are 2 responses", NULL);
+	             "group `g` rewards: has 1 number but there are 2 responses", NULL);
 	expect_error(HEAD "reference: [0.2, 0.3, 0.5]\n" GROUP, 4, 12,
-		     "reference: has 3 numbers but there are 2 responses", NULL);
+	             "reference: has 3 numbers but there are 2 responses", NULL);
 	expect_error(HEAD GROUP "    report: {rewards: [1, 0, 0]}\n", 8, 23, "has 3 numbers", NULL);
-	expect_error(HEAD GROUP "candidates:\n  - name: c\n    policy: [1]\n", 10, 13, "has 1 number", NULL);
+	expect_error(HEAD GROUP "candidates:\n  - name: c\n    policy: [1]\n", 10, 13,
+	             "has 1 number", NULL);
 }
 
 static void test_error_size_range(void **state)
 {
 	(void)state;
 	expect_error(HEAD "groups:\n  - name: g\n    size: 11\n    rewards: [0.5, 0.5]\n", 6, 11,
-		     "group `g` size: 11 is larger than max_size (10)", "raise max_size");
+	             "group `g` size: 11 is larger than max_size (10)", "raise max_size");
 	expect_error(HEAD "groups:\n  - name: g\n    size: 0\n    rewards: [0.5, 0.5]\n", 6, 11,
-		     "group `g` size: must be greater than 0", NULL);
+	             "group `g` size: must be greater than 0", NULL);
 	expect_error(HEAD GROUP "    report: {size: 10.5}\n", 8, 20,
-		     "group `g` report size: 10.5 is larger than max_size", NULL);
-	expect_error(HEAD GROUP "    report: {size: -1}\n", 8, 20, "report size: must be greater than 0",
-		     NULL);
+	             "group `g` report size: 10.5 is larger than max_size", NULL);
+	expect_error(HEAD GROUP "    report: {size: -1}\n", 8, 20,
+	             "report size: must be greater than 0", NULL);
 	/* max_size written after the groups is honoured */
-	expect_error(HEAD "groups:\n  - name: g\n    size: 3\n    rewards: [0.5, 0.5]\nmax_size: 2\n", 6, 11,
-		     "larger than max_size (2)", NULL);
-	mt_scenario *sc = load_ok(HEAD "groups:\n  - name: g\n    size: 30\n    rewards: [0.5, 0.5]\n"
-				       "max_size: 30\n");
+	expect_error(HEAD
+	             "groups:\n  - name: g\n    size: 3\n    rewards: [0.5, 0.5]\nmax_size: 2\n",
+	             6, 11, "larger than max_size (2)", NULL);
+	mt_scenario *sc =
+	        load_ok(HEAD "groups:\n  - name: g\n    size: 30\n    rewards: [0.5, 0.5]\n"
+	                     "max_size: 30\n");
 	assert_same_double(sc->groups[0].size, 30.0);
 	mt_scenario_free(sc);
 }
@@ -427,23 +449,26 @@ static void test_error_duplicate_names(void **state)
 {
 	(void)state;
 	expect_error(HEAD "groups:\n  - name: g\n    size: 1\n    rewards: [0.5, 0.5]\n"
-			  "  - name: g\n    size: 2\n    rewards: [0.5, 0.5]\n",
-		     8, 11, "group 2 name: `g` is already the name of group 1", "unique");
+	                  "  - name: g\n    size: 2\n    rewards: [0.5, 0.5]\n",
+	             8, 11, "group 2 name: `g` is already the name of group 1", "unique");
 	expect_error("mechtune: 1\nname: t\nresponses: [a, b, a]\n"
-		     "groups:\n  - name: g\n    size: 1\n    rewards: [0.5, 0.25, 0.25]\n",
-		     3, 19, "responses: `a` appears twice (first at line 3, column 13)", "unique");
-	expect_error(HEAD GROUP "candidates:\n  - {name: c, policy: [1, 0]}\n  - {name: c, policy: [0, 1]}\n",
-		     10, 12, "candidate 2 name: `c` is already the name of candidate 1", NULL);
+	             "groups:\n  - name: g\n    size: 1\n    rewards: [0.5, 0.25, 0.25]\n",
+	             3, 19, "responses: `a` appears twice (first at line 3, column 13)", "unique");
+	expect_error(HEAD GROUP
+	             "candidates:\n  - {name: c, policy: [1, 0]}\n  - {name: c, policy: [0, 1]}\n",
+	             10, 12, "candidate 2 name: `c` is already the name of candidate 1", NULL);
 }
 
 static void test_error_duplicate_keys(void **state)
 {
 	(void)state;
-	expect_error(HEAD "lambda: 1\nlambda: 2\n" GROUP, 5, 1, "duplicate key `lambda` in the scenario",
-		     "first set at line 4");
-	expect_error(HEAD "groups:\n  - name: g\n    size: 1\n    size: 2\n    rewards: [0.5, 0.5]\n", 7, 5,
-		     "duplicate key `size` in group 1", NULL);
-	expect_error(HEAD "noise: {seed: 1, seed: 2}\n" GROUP, 4, 18, "duplicate key `seed` in noise", NULL);
+	expect_error(HEAD "lambda: 1\nlambda: 2\n" GROUP, 5, 1,
+	             "duplicate key `lambda` in the scenario", "first set at line 4");
+	expect_error(HEAD
+	             "groups:\n  - name: g\n    size: 1\n    size: 2\n    rewards: [0.5, 0.5]\n",
+	             7, 5, "duplicate key `size` in group 1", NULL);
+	expect_error(HEAD "noise: {seed: 1, seed: 2}\n" GROUP, 4, 18,
+	             "duplicate key `seed` in noise", NULL);
 }
 
 static void test_error_syntax(void **state)
@@ -458,12 +483,14 @@ static void test_error_syntax(void **state)
 	/* invalid utf-8 */
 	expect_error(HEAD "description: caf\xe9\n" GROUP, 4, 17, "utf-8", NULL);
 	/* a second document */
-	expect_error(HEAD GROUP "---\nname: other\n", 8, 1, "second yaml document", "one scenario per file");
+	expect_error(HEAD GROUP "---\nname: other\n", 8, 1, "second yaml document",
+	             "one scenario per file");
 	/* nothing at all */
 	expect_error("", 1, 1, "the scenario is empty", "mechtune: 1");
 	expect_error("# only a comment\n", 1, 1, "the scenario is empty", NULL);
 	/* tags */
-	expect_error(HEAD "lambda: !!float 1\n" GROUP, 4, 9, "yaml tags (tag:yaml.org,2002:float)", NULL);
+	expect_error(HEAD "lambda: !!float 1\n" GROUP, 4, 9, "yaml tags (tag:yaml.org,2002:float)",
+	             NULL);
 	/* deep nesting is refused early */
 	char deep[256] = HEAD "try: ";
 	for (int i = 0; i < 40; i++)
@@ -474,15 +501,14 @@ static void test_error_syntax(void **state)
 static void test_error_anchors_and_aliases(void **state)
 {
 	(void)state;
-	expect_error(HEAD "reference: &q [0.5, 0.5]\n" GROUP, 4, 12, "anchors (&q) are not supported",
-		     "write the values out in full");
+	expect_error(HEAD "reference: &q [0.5, 0.5]\n" GROUP, 4, 12,
+	             "anchors (&q) are not supported", "write the values out in full");
 	expect_error(HEAD "groups:\n  - name: g\n    size: 1\n    rewards: &r [0.5, 0.5]\n"
-			  "  - name: h\n    size: 1\n    rewards: *r\n",
-		     7, 14, "anchors (&r)", NULL);
-	/* an alias to an anchor defined in an ignored place still fails at the alias
-	 * only if the anchor is allowed; anchors fail first, so test aliases alone */
+	                  "  - name: h\n    size: 1\n    rewards: *r\n",
+	             7, 14, "anchors (&r)", NULL);
+	/* the anchor above fails first; an alias on its own fails where it stands */
 	expect_error(HEAD "groups:\n  - name: g\n    size: 1\n    rewards: *r\n", 7, 14,
-		     "aliases (*r) are not supported", NULL);
+	             "aliases (*r) are not supported", NULL);
 	expect_error(HEAD "name2: &a x\n" GROUP, 4, 8, "anchors (&a)", NULL);
 }
 
@@ -490,11 +516,11 @@ static void test_error_version(void **state)
 {
 	(void)state;
 	expect_error("mechtune: 2\nname: t\n", 1, 11, "unsupported format version 2",
-		     "reads version 1");
+	             "reads version 1");
 	expect_error("name: t\nresponses: [a, b]\n" GROUP, 1, 1, "missing the format version",
-		     "mechtune: 1");
-	expect_error("mechtune: one\nname: t\n", 1, 11, "mechtune (format version): expected a number",
-		     NULL);
+	             "mechtune: 1");
+	expect_error("mechtune: one\nname: t\n", 1, 11,
+	             "mechtune (format version): expected a number", NULL);
 	/* a newer version is reported before keys this version does not know */
 	expect_error("mechtune: 3\nfuture_key: 1\n", 1, 11, "unsupported format version 3", NULL);
 	/* version may be anywhere in the mapping */
@@ -517,8 +543,8 @@ static void test_error_too_large(void **state)
 	mt_error err;
 	/* a buffer: refused from its length alone, nothing is read */
 	const char *text = HEAD GROUP;
-	mt_status st = mt_scenario_load_buffer(text, (size_t)MT_SCENARIO_MAX_BYTES + 1, "big.yaml", &sc,
-					       &err);
+	mt_status st = mt_scenario_load_buffer(text, (size_t)MT_SCENARIO_MAX_BYTES + 1, "big.yaml",
+	                                       &sc, &err);
 	assert_int_equal(st, MT_EINVAL);
 	assert_null(sc);
 	assert_non_null(strstr(err.msg, "too large"));
@@ -561,10 +587,12 @@ static void test_error_messages_quote_safely(void **state)
 	(void)state;
 	/* control characters never break the one-line message; long text is cut */
 	expect_error(HEAD "divergence: \"k\\nl\"\n" GROUP, 4, 13, "unknown divergence `k?l`", NULL);
-	expect_error(HEAD "divergence: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n" GROUP, 4, 13,
-		     "aaaa...`", NULL);
-	expect_error(HEAD "groups:\n  - name: \"two\\nlines\"\n    size: 1\n    rewards: [0.5, 0.5]\n", 5, 11,
-		     "single line", NULL);
+	expect_error(HEAD
+	             "divergence: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n" GROUP,
+	             4, 13, "aaaa...`", NULL);
+	expect_error(HEAD
+	             "groups:\n  - name: \"two\\nlines\"\n    size: 1\n    rewards: [0.5, 0.5]\n",
+	             5, 11, "single line", NULL);
 	expect_error(HEAD "description: \"a\\0b\"\n" GROUP, 4, 14, "nul character", NULL);
 }
 
@@ -647,7 +675,7 @@ static void test_round_trip_fixtures(void **state)
 	}
 	/* each bad fixture says where it fails in its first line: "# expect: L:C text" */
 	static const char *const bad[] = {"alias.yaml", "unknown_key.yaml", "not_normalized.yaml",
-					  "size_range.yaml", NULL};
+	                                  "size_range.yaml", NULL};
 	for (size_t i = 0; bad[i]; i++) {
 		char path[1024], first[256], want[200];
 		int line = 0, col = 0;
@@ -685,7 +713,8 @@ static void test_round_trip_random(void **state)
 			sc->groups[i].size = sc->max_size * (0.01 + 0.99 * tu_uniform(&rng));
 			sc->groups[i].reported_size = sc->groups[i].size;
 			if (tu_uniform(&rng) < 0.5)
-				tu_random_report(&rng, sc, sc->groups[i].reported, &sc->groups[i].reported_size);
+				tu_random_report(&rng, sc, sc->groups[i].reported,
+				                 &sc->groups[i].reported_size);
 			if (tu_uniform(&rng) < 0.3)
 				sc->groups[i].shift = 10.0 * (tu_uniform(&rng) - 0.5);
 		}
@@ -724,21 +753,48 @@ static void test_round_trip_awkward_text_and_numbers(void **state)
 {
 	(void)state;
 	static const char *const names[] = {
-		"123", "true", "~", "null", "a: b", "- x", "#hash", "it's", "say \"hi\"", "[x]",
-		"Ünïcødé 日本", "ends with space ", " starts with space", "1e3", ".inf", "no", "&a", "*b",
-		"!tag", "%", "@x", "`x", "a,b", "{c}", "?", "-", ":", "x # y",
+	        "123",
+	        "true",
+	        "~",
+	        "null",
+	        "a: b",
+	        "- x",
+	        "#hash",
+	        "it's",
+	        "say \"hi\"",
+	        "[x]",
+	        "Ünïcødé 日本",
+	        "ends with space ",
+	        " starts with space",
+	        "1e3",
+	        ".inf",
+	        "no",
+	        "&a",
+	        "*b",
+	        "!tag",
+	        "%",
+	        "@x",
+	        "`x",
+	        "a,b",
+	        "{c}",
+	        "?",
+	        "-",
+	        ":",
+	        "x # y",
 	};
 	static const char *const descriptions[] = {
-		"line one\nline two\n",
-		"trailing newlines\n\n\n",
-		"  indented first line\nthen not",
-		"no trailing newline\nsecond",
-		"tab\there",
-		"spaces   inside   and trailing   ",
-		"a long line that is longer than the preferred width of eighty characters, so it is "
-		"folded  with  double  spaces  kept  intact and a very-long-word-without-any-spaces-"
-		"at-all-that-cannot-be-folded-anywhere-inside-it-whatever-the-width",
-		"\n leading newline",
+	        "line one\nline two\n",
+	        "trailing newlines\n\n\n",
+	        "  indented first line\nthen not",
+	        "no trailing newline\nsecond",
+	        "tab\there",
+	        "spaces   inside   and trailing   ",
+	        "a long line that is longer than the preferred width of eighty characters, so it "
+	        "is "
+	        "folded  with  double  spaces  kept  intact and a "
+	        "very-long-word-without-any-spaces-"
+	        "at-all-that-cannot-be-folded-anywhere-inside-it-whatever-the-width",
+	        "\n leading newline",
 	};
 	size_t nn = sizeof names / sizeof *names;
 	mt_scenario *sc = mt_scenario_new(nn, nn);
@@ -773,12 +829,13 @@ static void test_round_trip_awkward_text_and_numbers(void **state)
 static void test_emit_readable(void **state)
 {
 	(void)state;
-	mt_scenario *sc = load_ok(HEAD "groups:\n  - name: g\n    size: 1\n    rewards: [0.5, 0.5]\n"
-				       "    report: {size: 2}\n"
-				       "  - name: h\n    size: 1\n    rewards: [0.5, 0.5]\n"
-				       "    report: {rewards: [1, 0]}\n"
-				       "  - name: i\n    size: 1\n    rewards: [0.5, 0.5]\n"
-				       "    report: {size: 1, rewards: [0.5, 0.5]}\n");
+	mt_scenario *sc =
+	        load_ok(HEAD "groups:\n  - name: g\n    size: 1\n    rewards: [0.5, 0.5]\n"
+	                     "    report: {size: 2}\n"
+	                     "  - name: h\n    size: 1\n    rewards: [0.5, 0.5]\n"
+	                     "    report: {rewards: [1, 0]}\n"
+	                     "  - name: i\n    size: 1\n    rewards: [0.5, 0.5]\n"
+	                     "    report: {size: 1, rewards: [0.5, 0.5]}\n");
 	sc->lambda = 0.1 + 0.2; /* 0.30000000000000004 needs 17 digits */
 	char *text = round_trip(sc);
 	assert_non_null(strstr(text, "lambda: 0.30000000000000004\n"));
@@ -948,35 +1005,35 @@ static void test_save_failure_keeps_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_minimal_loads_with_defaults),
-		cmocka_unit_test(test_full_scenario_loads),
-		cmocka_unit_test(test_error_wrong_type),
-		cmocka_unit_test(test_error_missing_key),
-		cmocka_unit_test(test_error_unknown_key),
-		cmocka_unit_test(test_error_unknown_divergence_and_payment),
-		cmocka_unit_test(test_error_unknown_payment),
-		cmocka_unit_test(test_error_negative),
-		cmocka_unit_test(test_error_nonfinite),
-		cmocka_unit_test(test_error_not_normalized),
-		cmocka_unit_test(test_error_length_mismatch),
-		cmocka_unit_test(test_error_size_range),
-		cmocka_unit_test(test_error_duplicate_names),
-		cmocka_unit_test(test_error_duplicate_keys),
-		cmocka_unit_test(test_error_syntax),
-		cmocka_unit_test(test_error_anchors_and_aliases),
-		cmocka_unit_test(test_error_version),
-		cmocka_unit_test(test_error_too_large),
-		cmocka_unit_test(test_error_messages_quote_safely),
-		cmocka_unit_test(test_round_trip_default),
-		cmocka_unit_test(test_round_trip_shipped_scenarios),
-		cmocka_unit_test(test_round_trip_fixtures),
-		cmocka_unit_test(test_round_trip_random),
-		cmocka_unit_test(test_round_trip_awkward_text_and_numbers),
-		cmocka_unit_test(test_emit_readable),
-		cmocka_unit_test(test_emit_refuses_invalid),
-		cmocka_unit_test(test_save_then_reload),
-		cmocka_unit_test(test_save_read_only_dir_keeps_file),
-		cmocka_unit_test(test_save_failure_keeps_file),
+	        cmocka_unit_test(test_minimal_loads_with_defaults),
+	        cmocka_unit_test(test_full_scenario_loads),
+	        cmocka_unit_test(test_error_wrong_type),
+	        cmocka_unit_test(test_error_missing_key),
+	        cmocka_unit_test(test_error_unknown_key),
+	        cmocka_unit_test(test_error_unknown_divergence_and_payment),
+	        cmocka_unit_test(test_error_unknown_payment),
+	        cmocka_unit_test(test_error_negative),
+	        cmocka_unit_test(test_error_nonfinite),
+	        cmocka_unit_test(test_error_not_normalized),
+	        cmocka_unit_test(test_error_length_mismatch),
+	        cmocka_unit_test(test_error_size_range),
+	        cmocka_unit_test(test_error_duplicate_names),
+	        cmocka_unit_test(test_error_duplicate_keys),
+	        cmocka_unit_test(test_error_syntax),
+	        cmocka_unit_test(test_error_anchors_and_aliases),
+	        cmocka_unit_test(test_error_version),
+	        cmocka_unit_test(test_error_too_large),
+	        cmocka_unit_test(test_error_messages_quote_safely),
+	        cmocka_unit_test(test_round_trip_default),
+	        cmocka_unit_test(test_round_trip_shipped_scenarios),
+	        cmocka_unit_test(test_round_trip_fixtures),
+	        cmocka_unit_test(test_round_trip_random),
+	        cmocka_unit_test(test_round_trip_awkward_text_and_numbers),
+	        cmocka_unit_test(test_emit_readable),
+	        cmocka_unit_test(test_emit_refuses_invalid),
+	        cmocka_unit_test(test_save_then_reload),
+	        cmocka_unit_test(test_save_read_only_dir_keeps_file),
+	        cmocka_unit_test(test_save_failure_keeps_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

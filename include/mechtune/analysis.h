@@ -34,11 +34,11 @@ typedef enum {
 
 typedef struct {
 	double truthful_utility;
-	bool ir;                          /* truthful utility >= -tol */
-	mt_report_outcome best[3];        /* indexed by mt_br_kind */
-	mt_report_outcome polarize;       /* Theorem 4.2 misreport (largest feasible eps) */
-	double polarize_epsilon;          /* 0 when no polarizing misreport exists */
-	double *t;                        /* sign function t(x) of Theorem B.2, m entries */
+	bool ir;                    /* truthful utility >= -tol */
+	mt_report_outcome best[3];  /* indexed by mt_br_kind */
+	mt_report_outcome polarize; /* Theorem 4.2 misreport (largest feasible eps) */
+	double polarize_epsilon;    /* 0 when no polarizing misreport exists */
+	double *t;                  /* sign function t(x) of Theorem B.2, m entries */
 } mt_group_analysis;
 
 typedef struct {
@@ -66,19 +66,19 @@ typedef struct {
  * initialized here; release it with mt_analysis_release even on failure.
  * Honors cancel between groups and between search steps. */
 mt_status mt_analyze(const mt_scenario *sc, const mt_payment_rule *rule, mt_analysis *out,
-		     const mt_cancel *cancel, mt_error *err);
+                     const mt_cancel *cancel, mt_error *err);
 void mt_analysis_release(mt_analysis *a);
 
 /* Best response of group i of kind `kind` under sc's payment rule.  out
  * is initialized here (release with mt_report_outcome_release). */
-mt_status mt_best_response(const mt_scenario *sc, size_t i, mt_br_kind kind,
-			   mt_report_outcome *out, const mt_cancel *cancel, mt_error *err);
+mt_status mt_best_response(const mt_scenario *sc, size_t i, mt_br_kind kind, mt_report_outcome *out,
+                           const mt_cancel *cancel, mt_error *err);
 void mt_report_outcome_release(mt_report_outcome *r);
 
 /* Utility etc. of group i reporting (rewards, size) with everything else
  * as in sc: the ground truth every search is checked against. */
 mt_status mt_evaluate_report(const mt_scenario *sc, size_t i, const double *rewards, double size,
-			     mt_report_outcome *out, mt_error *err);
+                             mt_report_outcome *out, mt_error *err);
 
 /* The Theorem 4.2 polarizing misreport of group i with step eps (eps <= 0:
  * the largest feasible).  Fills rewards (m) and *eps_used; returns false
@@ -90,7 +90,7 @@ bool mt_polarize(const mt_scenario *sc, size_t i, double eps, double *rewards, d
  * to their full best response until nobody gains more than tol or
  * max_rounds rounds pass. */
 mt_status mt_iterated_best_response(const mt_scenario *sc, double tol, size_t max_rounds,
-				    mt_ibr_result *out, const mt_cancel *cancel, mt_error *err);
+                                    mt_ibr_result *out, const mt_cancel *cancel, mt_error *err);
 void mt_ibr_release(mt_ibr_result *r);
 
 #endif

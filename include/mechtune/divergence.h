@@ -26,13 +26,13 @@ typedef struct mt_divergence {
 	 * *value (the maximum).  S is already shifted so that max S = 0 (the
 	 * caller, mt_train, does this for stability). */
 	mt_status (*optimize)(size_t m, const double *q, const double *S, double lambda, double *p,
-			      double *value, mt_error *err);
+	                      double *value, mt_error *err);
 	/* Optional: the maximum alone, cheaper than optimize (KL: one
 	 * log-sum-exp, no policy); NULL when the policy is needed to get the
 	 * value.  S is NOT shifted: smax = max S is passed instead, and the
 	 * result is the maximum for S - smax (saves the solver a pass). */
 	mt_status (*max_value)(size_t m, const double *q, const double *S, double smax,
-			       double lambda, double *value, mt_error *err);
+	                       double lambda, double *value, mt_error *err);
 } mt_divergence;
 
 /* The table of divergences, NULL-terminated, in help-screen order. */
@@ -46,7 +46,7 @@ const mt_divergence *mt_divergence_next(const mt_divergence *d);
 
 /* D_f(p||q); +inf when p leaves the domain of f (e.g. reverse_kl, p(x) = 0). */
 double mt_divergence_value(const mt_divergence *d, size_t m, const double *p, const double *q,
-			   double lambda);
+                           double lambda);
 
 extern const mt_divergence mt_div_kl, mt_div_chi2, mt_div_hellinger, mt_div_reverse_kl, mt_div_tv;
 

@@ -29,11 +29,11 @@ typedef struct {
 
 /* Fill err (if non-NULL) and return status.  file may be NULL. */
 mt_status mt_error_set(mt_error *err, mt_status status, const char *file, int line, int column,
-		       const char *fmt, ...)
+                       const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 6, 7)))
+        __attribute__((format(printf, 6, 7)))
 #endif
-	;
+        ;
 
 /* Format err as "FILE:LINE:COLUMN: msg" (or just "msg" when there is no
  * file) into buf of size len.  Returns buf. */

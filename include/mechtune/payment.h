@@ -23,5 +23,7 @@ const mt_payment_rule *mt_payment_find(const char *name);
 const mt_payment_rule *mt_payment_next(const mt_payment_rule *r);
 
 extern const mt_payment_rule mt_pay_none, mt_pay_vcg;
+/* theory.md sections 5 and 7 (src/core/pay_vcg_shifted.c, pay_checkpoint.c, pay_early_stop.c) */
+extern const mt_payment_rule mt_pay_vcg_shifted, mt_pay_checkpoint, mt_pay_early_stop;
 
 #endif

@@ -37,8 +37,8 @@ typedef struct {
 } mt_candidate;
 
 typedef struct {
-	double epsilon;    /* noise half-width; 0 = no noise */
-	size_t samples;    /* Monte Carlo samples */
+	double epsilon; /* noise half-width; 0 = no noise */
+	size_t samples; /* Monte Carlo samples */
 	uint64_t seed;
 } mt_noise;
 
@@ -54,7 +54,7 @@ typedef struct {
 	char **try_list; /* "things to try", may be empty */
 
 	size_t m;
-	char **responses; /* m labels */
+	char **responses;  /* m labels */
 	double *reference; /* q, m entries, positive, sums to 1 */
 	mt_norm normalization;
 	const mt_divergence *divergence;

@@ -41,8 +41,8 @@ bool mt_sweep_family_parse(const char *s, mt_sweep_family *out);
  * evenly spaced values (steps = 1: just `from`).  Other groups report as
  * in sc.  out is initialized here; release with mt_sweep_release. */
 mt_status mt_sweep_run(const mt_scenario *sc, mt_sweep_family family, size_t group, double from,
-		       double to, size_t steps, mt_sweep *out, const mt_cancel *cancel,
-		       mt_error *err);
+                       double to, size_t steps, mt_sweep *out, const mt_cancel *cancel,
+                       mt_error *err);
 void mt_sweep_release(mt_sweep *s);
 
 #endif

@@ -16,9 +16,9 @@ typedef struct {
 	const double *q;
 	const mt_divergence *div;
 	double lambda;
-	size_t k;                   /* 0: whole simplex */
-	const mt_candidate *cand;   /* k candidates */
-	const double *cand_div;     /* D_f(p_k||q) per candidate, or NULL */
+	size_t k;                 /* 0: whole simplex */
+	const mt_candidate *cand; /* k candidates */
+	const double *cand_div;   /* D_f(p_k||q) per candidate, or NULL */
 } mt_rule;
 
 /* Fill a rule that borrows from sc; cand_div is NULL. */
@@ -31,7 +31,7 @@ void mt_rule_from_scenario(mt_rule *r, const mt_scenario *sc);
  * that is cheaper for KL.  scratch holds 2m doubles.  Fails with
  * MT_ENUMERIC when the optimum is not finite. */
 mt_status mt_train(const mt_rule *r, const double *S, double *p, double *value, size_t *choice,
-		   double *scratch, mt_error *err);
+                   double *scratch, mt_error *err);
 
 /* ASW(p) = <p,S> - D_f(p||q). */
 double mt_asw(const mt_rule *r, const double *S, const double *p);
@@ -58,7 +58,7 @@ typedef struct mt_engine {
 
 /* Allocate the workspace for sc and train it. */
 mt_status mt_engine_init(mt_engine *e, const mt_scenario *sc, const mt_cancel *cancel,
-			 mt_error *err);
+                         mt_error *err);
 void mt_engine_release(mt_engine *e);
 /* *pivot = max_p ASW_{-i}(p), the Clarke pivot of group i: one training on
  * S_{-i} = S - w~_i rm~_i, which reuses the aggregate reward, O(m).  Uses
@@ -89,7 +89,6 @@ void mt_outcome_release(mt_outcome *o);
 
 /* Solve sc under its training and payment rule into out (initialized here;
  * release it with mt_outcome_release even on failure). */
-mt_status mt_solve(const mt_scenario *sc, mt_outcome *out, const mt_cancel *cancel,
-		   mt_error *err);
+mt_status mt_solve(const mt_scenario *sc, mt_outcome *out, const mt_cancel *cancel, mt_error *err);
 
 #endif

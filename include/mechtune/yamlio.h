@@ -18,8 +18,8 @@
 mt_status mt_scenario_load_file(const char *path, mt_scenario **out, mt_error *err);
 
 /* Load from a buffer; name is used as FILE in error messages. */
-mt_status mt_scenario_load_buffer(const char *text, size_t len, const char *name,
-				  mt_scenario **out, mt_error *err);
+mt_status mt_scenario_load_buffer(const char *text, size_t len, const char *name, mt_scenario **out,
+                                  mt_error *err);
 
 /* Serialize sc as YAML into a new malloc'ed NUL-terminated buffer. */
 mt_status mt_scenario_emit(const mt_scenario *sc, char **text, size_t *len, mt_error *err);

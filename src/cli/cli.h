@@ -41,9 +41,9 @@ int cli_load(const char *cmd, const cli_scenario_opts *opts, mt_scenario **out);
 /* Print "mechtune CMD: MSG; see 'mechtune CMD --help'" and return CLI_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
+        __attribute__((format(printf, 2, 3)))
 #endif
-	;
+        ;
 
 /* Parse a finite double that fills the whole string. */
 bool cli_parse_double(const char *s, double *out);
@@ -58,10 +58,14 @@ void json_numbers(FILE *f, const double *v, size_t n);
 
 /* getopt_long codes of the shared scenario options. */
 enum { OPT_JSON = 1000, OPT_DIVERGENCE, OPT_PAYMENT, OPT_LAMBDA, OPT_HELP, OPT_FIRST_FREE };
-#define CLI_SCENARIO_OPTIONS                                                                 \
-	{"json", no_argument, NULL, OPT_JSON}, {"divergence", required_argument, NULL, OPT_DIVERGENCE}, \
-		{"payment", required_argument, NULL, OPT_PAYMENT},                            \
-		{"lambda", required_argument, NULL, OPT_LAMBDA}, {"help", no_argument, NULL, OPT_HELP}
+#define CLI_SCENARIO_OPTIONS                                             \
+	{"json", no_argument, NULL, OPT_JSON},                           \
+	        {"divergence", required_argument, NULL, OPT_DIVERGENCE}, \
+	        {"payment", required_argument, NULL, OPT_PAYMENT},       \
+	        {"lambda", required_argument, NULL, OPT_LAMBDA},         \
+	{                                                                \
+		"help", no_argument, NULL, OPT_HELP                      \
+	}
 
 /* Handle one shared option code; returns false when c is not one. */
 bool cli_scenario_option(int c, const char *arg, cli_scenario_opts *o);
@@ -71,7 +75,7 @@ bool cli_scenario_option(int c, const char *arg, cli_scenario_opts *o);
  * after printing).  Takes exactly one positional FILE.  Returns -1 to go on,
  * or the exit status (help printed, usage error). */
 int cli_parse(const cli_command *cmd, int argc, char **argv, const void *longopts,
-	      cli_scenario_opts *o, bool (*extra)(int c, const char *arg, void *ctx), void *ctx);
+              cli_scenario_opts *o, bool (*extra)(int c, const char *arg, void *ctx), void *ctx);
 
 /* Options of the explorer (mechtune [FILE]). */
 typedef struct {

@@ -47,8 +47,8 @@ int cli_load(const char *cmd, const cli_scenario_opts *opts, mt_scenario **out)
 	mt_scenario *sc = NULL;
 	char line[2 * MT_ERROR_MSG_MAX];
 	mt_status st = opts->file && strcmp(opts->file, CLI_DEFAULT_FILE)
-			       ? mt_scenario_load_file(opts->file, &sc, &err)
-			       : mt_scenario_default(&sc, &err);
+	                       ? mt_scenario_load_file(opts->file, &sc, &err)
+	                       : mt_scenario_default(&sc, &err);
 	if (st) {
 		fprintf(stderr, "%s\n", mt_error_format(&err, line, sizeof line));
 		return CLI_USAGE;
@@ -62,7 +62,7 @@ int cli_load(const char *cmd, const cli_scenario_opts *opts, mt_scenario **out)
 			list_names(line, sizeof line, names);
 			mt_scenario_free(sc);
 			return cli_usage_error(cmd, "unknown divergence '%s' (use one of: %s)",
-					       opts->divergence, line);
+			                       opts->divergence, line);
 		}
 		sc->divergence = d;
 	}
@@ -75,7 +75,7 @@ int cli_load(const char *cmd, const cli_scenario_opts *opts, mt_scenario **out)
 			list_names(line, sizeof line, names);
 			mt_scenario_free(sc);
 			return cli_usage_error(cmd, "unknown payment rule '%s' (use one of: %s)",
-					       opts->payment, line);
+			                       opts->payment, line);
 		}
 		sc->payment = r;
 	}
@@ -84,7 +84,7 @@ int cli_load(const char *cmd, const cli_scenario_opts *opts, mt_scenario **out)
 		if (!cli_parse_double(opts->lambda, &l) || !(l > 0.0)) {
 			mt_scenario_free(sc);
 			return cli_usage_error(cmd, "--lambda needs a positive number, got '%s'",
-					       opts->lambda);
+			                       opts->lambda);
 		}
 		sc->lambda = l;
 	}
@@ -139,7 +139,7 @@ bool cli_scenario_option(int c, const char *arg, cli_scenario_opts *o)
 }
 
 int cli_parse(const cli_command *cmd, int argc, char **argv, const void *longopts,
-	      cli_scenario_opts *o, bool (*extra)(int c, const char *arg, void *ctx), void *ctx)
+              cli_scenario_opts *o, bool (*extra)(int c, const char *arg, void *ctx), void *ctx)
 {
 	optind = 1;
 	opterr = 0;
@@ -152,7 +152,8 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, const void *longopt
 		if (c == '?')
 			return cli_usage_error(cmd->name, "unknown option '%s'", argv[optind - 1]);
 		if (c == ':')
-			return cli_usage_error(cmd->name, "option '%s' needs a value", argv[optind - 1]);
+			return cli_usage_error(cmd->name, "option '%s' needs a value",
+			                       argv[optind - 1]);
 		if (cli_scenario_option(c, optarg, o))
 			continue;
 		if (!extra || !extra(c, optarg, ctx))

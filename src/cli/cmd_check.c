@@ -7,7 +7,7 @@
 static int run(int argc, char **argv)
 {
 	static const struct option longopts[] = {{"help", no_argument, NULL, OPT_HELP},
-						 {0, 0, 0, 0}};
+	                                         {0, 0, 0, 0}};
 	cli_scenario_opts opts = {0};
 	int rc = cli_parse(&cli_check, argc, argv, longopts, &opts, NULL, NULL);
 	if (rc >= 0)
@@ -22,11 +22,11 @@ static int run(int argc, char **argv)
 }
 
 const cli_command cli_check = {
-	.name = "check",
-	.summary = "validate a scenario file",
-	.usage = "usage: mechtune check FILE\n"
-		 "\n"
-		 "Load and validate FILE.  Prints 'FILE: ok' and exits 0, or prints one line\n"
-		 "FILE:LINE:COLUMN: what is wrong, and exits 2.\n",
-	.run = run,
+        .name = "check",
+        .summary = "validate a scenario file",
+        .usage = "usage: mechtune check FILE\n"
+                 "\n"
+                 "Load and validate FILE.  Prints 'FILE: ok' and exits 0, or prints one line\n"
+                 "FILE:LINE:COLUMN: what is wrong, and exits 2.\n",
+        .run = run,
 };

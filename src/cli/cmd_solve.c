@@ -60,22 +60,22 @@ static void print_json(const mt_scenario *sc, const mt_outcome *o)
 
 static void print_table(const mt_scenario *sc, const mt_outcome *o)
 {
-	printf("%s — %s, lambda %g, %s normalization, payment %s\n", sc->name,
-	       sc->divergence->name, sc->lambda, mt_norm_name(sc->normalization),
-	       sc->payment->name);
+	printf("%s — %s, lambda %g, %s normalization, payment %s\n", sc->name, sc->divergence->name,
+	       sc->lambda, mt_norm_name(sc->normalization), sc->payment->name);
 	if (o->choice != MT_NO_CANDIDATE)
 		printf("trained model: candidate '%s'\n", sc->candidates[o->choice].name);
 	printf("\n%-16s %10s %10s\n", "response", "reference", "policy");
 	for (size_t x = 0; x < sc->m; x++)
-		printf("%-16.16s %10.4f %10.4f\n", sc->responses[x], sc->reference[x], o->policy[x]);
+		printf("%-16.16s %10.4f %10.4f\n", sc->responses[x], sc->reference[x],
+		       o->policy[x]);
 	printf("\n%-16s %6s %6s %10s %10s %10s %10s\n", "group", "size", "report", "valuation",
 	       "w*v", "payment", "utility");
 	for (size_t i = 0; i < sc->n; i++) {
 		const mt_group *g = &sc->groups[i];
 		const mt_group_outcome *go = &o->groups[i];
 		printf("%-16.16s %6g %6g %10.4f %10.4f %10.4f %10.4f%s\n", g->name, g->size,
-		       g->reported_size, go->valuation, go->group_valuation, go->payment, go->utility,
-		       mt_group_lies(sc, i) ? "  (lies)" : "");
+		       g->reported_size, go->valuation, go->group_valuation, go->payment,
+		       go->utility, mt_group_lies(sc, i) ? "  (lies)" : "");
 	}
 	printf("\nwelfare %.6g   revenue %.6g   objective %.6g\n", o->welfare, o->revenue,
 	       o->objective);
@@ -107,18 +107,19 @@ static int run(int argc, char **argv)
 }
 
 const cli_command cli_solve = {
-	.name = "solve",
-	.summary = "train the policy; print valuations, payments and utilities",
-	.usage = "usage: mechtune solve FILE [--json] [--divergence D] [--lambda X] [--payment P]\n"
-		 "\n"
-		 "Train the SW-Max policy on the groups' reports and print, per group, the\n"
-		 "valuation v (true rewards), w*v, the payment and the utility, with the\n"
-		 "totals: true social welfare, revenue and the objective (ASW at the reports).\n"
-		 "\n"
-		 "  --json           machine-readable output (numbers round-trip, %.17g)\n"
-		 "  --divergence D   override the divergence (kl, chi2, hellinger, reverse_kl, tv)\n"
-		 "  --lambda X       override the regularization strength (> 0)\n"
-		 "  --payment P      override the payment rule (see 'mechtune --help')\n"
-		 "  --help           show this help\n",
-	.run = run,
+        .name = "solve",
+        .summary = "train the policy; print valuations, payments and utilities",
+        .usage =
+                "usage: mechtune solve FILE [--json] [--divergence D] [--lambda X] [--payment P]\n"
+                "\n"
+                "Train the SW-Max policy on the groups' reports and print, per group, the\n"
+                "valuation v (true rewards), w*v, the payment and the utility, with the\n"
+                "totals: true social welfare, revenue and the objective (ASW at the reports).\n"
+                "\n"
+                "  --json           machine-readable output (numbers round-trip, %.17g)\n"
+                "  --divergence D   override the divergence (kl, chi2, hellinger, reverse_kl, tv)\n"
+                "  --lambda X       override the regularization strength (> 0)\n"
+                "  --payment P      override the payment rule (see 'mechtune --help')\n"
+                "  --help           show this help\n",
+        .run = run,
 };

@@ -5,6 +5,7 @@
 
 int cli_explore(const cli_explore_opts *o)
 {
-	char *argv[] = {(char *)(uintptr_t)"solve", (char *)(uintptr_t)(o->file ? o->file : CLI_DEFAULT_FILE), NULL};
+	char *argv[] = {(char *)(uintptr_t) "solve",
+	                (char *)(uintptr_t)(o->file ? o->file : CLI_DEFAULT_FILE), NULL};
 	return cli_solve.run(2, argv);
 }

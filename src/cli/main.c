@@ -13,7 +13,8 @@ const cli_command *const cli_commands[] = {&cli_solve, &cli_check, NULL};
 
 static void print_help(void)
 {
-	printf("usage: mechtune [OPTIONS] [FILE]        open the explorer on FILE (default scenario)\n"
+	printf("usage: mechtune [OPTIONS] [FILE]        open the explorer on FILE (default "
+	       "scenario)\n"
 	       "       mechtune COMMAND [ARGS] [--help]\n"
 	       "\n"
 	       "Explore mechanism design for LLM fine-tuning with multiple reward models:\n"

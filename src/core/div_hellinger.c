@@ -42,21 +42,21 @@ MT_ROOT_MASS(t_of)
 static const mt_root_div root;
 
 static mt_status optimize(size_t m, const double *q, const double *S, double lambda, double *p,
-			  double *value, mt_error *err)
+                          double *value, mt_error *err)
 {
 	return mt_root_optimize(&root, m, q, S, lambda, p, value, err);
 }
 
 const mt_divergence mt_div_hellinger = {
-	.name = "hellinger",
-	.formula = "lambda (sqrt t - 1)^2",
-	.summary = "squared Hellinger: p = q / (1 - (S - mu)/lambda)^2",
-	.continuous = true,
-	.f = f,
-	.fprime = fprime,
-	.fsecond = fsecond,
-	.optimize = optimize,
+        .name = "hellinger",
+        .formula = "lambda (sqrt t - 1)^2",
+        .summary = "squared Hellinger: p = q / (1 - (S - mu)/lambda)^2",
+        .continuous = true,
+        .f = f,
+        .fprime = fprime,
+        .fsecond = fsecond,
+        .optimize = optimize,
 };
 
 static const mt_root_div root = {
-	.div = &mt_div_hellinger, .t_of = t_of, .mass = mass, .mu_low = mu_low, .mu_high = mu_high};
+        .div = &mt_div_hellinger, .t_of = t_of, .mass = mass, .mu_low = mu_low, .mu_high = mu_high};

@@ -22,7 +22,7 @@ static double fsecond(double t, double lambda)
 /* S is shifted (max S = 0), so every exponent is <= 0 and the sum is at
  * least q(argmax) > 0: the log-sum-exp is safe without a further shift. */
 static mt_status optimize(size_t m, const double *q, const double *S, double lambda, double *p,
-			  double *value, mt_error *err)
+                          double *value, mt_error *err)
 {
 	const double inv = 1.0 / lambda;
 	double z = 0.0;
@@ -32,7 +32,7 @@ static mt_status optimize(size_t m, const double *q, const double *S, double lam
 	}
 	if (!(z > 0.0) || !isfinite(z))
 		return mt_error_set(err, MT_ENUMERIC, NULL, 0, 0,
-				    "kl training failed: normalizer %g is not positive", z);
+		                    "kl training failed: normalizer %g is not positive", z);
 	const double iz = 1.0 / z;
 	for (size_t x = 0; x < m; x++)
 		p[x] *= iz;
@@ -40,8 +40,8 @@ static mt_status optimize(size_t m, const double *q, const double *S, double lam
 	return MT_OK;
 }
 
-static mt_status max_value(size_t m, const double *q, const double *S, double smax,
-			   double lambda, double *value, mt_error *err)
+static mt_status max_value(size_t m, const double *q, const double *S, double smax, double lambda,
+                           double *value, mt_error *err)
 {
 	const double inv = 1.0 / lambda;
 	double z = 0.0;
@@ -49,19 +49,19 @@ static mt_status max_value(size_t m, const double *q, const double *S, double sm
 		z += q[x] * exp((S[x] - smax) * inv);
 	if (!(z > 0.0) || !isfinite(z))
 		return mt_error_set(err, MT_ENUMERIC, NULL, 0, 0,
-				    "kl training failed: normalizer %g is not positive", z);
+		                    "kl training failed: normalizer %g is not positive", z);
 	*value = lambda * log(z);
 	return MT_OK;
 }
 
 const mt_divergence mt_div_kl = {
-	.name = "kl",
-	.formula = "lambda t log t",
-	.summary = "Kullback-Leibler KL(p||q): p ∝ q exp(S/lambda)",
-	.continuous = true,
-	.f = f,
-	.fprime = fprime,
-	.fsecond = fsecond,
-	.optimize = optimize,
-	.max_value = max_value,
+        .name = "kl",
+        .formula = "lambda t log t",
+        .summary = "Kullback-Leibler KL(p||q): p ∝ q exp(S/lambda)",
+        .continuous = true,
+        .f = f,
+        .fprime = fprime,
+        .fsecond = fsecond,
+        .optimize = optimize,
+        .max_value = max_value,
 };

@@ -56,14 +56,15 @@ static mt_status solve_mu(const mass_ctx *c, double lo, double hi, double *mu, m
 	}
 	gsl_root_fsolver_free(s);
 	if (st != MT_OK)
-		return mt_error_set(err, MT_ENUMERIC, NULL, 0, 0,
-				    "%s training failed: the root finder for mu did not converge (%s)",
-				    c->d->div->name, gsl_strerror(gs));
+		return mt_error_set(
+		        err, MT_ENUMERIC, NULL, 0, 0,
+		        "%s training failed: the root finder for mu did not converge (%s)",
+		        c->d->div->name, gsl_strerror(gs));
 	return MT_OK;
 }
 
 mt_status mt_root_optimize(const mt_root_div *d, size_t m, const double *q, const double *S,
-			   double lambda, double *p, double *value, mt_error *err)
+                           double lambda, double *p, double *value, mt_error *err)
 {
 	size_t best = 0;
 	for (size_t x = 1; x < m; x++)
@@ -81,7 +82,7 @@ mt_status mt_root_optimize(const mt_root_div *d, size_t m, const double *q, cons
 	}
 	if (!(sum > 0.0) || !isfinite(sum))
 		return mt_error_set(err, MT_ENUMERIC, NULL, 0, 0,
-				    "%s training failed: policy mass %g", d->div->name, sum);
+		                    "%s training failed: policy mass %g", d->div->name, sum);
 	double val = 0.0;
 	for (size_t x = 0; x < m; x++) {
 		p[x] /= sum;

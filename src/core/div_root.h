@@ -18,18 +18,17 @@ typedef struct {
 	double (*mu_high)(double lambda);
 } mt_root_div;
 
-#define MT_ROOT_MASS(t_of)                                                              \
-	static double mass(size_t m, const double *q, const double *S, double mu,       \
-			   double lambda)                                               \
-	{                                                                               \
-		double sum = 0.0;                                                       \
-		for (size_t x = 0; x < m; x++)                                          \
-			sum += q[x] * t_of(S[x] - mu, lambda);                          \
-		return sum;                                                             \
+#define MT_ROOT_MASS(t_of)                                                                       \
+	static double mass(size_t m, const double *q, const double *S, double mu, double lambda) \
+	{                                                                                        \
+		double sum = 0.0;                                                                \
+		for (size_t x = 0; x < m; x++)                                                   \
+			sum += q[x] * t_of(S[x] - mu, lambda);                                   \
+		return sum;                                                                      \
 	}
 
 /* Solve for mu with GSL's Brent bracketing solver, fill p and value. */
 mt_status mt_root_optimize(const mt_root_div *d, size_t m, const double *q, const double *S,
-			   double lambda, double *p, double *value, mt_error *err);
+                           double lambda, double *p, double *value, mt_error *err);
 
 #endif

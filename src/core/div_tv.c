@@ -24,7 +24,7 @@ static double fsecond(double t, double lambda)
 
 /* S is shifted: the best response has S = 0, the first one found wins. */
 static mt_status optimize(size_t m, const double *q, const double *S, double lambda, double *p,
-			  double *value, mt_error *err)
+                          double *value, mt_error *err)
 {
 	(void)err;
 	size_t best = 0;
@@ -48,12 +48,12 @@ static mt_status optimize(size_t m, const double *q, const double *S, double lam
 }
 
 const mt_divergence mt_div_tv = {
-	.name = "tv",
-	.formula = "lambda |t - 1|",
-	.summary = "total variation: move mass of responses 2 lambda below the best onto it",
-	.continuous = false,
-	.f = f,
-	.fprime = fprime,
-	.fsecond = fsecond,
-	.optimize = optimize,
+        .name = "tv",
+        .formula = "lambda |t - 1|",
+        .summary = "total variation: move mass of responses 2 lambda below the best onto it",
+        .continuous = false,
+        .f = f,
+        .fprime = fprime,
+        .fsecond = fsecond,
+        .optimize = optimize,
 };

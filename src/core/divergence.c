@@ -5,7 +5,7 @@
 #include <string.h>
 
 const mt_divergence *const mt_divergences[] = {
-	&mt_div_kl, &mt_div_chi2, &mt_div_hellinger, &mt_div_reverse_kl, &mt_div_tv, NULL,
+        &mt_div_kl, &mt_div_chi2, &mt_div_hellinger, &mt_div_reverse_kl, &mt_div_tv, NULL,
 };
 
 const mt_divergence *mt_divergence_find(const char *name)
@@ -25,7 +25,7 @@ const mt_divergence *mt_divergence_next(const mt_divergence *d)
 }
 
 double mt_divergence_value(const mt_divergence *d, size_t m, const double *p, const double *q,
-			   double lambda)
+                           double lambda)
 {
 	double sum = 0.0;
 	for (size_t x = 0; x < m; x++)

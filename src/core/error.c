@@ -6,7 +6,7 @@
 #include <string.h>
 
 mt_status mt_error_set(mt_error *err, mt_status status, const char *file, int line, int column,
-		       const char *fmt, ...)
+                       const char *fmt, ...)
 {
 	if (!err)
 		return status;

@@ -26,8 +26,8 @@ static mt_status charge(const mt_engine *e, double *pay, mt_error *err)
 }
 
 const mt_payment_rule mt_pay_vcg = {
-	.name = "vcg",
-	.summary = "affine maximizer (extended VCG): pay the welfare your report costs the others",
-	.dsic = true,
-	.charge = charge,
+        .name = "vcg",
+        .summary = "affine maximizer (extended VCG): pay the welfare your report costs the others",
+        .dsic = true,
+        .charge = charge,
 };

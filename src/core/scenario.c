@@ -228,11 +228,14 @@ fail:
 mt_status mt_scenario_validate(const mt_scenario *sc, mt_error *err)
 {
 	if (sc->m < 1)
-		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "a scenario needs at least one response");
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0,
+		                    "a scenario needs at least one response");
 	if (sc->n < 1)
-		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "a scenario needs at least one group");
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0,
+		                    "a scenario needs at least one group");
 	if (!sc->divergence || !sc->payment)
-		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "divergence or payment rule missing");
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0,
+		                    "divergence or payment rule missing");
 	if (!isfinite(sc->lambda) || !(sc->lambda > 0.0))
 		return INVALID("%s must be positive and finite, got %g", "lambda", sc->lambda);
 	if (!isfinite(sc->max_size) || !(sc->max_size > 0.0))
@@ -243,7 +246,7 @@ mt_status mt_scenario_validate(const mt_scenario *sc, mt_error *err)
 	for (size_t x = 0; x < sc->m; x++) {
 		if (!isfinite(sc->reference[x]) || !(sc->reference[x] > 0.0))
 			return INVALID("reference probability of '%s' must be positive, got %g",
-				       sc->responses[x], sc->reference[x]);
+			               sc->responses[x], sc->reference[x]);
 		qs += sc->reference[x];
 		for (size_t y = 0; y < x; y++)
 			if (!strcmp(sc->responses[x], sc->responses[y]))
@@ -255,36 +258,40 @@ mt_status mt_scenario_validate(const mt_scenario *sc, mt_error *err)
 		const mt_group *g = &sc->groups[i];
 		if (!(g->size > 0.0) || g->size > sc->max_size)
 			return INVALID("size of group '%s' must be in (0, max_size], got %g",
-				       g->name, g->size);
+			               g->name, g->size);
 		if (!(g->reported_size > 0.0) || g->reported_size > sc->max_size)
-			return INVALID("reported size of group '%s' must be in (0, max_size], got %g",
-				       g->name, g->reported_size);
+			return INVALID(
+			        "reported size of group '%s' must be in (0, max_size], got %g",
+			        g->name, g->reported_size);
 		if (!isfinite(g->shift))
 			return INVALID("shift of group '%s' must be finite, got %g", g->name,
-				       g->shift);
+			               g->shift);
 		if (!mt_is_normalized(sc->normalization, sc->m, g->rewards))
 			return INVALID("rewards of group '%s' are not %s-normalized", g->name,
-				       mt_norm_name(sc->normalization));
+			               mt_norm_name(sc->normalization));
 		if (!mt_is_normalized(sc->normalization, sc->m, g->reported))
-			return INVALID("reported rewards of group '%s' are not normalized", g->name);
+			return INVALID("reported rewards of group '%s' are not normalized",
+			               g->name);
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(g->name, sc->groups[j].name))
 				return INVALID("duplicate group name '%s'", g->name);
 	}
 	for (size_t c = 0; c < sc->k; c++) {
 		if (!mt_is_normalized(MT_NORM_SUM, sc->m, sc->candidates[c].policy))
-			return INVALID("candidate '%s' is not a probability vector", sc->candidates[c].name);
+			return INVALID("candidate '%s' is not a probability vector",
+			               sc->candidates[c].name);
 		for (size_t d = 0; d < c; d++)
 			if (!strcmp(sc->candidates[c].name, sc->candidates[d].name))
-				return INVALID("duplicate candidate name '%s'", sc->candidates[c].name);
+				return INVALID("duplicate candidate name '%s'",
+				               sc->candidates[c].name);
 	}
 	if (!isfinite(sc->noise.epsilon) || sc->noise.epsilon < 0.0 || sc->noise.samples < 1)
 		return INVALID("%s needs epsilon >= 0 and samples >= 1 (epsilon %g)", "noise",
-			       sc->noise.epsilon);
+		               sc->noise.epsilon);
 	if (sc->training.steps < 1 || !isfinite(sc->training.step_size) ||
 	    !(sc->training.step_size > 0.0))
-		return INVALID("%s needs steps >= 1 and step_size > 0 (step_size %g)",
-			       "training", sc->training.step_size);
+		return INVALID("%s needs steps >= 1 and step_size > 0 (step_size %g)", "training",
+		               sc->training.step_size);
 	return MT_OK;
 }
 

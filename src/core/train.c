@@ -24,12 +24,12 @@ double mt_dot(size_t m, const double *a, const double *b)
 void mt_rule_from_scenario(mt_rule *r, const mt_scenario *sc)
 {
 	*r = (mt_rule){.m = sc->m,
-		       .q = sc->reference,
-		       .div = sc->divergence,
-		       .lambda = sc->lambda,
-		       .k = sc->k,
-		       .cand = sc->candidates,
-		       .cand_div = NULL};
+	               .q = sc->reference,
+	               .div = sc->divergence,
+	               .lambda = sc->lambda,
+	               .k = sc->k,
+	               .cand = sc->candidates,
+	               .cand_div = NULL};
 }
 
 void mt_aggregate(const mt_scenario *sc, double *S)
@@ -49,14 +49,14 @@ double mt_asw(const mt_rule *r, const double *S, const double *p)
 
 /* Best candidate of a finite menu; ties go to the lowest index. */
 static mt_status train_menu(const mt_rule *r, const double *S, double *p, double *value,
-			    size_t *choice, mt_error *err)
+                            size_t *choice, mt_error *err)
 {
 	size_t best = MT_NO_CANDIDATE;
 	double top = -INFINITY;
 	for (size_t c = 0; c < r->k; c++) {
 		const double *pc = r->cand[c].policy;
 		double d = r->cand_div ? r->cand_div[c]
-				       : mt_divergence_value(r->div, r->m, pc, r->q, r->lambda);
+		                       : mt_divergence_value(r->div, r->m, pc, r->q, r->lambda);
 		double a = mt_dot(r->m, pc, S) - d;
 		if (a > top) {
 			top = a;
@@ -64,10 +64,11 @@ static mt_status train_menu(const mt_rule *r, const double *S, double *p, double
 		}
 	}
 	if (best == MT_NO_CANDIDATE)
-		return mt_error_set(err, MT_ENUMERIC, NULL, 0, 0,
-				    "no candidate has a finite %s divergence from the reference; "
-				    "give every candidate positive mass where the divergence needs it",
-				    r->div->name);
+		return mt_error_set(
+		        err, MT_ENUMERIC, NULL, 0, 0,
+		        "no candidate has a finite %s divergence from the reference; "
+		        "give every candidate positive mass where the divergence needs it",
+		        r->div->name);
 	if (p)
 		memcpy(p, r->cand[best].policy, r->m * sizeof *p);
 	*value = top;
@@ -77,7 +78,7 @@ static mt_status train_menu(const mt_rule *r, const double *S, double *p, double
 }
 
 mt_status mt_train(const mt_rule *r, const double *S, double *p, double *value, size_t *choice,
-		   double *scratch, mt_error *err)
+                   double *scratch, mt_error *err)
 {
 	if (r->k)
 		return train_menu(r, S, p, value, choice, err);
@@ -94,20 +95,21 @@ mt_status mt_train(const mt_rule *r, const double *S, double *p, double *value, 
 		for (size_t x = 0; x < r->m; x++)
 			scratch[x] = S[x] - smax;
 		st = r->div->optimize(r->m, r->q, scratch, r->lambda, p ? p : scratch + r->m, &v,
-				      err);
+		                      err);
 	}
 	if (st)
 		return st;
 	*value = v + smax;
 	if (!isfinite(*value))
-		return mt_error_set(err, MT_ENUMERIC, NULL, 0, 0,
-				    "%s training produced a non-finite objective; try a larger lambda",
-				    r->div->name);
+		return mt_error_set(
+		        err, MT_ENUMERIC, NULL, 0, 0,
+		        "%s training produced a non-finite objective; try a larger lambda",
+		        r->div->name);
 	return MT_OK;
 }
 
 mt_status mt_engine_init(mt_engine *e, const mt_scenario *sc, const mt_cancel *cancel,
-			 mt_error *err)
+                         mt_error *err)
 {
 	memset(e, 0, sizeof *e);
 	e->sc = sc;
@@ -120,8 +122,8 @@ mt_status mt_engine_init(mt_engine *e, const mt_scenario *sc, const mt_cancel *c
 	if (!e->S || !e->p || !e->scratch || !e->cand_div)
 		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory while solving");
 	for (size_t c = 0; c < sc->k; c++)
-		e->cand_div[c] = mt_divergence_value(sc->divergence, sc->m, sc->candidates[c].policy,
-						     sc->reference, sc->lambda);
+		e->cand_div[c] = mt_divergence_value(
+		        sc->divergence, sc->m, sc->candidates[c].policy, sc->reference, sc->lambda);
 	e->rule.cand_div = e->cand_div;
 	mt_aggregate(sc, e->S);
 	return mt_train(&e->rule, e->S, e->p, &e->objective, &e->choice, e->scratch, err);
@@ -170,8 +172,7 @@ void mt_outcome_release(mt_outcome *o)
 	memset(o, 0, sizeof *o);
 }
 
-mt_status mt_solve(const mt_scenario *sc, mt_outcome *out, const mt_cancel *cancel,
-		   mt_error *err)
+mt_status mt_solve(const mt_scenario *sc, mt_outcome *out, const mt_cancel *cancel, mt_error *err)
 {
 	mt_engine e;
 	double *pay = NULL;

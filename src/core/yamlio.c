@@ -75,34 +75,44 @@ struct ld {
 	yaml_parser_t parser;
 };
 
-static mt_status fail_at(const struct ld *ld, int line, int col, const char *fmt, ...)
-	PRINTF_LIKE(4, 5);
-static mt_status fail_at(const struct ld *ld, int line, int col, const char *fmt, ...)
+static mt_status vfail(const struct ld *ld, int line, int col, const char *fmt, va_list ap)
+        PRINTF_LIKE(4, 0);
+static mt_status vfail(const struct ld *ld, int line, int col, const char *fmt, va_list ap)
 {
 	char msg[MT_ERROR_MSG_MAX];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	return mt_error_set(ld->err, MT_EINVAL, ld->file, line, col, "%s", msg);
 }
 
-static mt_status fail(const struct ld *ld, const struct node *nd, const char *fmt, ...)
-	PRINTF_LIKE(3, 4);
-static mt_status fail(const struct ld *ld, const struct node *nd, const char *fmt, ...)
+/* Fail with an MT_EINVAL message at line:col. */
+static mt_status fail_at(const struct ld *ld, int line, int col, const char *fmt, ...)
+        PRINTF_LIKE(4, 5);
+static mt_status fail_at(const struct ld *ld, int line, int col, const char *fmt, ...)
 {
-	char msg[MT_ERROR_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	mt_status st = vfail(ld, line, col, fmt, ap);
 	va_end(ap);
-	return mt_error_set(ld->err, MT_EINVAL, ld->file, nd->line, nd->col, "%s", msg);
+	return st;
+}
+
+/* Fail with an MT_EINVAL message at the position of nd. */
+static mt_status fail(const struct ld *ld, const struct node *nd, const char *fmt, ...)
+        PRINTF_LIKE(3, 4);
+static mt_status fail(const struct ld *ld, const struct node *nd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	mt_status st = vfail(ld, nd->line, nd->col, fmt, ap);
+	va_end(ap);
+	return st;
 }
 
 static mt_status oom(const struct ld *ld, int line, int col)
 {
-	return mt_error_set(ld->err, MT_ENOMEM, ld->file, line, col,
-			    "out of memory while reading the scenario; close other programs and retry");
+	return mt_error_set(
+	        ld->err, MT_ENOMEM, ld->file, line, col,
+	        "out of memory while reading the scenario; close other programs and retry");
 }
 
 /* Quote user text in a message: at most SHOW_MAX bytes, control characters
@@ -155,7 +165,8 @@ static mt_status syntax_error(struct ld *ld)
 		 * first byte of a bad utf-8 sequence: back up to its lead byte */
 		const unsigned char *t = (const unsigned char *)ld->text;
 		size_t off = p->problem_offset < ld->len ? p->problem_offset : ld->len;
-		while (off > 0 && (off == ld->len || (t[off] & 0xc0) != 0xc0) && (t[off - 1] & 0x80))
+		while (off > 0 && (off == ld->len || (t[off] & 0xc0) != 0xc0) &&
+		       (t[off - 1] & 0x80))
 			off--;
 		line = 1;
 		col = 1;
@@ -168,12 +179,14 @@ static mt_status syntax_error(struct ld *ld)
 			}
 		}
 		return fail_at(ld, line, col,
-			       "cannot read the file: %s; save it as utf-8 text without control characters",
-			       p->problem ? p->problem : "invalid text");
+		               "cannot read the file: %s; save it as utf-8 text without control "
+		               "characters",
+		               p->problem ? p->problem : "invalid text");
 	}
-	return fail_at(ld, line, col, "yaml syntax error: %s%s%s; check the indentation, colons and quoting here",
-		       p->problem ? p->problem : "invalid yaml", p->context ? " " : "",
-		       p->context ? p->context : "");
+	return fail_at(ld, line, col,
+	               "yaml syntax error: %s%s%s; check the indentation, colons and quoting here",
+	               p->problem ? p->problem : "invalid yaml", p->context ? " " : "",
+	               p->context ? p->context : "");
 }
 
 static mt_status next_event(struct ld *ld, yaml_event_t *ev)
@@ -184,16 +197,18 @@ static mt_status next_event(struct ld *ld, yaml_event_t *ev)
 }
 
 static mt_status check_props(const struct ld *ld, const struct node *nd, const yaml_char_t *anchor,
-			     const yaml_char_t *tag)
+                             const yaml_char_t *tag)
 {
 	if (anchor)
 		return fail(ld, nd,
-			    "anchors (&%s) are not supported in scenario files; remove the anchor and write "
-			    "the values out in full",
-			    show((const char *)anchor).s);
+		            "anchors (&%s) are not supported in scenario files; remove the anchor "
+		            "and write "
+		            "the values out in full",
+		            show((const char *)anchor).s);
 	if (tag)
-		return fail(ld, nd, "yaml tags (%s) are not supported in scenario files; remove the tag",
-			    show((const char *)tag).s);
+		return fail(ld, nd,
+		            "yaml tags (%s) are not supported in scenario files; remove the tag",
+		            show((const char *)tag).s);
 	return MT_OK;
 }
 
@@ -227,8 +242,9 @@ static mt_status build(struct ld *ld, yaml_event_t *ev, int depth, struct node *
 	switch (ev->type) {
 	case YAML_ALIAS_EVENT:
 		st = fail(ld, nd,
-			  "aliases (*%s) are not supported in scenario files; write the value out in full",
-			  show((const char *)ev->data.alias.anchor).s);
+		          "aliases (*%s) are not supported in scenario files; write the value out "
+		          "in full",
+		          show((const char *)ev->data.alias.anchor).s);
 		goto out;
 	case YAML_SCALAR_EVENT:
 		nd->kind = SCALAR;
@@ -254,14 +270,15 @@ static mt_status build(struct ld *ld, yaml_event_t *ev, int depth, struct node *
 		yaml_event_type_t end = seq ? YAML_SEQUENCE_END_EVENT : YAML_MAPPING_END_EVENT;
 		nd->kind = seq ? SEQ : MAP;
 		st = seq ? check_props(ld, nd, ev->data.sequence_start.anchor,
-				       ev->data.sequence_start.tag)
-			 : check_props(ld, nd, ev->data.mapping_start.anchor,
-				       ev->data.mapping_start.tag);
+		                       ev->data.sequence_start.tag)
+		         : check_props(ld, nd, ev->data.mapping_start.anchor,
+		                       ev->data.mapping_start.tag);
 		if (st)
 			goto out;
 		if (depth >= MAX_DEPTH) {
-			st = fail(ld, nd, "lists and mappings are nested too deeply; a scenario needs at "
-					  "most 5 levels");
+			st = fail(ld, nd,
+			          "lists and mappings are nested too deeply; a scenario needs at "
+			          "most 5 levels");
 			goto out;
 		}
 		for (;;) {
@@ -314,8 +331,9 @@ static mt_status parse_tree(struct ld *ld, struct node **root)
 		goto out;
 	if (ev.type == YAML_STREAM_END_EVENT) {
 		yaml_event_delete(&ev);
-		st = fail_at(ld, 1, 1, "the scenario is empty; start it with `mechtune: 1` and add name, "
-				       "responses and groups");
+		st = fail_at(ld, 1, 1,
+		             "the scenario is empty; start it with `mechtune: 1` and add name, "
+		             "responses and groups");
 		goto out;
 	}
 	yaml_event_delete(&ev); /* document start */
@@ -333,9 +351,10 @@ static mt_status parse_tree(struct ld *ld, struct node **root)
 	if (st)
 		goto out;
 	if (ev.type != YAML_STREAM_END_EVENT) {
-		st = fail_at(ld, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
-			     "a second yaml document starts here; keep one scenario per file and remove "
-			     "the `---` separator");
+		st = fail_at(
+		        ld, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
+		        "a second yaml document starts here; keep one scenario per file and remove "
+		        "the `---` separator");
 		yaml_event_delete(&ev);
 		goto out;
 	}
@@ -358,17 +377,20 @@ struct fields {
 
 /* Match the keys of map against f->keys: unknown and duplicate keys fail. */
 static mt_status collect(const struct ld *ld, const struct node *map, const char *what,
-			 struct fields *f)
+                         struct fields *f)
 {
 	if (map->kind != MAP)
-		return fail(ld, map, "%s: expected a mapping, got %s; write one `key: value` per line", what,
-			    kind_name(map));
+		return fail(ld, map,
+		            "%s: expected a mapping, got %s; write one `key: value` per line", what,
+		            kind_name(map));
 	for (size_t i = 0; i + 1 < map->n; i += 2) {
 		const struct node *k = map->kids[i];
 		size_t j;
 		if (k->kind != SCALAR)
-			return fail(ld, k, "%s: keys must be plain words, got %s; write `key: value` lines",
-				    what, kind_name(k));
+			return fail(
+			        ld, k,
+			        "%s: keys must be plain words, got %s; write `key: value` lines",
+			        what, kind_name(k));
 		for (j = 0; f->keys[j]; j++)
 			if (!strcmp(f->keys[j], k->text))
 				break;
@@ -377,18 +399,19 @@ static mt_status collect(const struct ld *ld, const struct node *map, const char
 			size_t used = 0;
 			for (size_t a = 0; f->keys[a]; a++) {
 				int w = snprintf(allowed + used, sizeof allowed - used, "%s%s",
-						 a ? ", " : "", f->keys[a]);
+				                 a ? ", " : "", f->keys[a]);
 				if (w < 0 || (size_t)w >= sizeof allowed - used)
 					break;
 				used += (size_t)w;
 			}
-			return fail(ld, k, "unknown key `%s` in %s; allowed keys: %s", show(k->text).s, what,
-				    allowed);
+			return fail(ld, k, "unknown key `%s` in %s; allowed keys: %s",
+			            show(k->text).s, what, allowed);
 		}
 		if (f->key[j])
 			return fail(ld, k,
-				    "duplicate key `%s` in %s (first set at line %d); remove one of them",
-				    k->text, what, f->key[j]->line);
+			            "duplicate key `%s` in %s (first set at line %d); remove one "
+			            "of them",
+			            k->text, what, f->key[j]->line);
 		f->key[j] = k;
 		f->val[j] = map->kids[i + 1];
 	}
@@ -396,7 +419,7 @@ static mt_status collect(const struct ld *ld, const struct node *map, const char
 }
 
 static mt_status require(const struct ld *ld, const struct node *map, const struct fields *f,
-			 size_t idx, const char *what, const char *hint)
+                         size_t idx, const char *what, const char *hint)
 {
 	if (f->val[idx])
 		return MT_OK;
@@ -421,40 +444,46 @@ static bool is_nonfinite_spelling(const char *s)
 }
 
 static mt_status get_number(const struct ld *ld, const struct node *nd, const char *what,
-			    double *out)
+                            double *out)
 {
 	char *end;
 	double v;
 
 	if (nd->kind != SCALAR)
-		return fail(ld, nd, "%s: expected a number, got %s; write a single number such as 0.5",
-			    what, kind_name(nd));
+		return fail(ld, nd,
+		            "%s: expected a number, got %s; write a single number such as 0.5",
+		            what, kind_name(nd));
 	if (!nd->plain)
-		return fail(ld, nd, "%s: expected a number, got the quoted text \"%s\"; remove the quotes",
-			    what, show(nd->text).s);
+		return fail(ld, nd,
+		            "%s: expected a number, got the quoted text \"%s\"; remove the quotes",
+		            what, show(nd->text).s);
 	if (!nd->text[0])
 		return fail(ld, nd, "%s: the value is missing; write a number such as 0.5", what);
 	if (is_nonfinite_spelling(nd->text))
-		return fail(ld, nd, "%s: %s is not a finite number; use an ordinary decimal number", what,
-			    show(nd->text).s);
+		return fail(ld, nd, "%s: %s is not a finite number; use an ordinary decimal number",
+		            what, show(nd->text).s);
 	for (const char *c = nd->text; *c; c++)
 		if (!isdigit((unsigned char)*c) && !strchr("+-.eE", *c))
-			return fail(ld, nd, "%s: expected a number, got `%s`; write a decimal number such as 0.5",
-				    what, show(nd->text).s);
+			return fail(ld, nd,
+			            "%s: expected a number, got `%s`; write a decimal number such "
+			            "as 0.5",
+			            what, show(nd->text).s);
 	errno = 0;
 	v = strtod(nd->text, &end);
 	if (end == nd->text || *end)
-		return fail(ld, nd, "%s: expected a number, got `%s`; write a decimal number such as 0.5",
-			    what, show(nd->text).s);
+		return fail(ld, nd,
+		            "%s: expected a number, got `%s`; write a decimal number such as 0.5",
+		            what, show(nd->text).s);
 	if (!isfinite(v))
-		return fail(ld, nd, "%s: %s is too large; use a finite number", what, show(nd->text).s);
+		return fail(ld, nd, "%s: %s is too large; use a finite number", what,
+		            show(nd->text).s);
 	*out = v;
 	return MT_OK;
 }
 
 /* A whole number in [min, max]. */
-static mt_status get_uint(const struct ld *ld, const struct node *nd, const char *what, uint64_t min,
-			  uint64_t max, uint64_t *out)
+static mt_status get_uint(const struct ld *ld, const struct node *nd, const char *what,
+                          uint64_t min, uint64_t max, uint64_t *out)
 {
 	double d;
 	mt_status st;
@@ -466,16 +495,18 @@ static mt_status get_uint(const struct ld *ld, const struct node *nd, const char
 		return st;
 	for (const char *c = nd->text; *c; c++)
 		if (!isdigit((unsigned char)*c) && !(c == nd->text && *c == '+'))
-			return fail(ld, nd, "%s: expected a whole number, got %s; write digits only, such as 20",
-				    what, show(nd->text).s);
+			return fail(ld, nd,
+			            "%s: expected a whole number, got %s; write digits only, such "
+			            "as 20",
+			            what, show(nd->text).s);
 	errno = 0;
 	v = strtoull(nd->text, &end, 10);
 	if (errno == ERANGE || v > max)
-		return fail(ld, nd, "%s: %s is too large; the largest allowed value is %" PRIu64, what,
-			    show(nd->text).s, max);
+		return fail(ld, nd, "%s: %s is too large; the largest allowed value is %" PRIu64,
+		            what, show(nd->text).s, max);
 	if (v < min)
 		return fail(ld, nd, "%s: must be at least %" PRIu64 ", got %s; raise it", what, min,
-			    show(nd->text).s);
+		            show(nd->text).s);
 	*out = (uint64_t)v;
 	return MT_OK;
 }
@@ -483,36 +514,37 @@ static mt_status get_uint(const struct ld *ld, const struct node *nd, const char
 enum range { ANY, NONNEG, POSITIVE };
 
 static mt_status get_ranged(const struct ld *ld, const struct node *nd, const char *what,
-			    enum range r, double *out)
+                            enum range r, double *out)
 {
 	mt_status st = get_number(ld, nd, what, out);
 	if (st)
 		return st;
 	if (r == NONNEG && *out < 0)
-		return fail(ld, nd, "%s: must not be negative, got %s; use 0 or a positive number", what,
-			    show(nd->text).s);
+		return fail(ld, nd, "%s: must not be negative, got %s; use 0 or a positive number",
+		            what, show(nd->text).s);
 	if (r == POSITIVE && !(*out > 0))
-		return fail(ld, nd, "%s: must be greater than 0, got %s; use a positive number", what,
-			    show(nd->text).s);
+		return fail(ld, nd, "%s: must be greater than 0, got %s; use a positive number",
+		            what, show(nd->text).s);
 	return MT_OK;
 }
 
 /* A piece of text.  Names (name == true) must be non-empty single lines. */
 static mt_status get_text(const struct ld *ld, struct node *nd, const char *what, bool name,
-			  char **out)
+                          char **out)
 {
 	if (nd->kind != SCALAR)
-		return fail(ld, nd, "%s: expected text, got %s; write the text after the colon", what,
-			    kind_name(nd));
+		return fail(ld, nd, "%s: expected text, got %s; write the text after the colon",
+		            what, kind_name(nd));
 	if (name && !nd->text[0])
 		return fail(ld, nd, "%s: must not be empty; write a short name", what);
 	if (name)
 		for (const char *c = nd->text; *c; c++)
 			if ((unsigned char)*c < 0x20 || *c == 0x7f)
 				return fail(ld, nd,
-					    "%s: must be a single line without control characters; shorten "
-					    "it to one line",
-					    what);
+				            "%s: must be a single line without control characters; "
+				            "shorten "
+				            "it to one line",
+				            what);
 	*out = nd->text; /* steal: the tree is freed right after loading */
 	nd->text = NULL;
 	return MT_OK;
@@ -524,23 +556,26 @@ enum vec { REFERENCE, REWARDS, POLICY };
 
 /* Fill dst[m] from a list of numbers and check it according to kind. */
 static mt_status get_vector(const struct ld *ld, const struct node *nd, const char *what,
-			    enum vec kind, mt_norm norm, size_t m, double *dst)
+                            enum vec kind, mt_norm norm, size_t m, double *dst)
 {
 	mt_status st;
 	double sum = 0, max = 0;
 
 	if (nd->kind != SEQ)
-		return fail(ld, nd, "%s: expected a list of numbers, got %s; write one number per response, "
-			    "e.g. [0.2, 0.3, 0.5]",
-			    what, kind_name(nd));
+		return fail(
+		        ld, nd,
+		        "%s: expected a list of numbers, got %s; write one number per response, "
+		        "e.g. [0.2, 0.3, 0.5]",
+		        what, kind_name(nd));
 	if (nd->n != m)
 		return fail(ld, nd,
-			    "%s: has %zu number%s but there %s %zu response%s; give one number per "
-			    "response, in the order of `responses`",
-			    what, nd->n, nd->n == 1 ? "" : "s", m == 1 ? "is" : "are", m,
-			    m == 1 ? "" : "s");
+		            "%s: has %zu number%s but there %s %zu response%s; give one number per "
+		            "response, in the order of `responses`",
+		            what, nd->n, nd->n == 1 ? "" : "s", m == 1 ? "is" : "are", m,
+		            m == 1 ? "" : "s");
 	for (size_t x = 0; x < m; x++) {
-		st = get_ranged(ld, nd->kids[x], what, kind == REFERENCE ? POSITIVE : NONNEG, &dst[x]);
+		st = get_ranged(ld, nd->kids[x], what, kind == REFERENCE ? POSITIVE : NONNEG,
+		                &dst[x]);
 		if (st)
 			return st;
 		sum += dst[x];
@@ -550,22 +585,26 @@ static mt_status get_vector(const struct ld *ld, const struct node *nd, const ch
 	if (kind == REWARDS && norm == MT_NORM_MAX) {
 		if (fabs(max - 1.0) > MT_NORM_TOL)
 			return fail(ld, nd,
-				    "%s: the largest reward is %.10g but `normalization: max` needs it to be 1; "
-				    "divide every reward by %.10g",
-				    what, max, max);
+			            "%s: the largest reward is %.10g but `normalization: max` "
+			            "needs it to be 1; "
+			            "divide every reward by %.10g",
+			            what, max, max);
 	} else if (fabs(sum - 1.0) > MT_NORM_TOL) {
-		return fail(ld, nd, "%s: sums to %.10g but must sum to 1%s; divide every number by %.10g",
-			    what, sum, kind == REWARDS ? " (normalization: sum)" : "", sum);
+		return fail(ld, nd,
+		            "%s: sums to %.10g but must sum to 1%s; divide every number by %.10g",
+		            what, sum, kind == REWARDS ? " (normalization: sum)" : "", sum);
 	}
 	return MT_OK;
 }
 
-static mt_status check_size(const struct ld *ld, const struct node *nd, const char *what, double size,
-			    double max_size)
+static mt_status check_size(const struct ld *ld, const struct node *nd, const char *what,
+                            double size, double max_size)
 {
 	if (size > max_size)
-		return fail(ld, nd, "%s: %s is larger than max_size (%.10g); lower the size or raise max_size",
-			    what, show(nd->text).s, max_size);
+		return fail(
+		        ld, nd,
+		        "%s: %s is larger than max_size (%.10g); lower the size or raise max_size",
+		        what, show(nd->text).s, max_size);
 	return MT_OK;
 }
 
@@ -589,8 +628,9 @@ static mt_status load_group(const struct ld *ld, mt_scenario *sc, size_t i, stru
 		return st;
 	if ((st = require(ld, nd, &f, G_NAME, what, "give every group a unique name")) ||
 	    (st = require(ld, nd, &f, G_SIZE, what, "add its size, e.g. `size: 3`")) ||
-	    (st = require(ld, nd, &f, G_REWARDS, what,
-			  "add its reward model, one number per response, e.g. `rewards: [0.2, 0.8]`")))
+	    (st = require(
+	             ld, nd, &f, G_REWARDS, what,
+	             "add its reward model, one number per response, e.g. `rewards: [0.2, 0.8]`")))
 		return st;
 
 	snprintf(what, sizeof what, "group %zu name", i + 1);
@@ -602,8 +642,9 @@ static mt_status load_group(const struct ld *ld, mt_scenario *sc, size_t i, stru
 	for (size_t j = 0; j < i; j++)
 		if (!strcmp(sc->groups[j].name, name))
 			return fail(ld, f.val[G_NAME],
-				    "%s: `%s` is already the name of group %zu; group names must be unique",
-				    what, show(name).s, j + 1);
+			            "%s: `%s` is already the name of group %zu; group names must "
+			            "be unique",
+			            what, show(name).s, j + 1);
 
 	snprintf(what, sizeof what, "group `%s` size", show(name).s);
 	if ((st = get_ranged(ld, f.val[G_SIZE], what, POSITIVE, &g->size)) ||
@@ -630,14 +671,16 @@ static mt_status load_group(const struct ld *ld, mt_scenario *sc, size_t i, stru
 			return st;
 		if (r.val[R_SIZE]) {
 			snprintf(what, sizeof what, "group `%s` report size", show(name).s);
-			if ((st = get_ranged(ld, r.val[R_SIZE], what, POSITIVE, &g->reported_size)) ||
-			    (st = check_size(ld, r.val[R_SIZE], what, g->reported_size, sc->max_size)))
+			if ((st = get_ranged(ld, r.val[R_SIZE], what, POSITIVE,
+			                     &g->reported_size)) ||
+			    (st = check_size(ld, r.val[R_SIZE], what, g->reported_size,
+			                     sc->max_size)))
 				return st;
 		}
 		if (r.val[R_REWARDS]) {
 			snprintf(what, sizeof what, "group `%s` report rewards", show(name).s);
-			st = get_vector(ld, r.val[R_REWARDS], what, REWARDS, sc->normalization, sc->m,
-					g->reported);
+			st = get_vector(ld, r.val[R_REWARDS], what, REWARDS, sc->normalization,
+			                sc->m, g->reported);
 			if (st)
 				return st;
 		}
@@ -654,9 +697,10 @@ static mt_status load_candidates(const struct ld *ld, mt_scenario *sc, const str
 	char what[96];
 
 	if (list->kind != SEQ)
-		return fail(ld, list, "candidates: expected a list, got %s; write one `- name: ...` entry "
-			    "with a `policy:` per candidate",
-			    kind_name(list));
+		return fail(ld, list,
+		            "candidates: expected a list, got %s; write one `- name: ...` entry "
+		            "with a `policy:` per candidate",
+		            kind_name(list));
 	if (!list->n)
 		return MT_OK;
 	sc->candidates = calloc(list->n, sizeof *sc->candidates);
@@ -670,9 +714,11 @@ static mt_status load_candidates(const struct ld *ld, mt_scenario *sc, const str
 		st = collect(ld, list->kids[c], what, &f);
 		if (st)
 			return st;
-		if ((st = require(ld, list->kids[c], &f, C_NAME, what, "give every candidate a unique name")) ||
+		if ((st = require(ld, list->kids[c], &f, C_NAME, what,
+		                  "give every candidate a unique name")) ||
 		    (st = require(ld, list->kids[c], &f, C_POLICY, what,
-				  "add its policy, a probability per response, e.g. `policy: [0.5, 0.5]`")))
+		                  "add its policy, a probability per response, e.g. `policy: [0.5, "
+		                  "0.5]`")))
 			return st;
 		snprintf(what, sizeof what, "candidate %zu name", c + 1);
 		st = get_text(ld, f.val[C_NAME], what, true, &cand->name);
@@ -681,14 +727,16 @@ static mt_status load_candidates(const struct ld *ld, mt_scenario *sc, const str
 		for (size_t j = 0; j < c; j++)
 			if (!strcmp(sc->candidates[j].name, cand->name))
 				return fail(ld, f.val[C_NAME],
-					    "%s: `%s` is already the name of candidate %zu; candidate names "
-					    "must be unique",
-					    what, show(cand->name).s, j + 1);
+				            "%s: `%s` is already the name of candidate %zu; "
+				            "candidate names "
+				            "must be unique",
+				            what, show(cand->name).s, j + 1);
 		cand->policy = malloc(sc->m * sizeof *cand->policy);
 		if (!cand->policy)
 			return oom(ld, f.val[C_POLICY]->line, f.val[C_POLICY]->col);
 		snprintf(what, sizeof what, "candidate `%s` policy", show(cand->name).s);
-		st = get_vector(ld, f.val[C_POLICY], what, POLICY, sc->normalization, sc->m, cand->policy);
+		st = get_vector(ld, f.val[C_POLICY], what, POLICY, sc->normalization, sc->m,
+		                cand->policy);
 		if (st)
 			return st;
 	}
@@ -715,7 +763,8 @@ static mt_status load_noise(const struct ld *ld, mt_scenario *sc, const struct n
 			return st;
 		sc->noise.samples = (size_t)v;
 	}
-	if (f.val[N_SEED] && (st = get_uint(ld, f.val[N_SEED], "noise seed", 0, UINT64_MAX, &sc->noise.seed)))
+	if (f.val[N_SEED] &&
+	    (st = get_uint(ld, f.val[N_SEED], "noise seed", 0, UINT64_MAX, &sc->noise.seed)))
 		return st;
 	return MT_OK;
 }
@@ -732,16 +781,15 @@ static mt_status load_training(const struct ld *ld, mt_scenario *sc, const struc
 			return st;
 		sc->training.steps = (size_t)v;
 	}
-	if (f.val[K_STEP_SIZE] &&
-	    (st = get_ranged(ld, f.val[K_STEP_SIZE], "training step_size", POSITIVE,
-			     &sc->training.step_size)))
+	if (f.val[K_STEP_SIZE] && (st = get_ranged(ld, f.val[K_STEP_SIZE], "training step_size",
+	                                           POSITIVE, &sc->training.step_size)))
 		return st;
 	return MT_OK;
 }
 
 /* A list of names (responses) or free text (try), stolen from the tree. */
 static mt_status get_text_list(const struct ld *ld, struct node *nd, const char *what, bool names,
-			       char **dst)
+                               char **dst)
 {
 	for (size_t i = 0; i < nd->n; i++) {
 		char *s;
@@ -753,9 +801,10 @@ static mt_status get_text_list(const struct ld *ld, struct node *nd, const char 
 		for (size_t j = 0; names && j < i; j++)
 			if (!strcmp(dst[j], s))
 				return fail(ld, nd->kids[i],
-					    "%s: `%s` appears twice (first at line %d, column %d); labels must "
-					    "be unique",
-					    what, show(s).s, nd->kids[j]->line, nd->kids[j]->col);
+				            "%s: `%s` appears twice (first at line %d, column %d); "
+				            "labels must "
+				            "be unique",
+				            what, show(s).s, nd->kids[j]->line, nd->kids[j]->col);
 	}
 	return MT_OK;
 }
@@ -779,23 +828,25 @@ enum {
 	T_TRAINING,
 };
 static const char *const top_keys[] = {
-	"mechtune", "name",     "description", "try",    "responses",  "reference",
-	"normalization", "divergence", "lambda", "payment", "pivot_fraction", "max_size",
-	"groups", "candidates", "noise", "training", NULL,
+        "mechtune",  "name",       "description",    "try",
+        "responses", "reference",  "normalization",  "divergence",
+        "lambda",    "payment",    "pivot_fraction", "max_size",
+        "groups",    "candidates", "noise",          "training",
+        NULL,
 };
 
 /* "kl, chi2, ..." from a NULL-terminated descriptor table. */
-#define NAME_LIST(buf, table)                                                                      \
-	do {                                                                                       \
-		size_t used_ = 0;                                                                  \
-		(buf)[0] = '\0';                                                                   \
-		for (size_t i_ = 0; (table)[i_]; i_++) {                                           \
-			int w_ = snprintf((buf) + used_, sizeof(buf) - used_, "%s%s",              \
-					  i_ ? ", " : "", (table)[i_]->name);                      \
-			if (w_ < 0 || (size_t)w_ >= sizeof(buf) - used_)                           \
-				break;                                                             \
-			used_ += (size_t)w_;                                                       \
-		}                                                                                  \
+#define NAME_LIST(buf, table)                                                         \
+	do {                                                                          \
+		size_t used_ = 0;                                                     \
+		(buf)[0] = '\0';                                                      \
+		for (size_t i_ = 0; (table)[i_]; i_++) {                              \
+			int w_ = snprintf((buf) + used_, sizeof(buf) - used_, "%s%s", \
+			                  i_ ? ", " : "", (table)[i_]->name);         \
+			if (w_ < 0 || (size_t)w_ >= sizeof(buf) - used_)              \
+				break;                                                \
+			used_ += (size_t)w_;                                          \
+		}                                                                     \
 	} while (0)
 
 static mt_status load_root(const struct ld *ld, struct node *root, mt_scenario **out)
@@ -810,9 +861,10 @@ static mt_status load_root(const struct ld *ld, struct node *root, mt_scenario *
 	mt_error verr;
 
 	if (root->kind != MAP) {
-		st = fail(ld, root, "the scenario must be a mapping of `key: value` lines, got %s; start "
-				    "the file with `mechtune: 1`",
-			  kind_name(root));
+		st = fail(ld, root,
+		          "the scenario must be a mapping of `key: value` lines, got %s; start "
+		          "the file with `mechtune: 1`",
+		          kind_name(root));
 		goto out;
 	}
 	/* The version comes first: another version may have other keys. */
@@ -822,8 +874,9 @@ static mt_status load_root(const struct ld *ld, struct node *root, mt_scenario *
 			break;
 		}
 	if (!vnode) {
-		st = fail(ld, root, "missing the format version; add `mechtune: %d` as the first line",
-			  MT_FORMAT_VERSION);
+		st = fail(ld, root,
+		          "missing the format version; add `mechtune: %d` as the first line",
+		          MT_FORMAT_VERSION);
 		goto out;
 	}
 	st = get_uint(ld, vnode, "mechtune (format version)", 0, UINT64_MAX, &version);
@@ -831,33 +884,36 @@ static mt_status load_root(const struct ld *ld, struct node *root, mt_scenario *
 		goto out;
 	if (version != MT_FORMAT_VERSION) {
 		st = fail(ld, vnode,
-			  "unsupported format version %" PRIu64 "; this mechtune reads version %d, "
-			  "use a newer mechtune or write `mechtune: %d`",
-			  version, MT_FORMAT_VERSION, MT_FORMAT_VERSION);
+		          "unsupported format version %" PRIu64 "; this mechtune reads version %d, "
+		          "use a newer mechtune or write `mechtune: %d`",
+		          version, MT_FORMAT_VERSION, MT_FORMAT_VERSION);
 		goto out;
 	}
 	st = collect(ld, root, "the scenario", &f);
 	if (st)
 		goto out;
-	if ((st = require(ld, root, &f, T_NAME, "the scenario", "add a title, e.g. `name: Alices and Bobs`")) ||
+	if ((st = require(ld, root, &f, T_NAME, "the scenario",
+	                  "add a title, e.g. `name: Alices and Bobs`")) ||
 	    (st = require(ld, root, &f, T_RESPONSES, "the scenario",
-			  "list the response labels, e.g. `responses: [refuse, hedge, answer]`")) ||
+	                  "list the response labels, e.g. `responses: [refuse, hedge, answer]`")) ||
 	    (st = require(ld, root, &f, T_GROUPS, "the scenario",
-			  "add a `groups:` list with at least one group")))
+	                  "add a `groups:` list with at least one group")))
 		goto out;
 
 	resp = f.val[T_RESPONSES];
 	groups = f.val[T_GROUPS];
 	if (resp->kind != SEQ || !resp->n) {
-		st = fail(ld, resp, "responses: expected a non-empty list of labels, got %s; write e.g. "
-				    "`responses: [refuse, answer]`",
-			  resp->kind == SEQ ? "an empty list" : kind_name(resp));
+		st = fail(ld, resp,
+		          "responses: expected a non-empty list of labels, got %s; write e.g. "
+		          "`responses: [refuse, answer]`",
+		          resp->kind == SEQ ? "an empty list" : kind_name(resp));
 		goto out;
 	}
 	if (groups->kind != SEQ || !groups->n) {
-		st = fail(ld, groups, "groups: expected a non-empty list, got %s; add at least one "
-				      "`- name: ...` entry",
-			  groups->kind == SEQ ? "an empty list" : kind_name(groups));
+		st = fail(ld, groups,
+		          "groups: expected a non-empty list, got %s; add at least one "
+		          "`- name: ...` entry",
+		          groups->kind == SEQ ? "an empty list" : kind_name(groups));
 		goto out;
 	}
 	sc = mt_scenario_new(resp->n, groups->n);
@@ -889,8 +945,9 @@ static mt_status load_root(const struct ld *ld, struct node *root, mt_scenario *
 	if (f.val[T_TRY]) {
 		struct node *t = f.val[T_TRY];
 		if (t->kind != SEQ) {
-			st = fail(ld, t, "try: expected a list, got %s; write one `- hint` line per entry",
-				  kind_name(t));
+			st = fail(ld, t,
+			          "try: expected a list, got %s; write one `- hint` line per entry",
+			          kind_name(t));
 			goto out;
 		}
 		if (t->n) {
@@ -917,7 +974,7 @@ static mt_status load_root(const struct ld *ld, struct node *root, mt_scenario *
 		const struct node *nd = f.val[T_NORMALIZATION];
 		if (nd->kind != SCALAR || !mt_norm_parse(nd->text, &sc->normalization)) {
 			st = fail(ld, nd, "normalization: unknown value `%s`; use sum or max",
-				  nd->kind == SCALAR ? show(nd->text).s : kind_name(nd));
+			          nd->kind == SCALAR ? show(nd->text).s : kind_name(nd));
 			goto out;
 		}
 	}
@@ -927,7 +984,7 @@ static mt_status load_root(const struct ld *ld, struct node *root, mt_scenario *
 		if (!d) {
 			NAME_LIST(list, mt_divergences);
 			st = fail(ld, nd, "divergence: unknown divergence `%s`; use one of: %s",
-				  nd->kind == SCALAR ? show(nd->text).s : kind_name(nd), list);
+			          nd->kind == SCALAR ? show(nd->text).s : kind_name(nd), list);
 			goto out;
 		}
 		sc->divergence = d;
@@ -938,22 +995,23 @@ static mt_status load_root(const struct ld *ld, struct node *root, mt_scenario *
 		if (!p) {
 			NAME_LIST(list, mt_payment_rules);
 			st = fail(ld, nd, "payment: unknown payment rule `%s`; use one of: %s",
-				  nd->kind == SCALAR ? show(nd->text).s : kind_name(nd), list);
+			          nd->kind == SCALAR ? show(nd->text).s : kind_name(nd), list);
 			goto out;
 		}
 		sc->payment = p;
 	}
-	if (f.val[T_LAMBDA] && (st = get_ranged(ld, f.val[T_LAMBDA], "lambda", POSITIVE, &sc->lambda)))
+	if (f.val[T_LAMBDA] &&
+	    (st = get_ranged(ld, f.val[T_LAMBDA], "lambda", POSITIVE, &sc->lambda)))
 		goto out;
 	if (f.val[T_PIVOT_FRACTION] &&
-	    (st = get_ranged(ld, f.val[T_PIVOT_FRACTION], "pivot_fraction", NONNEG, &sc->pivot_fraction)))
+	    (st = get_ranged(ld, f.val[T_PIVOT_FRACTION], "pivot_fraction", NONNEG,
+	                     &sc->pivot_fraction)))
 		goto out;
 	if (f.val[T_MAX_SIZE] &&
 	    (st = get_ranged(ld, f.val[T_MAX_SIZE], "max_size", POSITIVE, &sc->max_size)))
 		goto out;
-	if (f.val[T_REFERENCE] &&
-	    (st = get_vector(ld, f.val[T_REFERENCE], "reference", REFERENCE, sc->normalization, sc->m,
-			     sc->reference)))
+	if (f.val[T_REFERENCE] && (st = get_vector(ld, f.val[T_REFERENCE], "reference", REFERENCE,
+	                                           sc->normalization, sc->m, sc->reference)))
 		goto out;
 
 	for (size_t i = 0; i < sc->n; i++) {
@@ -1003,7 +1061,7 @@ static void c_locale_leave(struct c_locale *l)
 }
 
 mt_status mt_scenario_load_buffer(const char *text, size_t len, const char *name, mt_scenario **out,
-				  mt_error *err)
+                                  mt_error *err)
 {
 	mt_status st;
 	struct ld ld = {.file = name ? name : "<buffer>", .err = err, .text = text, .len = len};
@@ -1017,10 +1075,11 @@ mt_status mt_scenario_load_buffer(const char *text, size_t len, const char *name
 		goto out;
 	}
 	if (len > MT_SCENARIO_MAX_BYTES) {
-		st = mt_error_set(err, MT_EINVAL, ld.file, 0, 0,
-				  "the scenario is too large (%zu bytes, the limit is %u); check that "
-				  "this is a scenario file",
-				  len, MT_SCENARIO_MAX_BYTES);
+		st = mt_error_set(
+		        err, MT_EINVAL, ld.file, 0, 0,
+		        "the scenario is too large (%zu bytes, the limit is %u); check that "
+		        "this is a scenario file",
+		        len, MT_SCENARIO_MAX_BYTES);
 		goto out;
 	}
 	if (!yaml_parser_initialize(&ld.parser)) {
@@ -1058,24 +1117,26 @@ mt_status mt_scenario_load_file(const char *path, mt_scenario **out, mt_error *e
 	*out = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot open the scenario: %s; check the path",
-				  strerror(errno));
+		st = mt_error_set(err, MT_EIO, path, 0, 0,
+		                  "cannot open the scenario: %s; check the path", strerror(errno));
 		goto out;
 	}
 	if (fstat(fd, &sb) < 0) {
-		st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot read the scenario: %s", strerror(errno));
+		st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot read the scenario: %s",
+		                  strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		st = mt_error_set(err, MT_EIO, path, 0, 0,
-				  "not a regular file; give the path of a .yaml scenario file");
+		                  "not a regular file; give the path of a .yaml scenario file");
 		goto out;
 	}
 	if (sb.st_size > (off_t)MT_SCENARIO_MAX_BYTES) {
-		st = mt_error_set(err, MT_EINVAL, path, 0, 0,
-				  "the file is too large (%jd bytes, the limit is %u); check that this "
-				  "is a scenario file",
-				  (intmax_t)sb.st_size, MT_SCENARIO_MAX_BYTES);
+		st = mt_error_set(
+		        err, MT_EINVAL, path, 0, 0,
+		        "the file is too large (%jd bytes, the limit is %u); check that this "
+		        "is a scenario file",
+		        (intmax_t)sb.st_size, MT_SCENARIO_MAX_BYTES);
 		goto out;
 	}
 	/* One byte more than the limit, in case the file grows while we read. */
@@ -1094,7 +1155,7 @@ mt_status mt_scenario_load_file(const char *path, mt_scenario **out, mt_error *e
 			continue;
 		if (got < 0) {
 			st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot read the scenario: %s",
-					  strerror(errno));
+			                  strerror(errno));
 			goto out;
 		}
 		if (!got)
@@ -1103,7 +1164,7 @@ mt_status mt_scenario_load_file(const char *path, mt_scenario **out, mt_error *e
 	}
 	if (len > (size_t)sb.st_size) {
 		st = mt_error_set(err, MT_EIO, path, 0, 0,
-				  "the file changed while it was being read; try again");
+		                  "the file changed while it was being read; try again");
 		goto out;
 	}
 	buf[len] = '\0';
@@ -1118,7 +1179,7 @@ out:
 mt_status mt_scenario_default(mt_scenario **out, mt_error *err)
 {
 	return mt_scenario_load_buffer(mt_default_scenario_yaml, strlen(mt_default_scenario_yaml),
-				       "scenarios/default.yaml (built in)", out, err);
+	                               "scenarios/default.yaml (built in)", out, err);
 }
 
 /* --------------------------------------------------------------- emitting */
@@ -1173,7 +1234,7 @@ static void put(struct em *o, yaml_event_t *ev, int initialized)
 static bool looks_special(const char *s)
 {
 	static const char *const words[] = {"~",  "null", "true", "false", "yes", "no",
-					    "on", "off",  "y",    "n",     NULL};
+	                                    "on", "off",  "y",    "n",     NULL};
 	char *end;
 	if (!*s || is_nonfinite_spelling(s))
 		return true;
@@ -1207,15 +1268,16 @@ static void put_text(struct em *o, const char *s, bool prose)
 	else if (looks_special(s))
 		style = YAML_SINGLE_QUOTED_SCALAR_STYLE;
 	put(o, &ev,
-	    yaml_scalar_event_initialize(&ev, NULL, NULL, (const yaml_char_t *)s, (int)len, 1, 1, style));
+	    yaml_scalar_event_initialize(&ev, NULL, NULL, (const yaml_char_t *)s, (int)len, 1, 1,
+	                                 style));
 }
 
 static void put_plain(struct em *o, const char *s)
 {
 	yaml_event_t ev;
 	put(o, &ev,
-	    yaml_scalar_event_initialize(&ev, NULL, NULL, (const yaml_char_t *)s, (int)strlen(s), 1, 1,
-					 YAML_PLAIN_SCALAR_STYLE));
+	    yaml_scalar_event_initialize(&ev, NULL, NULL, (const yaml_char_t *)s, (int)strlen(s), 1,
+	                                 1, YAML_PLAIN_SCALAR_STYLE));
 }
 
 /* Shortest of %.15g / %.17g that reads back as exactly x. */
@@ -1240,15 +1302,16 @@ static void put_seq(struct em *o, bool flow)
 	yaml_event_t ev;
 	put(o, &ev,
 	    yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-						 flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE));
+	                                         flow ? YAML_FLOW_SEQUENCE_STYLE
+	                                              : YAML_BLOCK_SEQUENCE_STYLE));
 }
 
 static void put_map(struct em *o, bool flow)
 {
 	yaml_event_t ev;
 	put(o, &ev,
-	    yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
-						flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE));
+	    yaml_mapping_start_event_initialize(
+	            &ev, NULL, NULL, 1, flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE));
 }
 
 static void put_seq_end(struct em *o)
@@ -1373,8 +1436,8 @@ static void emit_scenario(struct em *o, const mt_scenario *sc, const mt_scenario
 		}
 		put_seq_end(o);
 	}
-	if (!same(sc->noise.epsilon, def->noise.epsilon) || sc->noise.samples != def->noise.samples ||
-	    sc->noise.seed != def->noise.seed) {
+	if (!same(sc->noise.epsilon, def->noise.epsilon) ||
+	    sc->noise.samples != def->noise.samples || sc->noise.seed != def->noise.seed) {
 		put_plain(o, "noise");
 		put_map(o, true);
 		put_plain(o, "epsilon");
@@ -1418,12 +1481,14 @@ mt_status mt_scenario_emit(const mt_scenario *sc, char **text, size_t *len, mt_e
 		goto out;
 	def = mt_scenario_new(1, 1); /* the defaults the loader starts from */
 	if (!def || !c_locale_enter(&loc)) {
-		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory while writing the scenario");
+		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
+		                  "out of memory while writing the scenario");
 		goto out;
 	}
 	locale = true;
 	if (!yaml_emitter_initialize(&o.e)) {
-		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory while writing the scenario");
+		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
+		                  "out of memory while writing the scenario");
 		goto out;
 	}
 	emitter = true;
@@ -1437,11 +1502,13 @@ mt_status mt_scenario_emit(const mt_scenario *sc, char **text, size_t *len, mt_e
 		o.ok = false;
 	if (!o.ok) {
 		if (o.oom || o.e.error == YAML_MEMORY_ERROR)
-			st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory while writing the scenario");
+			st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
+			                  "out of memory while writing the scenario");
 		else
 			st = mt_error_set(err, MT_EINVAL, NULL, 0, 0,
-					  "cannot write the scenario as yaml: %s; check names for invalid text",
-					  o.e.problem ? o.e.problem : "emitter error");
+			                  "cannot write the scenario as yaml: %s; check names for "
+			                  "invalid text",
+			                  o.e.problem ? o.e.problem : "emitter error");
 		goto out;
 	}
 	if (!o.data) { /* cannot happen: there is always output */
@@ -1490,18 +1557,20 @@ mt_status mt_scenario_save(const mt_scenario *sc, const char *path, mt_error *er
 	strcat(tmp, ".XXXXXX");
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		st = mt_error_set(err, MT_EIO, path, 0, 0,
-				  "cannot create a temporary file next to it: %s; check that the folder "
-				  "exists and is writable",
-				  strerror(errno));
+		st = mt_error_set(
+		        err, MT_EIO, path, 0, 0,
+		        "cannot create a temporary file next to it: %s; check that the folder "
+		        "exists and is writable",
+		        strerror(errno));
 		goto out;
 	}
 	created = true;
 	if (!stat(path, &sb))
 		mode = sb.st_mode & 07777; /* keep the permissions of the file we replace */
 	if (fchmod(fd, mode) < 0) {
-		st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot set permissions of the temporary file: %s",
-				  strerror(errno));
+		st = mt_error_set(err, MT_EIO, path, 0, 0,
+		                  "cannot set permissions of the temporary file: %s",
+		                  strerror(errno));
 		goto out;
 	}
 	while (done < len) {
@@ -1509,28 +1578,30 @@ mt_status mt_scenario_save(const mt_scenario *sc, const char *path, mt_error *er
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0) {
-			st = mt_error_set(err, MT_EIO, path, 0, 0,
-					  "cannot write the scenario: %s; free some disk space and retry",
-					  strerror(errno));
+			st = mt_error_set(
+			        err, MT_EIO, path, 0, 0,
+			        "cannot write the scenario: %s; free some disk space and retry",
+			        strerror(errno));
 			goto out;
 		}
 		done += (size_t)w;
 	}
 	if (fsync(fd) < 0) {
 		st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot flush the scenario to disk: %s",
-				  strerror(errno));
+		                  strerror(errno));
 		goto out;
 	}
 	if (close(fd) < 0) {
 		fd = -1;
-		st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot write the scenario: %s", strerror(errno));
+		st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot write the scenario: %s",
+		                  strerror(errno));
 		goto out;
 	}
 	fd = -1;
 	if (rename(tmp, path) < 0) {
 		st = mt_error_set(err, MT_EIO, path, 0, 0,
-				  "cannot replace the file: %s; check that the folder is writable",
-				  strerror(errno));
+		                  "cannot replace the file: %s; check that the folder is writable",
+		                  strerror(errno));
 		goto out;
 	}
 	created = false;
