@@ -42,6 +42,37 @@ static void test_vcg_matches_kl_formula(void **state)
 	}
 }
 
+/* A group so large that, without it, every term of the pivot's log-sum-exp
+ * underflows when shifted by max S: the exact-shift fallback must kick in. */
+static void test_vcg_pivot_underflow_fallback(void **state)
+{
+	(void)state;
+	mt_scenario *sc = mt_scenario_new(2, 2);
+	sc->max_size = 1e6;
+	sc->lambda = 0.01;
+	const double r0[2] = {1.0, 0.0}, r1[2] = {0.2, 0.8};
+	memcpy(sc->groups[0].rewards, r0, sizeof r0);
+	memcpy(sc->groups[1].rewards, r1, sizeof r1);
+	sc->groups[0].size = 1e5;
+	sc->groups[1].size = 1.0;
+	mt_group_tell_truth(sc, 0);
+	mt_group_tell_truth(sc, 1);
+	mt_outcome o;
+	assert_int_equal(mt_solve(sc, &o, NULL, NULL), MT_OK);
+	/* without group 0: S = r1, pivot = 0.8 + lambda log(0.5 e^{-60} + 0.5) */
+	double pivot = 0.8 + 0.01 * log(0.5 * exp(-0.6 / 0.01) + 0.5);
+	/* p* = (1, ~0): ASW_{-0}(p*) = <p*, r1> - lambda KL(p*||q) */
+	double kl = 0.0;
+	for (int x = 0; x < 2; x++)
+		if (o.policy[x] > 0.0)
+			kl += o.policy[x] * log(o.policy[x] / 0.5);
+	double expect = pivot - (o.policy[0] * 0.2 + o.policy[1] * 0.8 - 0.01 * kl);
+	assert_true(isfinite(o.groups[0].payment));
+	assert_true(fabs(o.groups[0].payment - expect) < 1e-9);
+	mt_outcome_release(&o);
+	mt_scenario_free(sc);
+}
+
 static double utility_with_report(const mt_scenario *sc, size_t i, const double *rewards,
                                   double size)
 {
@@ -147,6 +178,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_vcg_matches_kl_formula),
 	        cmocka_unit_test(test_totals),
+	        cmocka_unit_test(test_vcg_pivot_underflow_fallback),
 	        cmocka_unit_test(test_properties_kl),
 	        cmocka_unit_test(test_properties_chi2),
 	        cmocka_unit_test(test_properties_hellinger),

@@ -27,12 +27,13 @@ typedef struct mt_divergence {
 	 * caller, mt_train, does this for stability). */
 	mt_status (*optimize)(size_t m, const double *q, const double *S, double lambda, double *p,
 	                      double *value, mt_error *err);
-	/* Optional: the maximum alone, cheaper than optimize (KL: one
-	 * log-sum-exp, no policy); NULL when the policy is needed to get the
-	 * value.  S is NOT shifted: smax = max S is passed instead, and the
-	 * result is the maximum for S - smax (saves the solver a pass). */
-	mt_status (*max_value)(size_t m, const double *q, const double *S, double smax,
-	                       double lambda, double *value, mt_error *err);
+	/* Optional fast path for the Clarke pivot: the maximum of ASW over the
+	 * simplex for the aggregate S - w r, without building the policy (KL: one
+	 * fused log-sum-exp pass).  S is not shifted; top >= max(S - w r) is
+	 * the shift (max S will do, as w r >= 0).  NULL: use optimize. */
+	mt_status (*max_value_without)(size_t m, const double *q, const double *S, double w,
+	                               const double *r, double top, double lambda, double *value,
+	                               mt_error *err);
 } mt_divergence;
 
 /* The table of divergences, NULL-terminated, in help-screen order. */

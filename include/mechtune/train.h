@@ -27,9 +27,8 @@ void mt_rule_from_scenario(mt_rule *r, const mt_scenario *sc);
 /* Train on the aggregate reward S[m]: fill p[m] with the maximizer of
  * ASW(p) = <p,S> - D_f(p||q) over the outcome space, *value with the maximum
  * and *choice (may be NULL) with the candidate index (MT_NO_CANDIDATE on the
- * simplex).  p may be NULL when only the value is wanted (the Clarke pivot):
- * that is cheaper for KL.  scratch holds 2m doubles.  Fails with
- * MT_ENUMERIC when the optimum is not finite. */
+ * simplex).  scratch holds m doubles.  Fails with MT_ENUMERIC when the
+ * optimum is not finite. */
 mt_status mt_train(const mt_rule *r, const double *S, double *p, double *value, size_t *choice,
                    double *scratch, mt_error *err);
 
@@ -48,6 +47,7 @@ typedef struct mt_engine {
 	const mt_scenario *sc; /* borrowed */
 	mt_rule rule;
 	double *S;        /* aggregate reported reward, m */
+	double smax;      /* max S */
 	double *p;        /* trained policy p*, m */
 	double *scratch;  /* 3m doubles of scratch space */
 	double *cand_div; /* k entries */

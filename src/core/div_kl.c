@@ -1,5 +1,6 @@
 /* KL divergence, f(t) = lambda t log t: closed-form optimum
  * p(x) ∝ q(x) exp(S(x)/lambda), max ASW = lambda log sum_x q e^{S/lambda}. */
+#include <float.h>
 #include <math.h>
 
 #include "mechtune/divergence.h"
@@ -40,17 +41,33 @@ static mt_status optimize(size_t m, const double *q, const double *S, double lam
 	return MT_OK;
 }
 
-static mt_status max_value(size_t m, const double *q, const double *S, double smax, double lambda,
-                           double *value, mt_error *err)
+static double lse_without(size_t m, const double *q, const double *S, double w, const double *r,
+                          double top, double inv)
 {
-	const double inv = 1.0 / lambda;
 	double z = 0.0;
 	for (size_t x = 0; x < m; x++)
-		z += q[x] * exp((S[x] - smax) * inv);
+		z += q[x] * exp((S[x] - w * r[x] - top) * inv);
+	return z;
+}
+
+/* One pass with the cheap shift top >= max; only when every term underflows
+ * (top far above the true maximum) is the exact maximum found and used. */
+static mt_status max_value_without(size_t m, const double *q, const double *S, double w,
+                                   const double *r, double top, double lambda, double *value,
+                                   mt_error *err)
+{
+	const double inv = 1.0 / lambda;
+	double z = lse_without(m, q, S, w, r, top, inv);
+	if (!(z >= DBL_MIN)) {
+		top = S[0] - w * r[0];
+		for (size_t x = 1; x < m; x++)
+			top = S[x] - w * r[x] > top ? S[x] - w * r[x] : top;
+		z = lse_without(m, q, S, w, r, top, inv);
+	}
 	if (!(z > 0.0) || !isfinite(z))
 		return mt_error_set(err, MT_ENUMERIC, NULL, 0, 0,
 		                    "kl training failed: normalizer %g is not positive", z);
-	*value = lambda * log(z);
+	*value = top + lambda * log(z);
 	return MT_OK;
 }
 
@@ -63,5 +80,5 @@ const mt_divergence mt_div_kl = {
         .fprime = fprime,
         .fsecond = fsecond,
         .optimize = optimize,
-        .max_value = max_value,
+        .max_value_without = max_value_without,
 };

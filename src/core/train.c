@@ -87,16 +87,10 @@ mt_status mt_train(const mt_rule *r, const double *S, double *p, double *value, 
 	double smax = S[0];
 	for (size_t x = 1; x < r->m; x++)
 		smax = S[x] > smax ? S[x] : smax;
+	for (size_t x = 0; x < r->m; x++)
+		scratch[x] = S[x] - smax;
 	double v;
-	mt_status st;
-	if (!p && r->div->max_value) {
-		st = r->div->max_value(r->m, r->q, S, smax, r->lambda, &v, err);
-	} else {
-		for (size_t x = 0; x < r->m; x++)
-			scratch[x] = S[x] - smax;
-		st = r->div->optimize(r->m, r->q, scratch, r->lambda, p ? p : scratch + r->m, &v,
-		                      err);
-	}
+	mt_status st = r->div->optimize(r->m, r->q, scratch, r->lambda, p, &v, err);
 	if (st)
 		return st;
 	*value = v + smax;
@@ -126,6 +120,9 @@ mt_status mt_engine_init(mt_engine *e, const mt_scenario *sc, const mt_cancel *c
 		        sc->divergence, sc->m, sc->candidates[c].policy, sc->reference, sc->lambda);
 	e->rule.cand_div = e->cand_div;
 	mt_aggregate(sc, e->S);
+	e->smax = e->S[0];
+	for (size_t x = 1; x < sc->m; x++)
+		e->smax = e->S[x] > e->smax ? e->S[x] : e->smax;
 	return mt_train(&e->rule, e->S, e->p, &e->objective, &e->choice, e->scratch, err);
 }
 
@@ -142,10 +139,14 @@ mt_status mt_engine_pivot(const mt_engine *e, size_t i, double *pivot, mt_error 
 {
 	const mt_group *g = &e->sc->groups[i];
 	size_t m = e->sc->m;
-	double *Si = e->scratch + 2 * m;
+	if (!e->rule.k && e->rule.div->max_value_without)
+		return e->rule.div->max_value_without(m, e->rule.q, e->S, g->reported_size,
+		                                      g->reported, e->smax, e->rule.lambda, pivot,
+		                                      err);
+	double *Si = e->scratch + m, *pi = e->scratch + 2 * m;
 	for (size_t x = 0; x < m; x++)
 		Si[x] = e->S[x] - g->reported_size * g->reported[x];
-	return mt_train(&e->rule, Si, NULL, pivot, NULL, e->scratch, err);
+	return mt_train(&e->rule, Si, pi, pivot, NULL, e->scratch, err);
 }
 
 double mt_engine_asw_without(const mt_engine *e, size_t i)
