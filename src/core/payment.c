@@ -3,11 +3,7 @@
 
 #include <string.h>
 
-const mt_payment_rule *const mt_payment_rules[] = {
-	&mt_pay_vcg,
-	&mt_pay_none,
-	NULL,
-};
+const mt_payment_rule *const mt_payment_rules[] = {&mt_pay_vcg, &mt_pay_none, NULL};
 
 const mt_payment_rule *mt_payment_find(const char *name)
 {
