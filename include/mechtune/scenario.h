@@ -104,6 +104,12 @@ bool mt_group_lies(const mt_scenario *sc, size_t i);
 /* Make group i report the truth. */
 void mt_group_tell_truth(mt_scenario *sc, size_t i);
 
+/* The first name, in order, equal to an earlier one: *dup is its index and
+ * *orig the earlier one's.  O(n log n), for thousands of responses.
+ * Returns false when all names differ, or when out of memory (then *st is
+ * MT_ENOMEM, otherwise MT_OK). */
+bool mt_find_duplicate(char *const *names, size_t n, size_t *dup, size_t *orig, mt_status *st);
+
 const char *mt_norm_name(mt_norm norm);
 bool mt_norm_parse(const char *s, mt_norm *out);
 

@@ -23,6 +23,43 @@ static double *dup_doubles(const double *v, size_t m)
 	return d;
 }
 
+struct name_ref {
+	const char *s;
+	size_t i;
+};
+
+static int cmp_name_ref(const void *a, const void *b)
+{
+	const struct name_ref *x = a, *y = b;
+	int c = strcmp(x->s, y->s);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+bool mt_find_duplicate(char *const *names, size_t n, size_t *dup, size_t *orig, mt_status *st)
+{
+	struct name_ref *refs = malloc((n ? n : 1) * sizeof *refs);
+	bool found = false;
+	*st = MT_OK;
+	if (!refs) {
+		*st = MT_ENOMEM;
+		return false;
+	}
+	for (size_t i = 0; i < n; i++)
+		refs[i] = (struct name_ref){.s = names[i], .i = i};
+	qsort(refs, n, sizeof *refs, cmp_name_ref);
+	for (size_t a = 0, b = 1; b < n; b++) {
+		if (strcmp(refs[a].s, refs[b].s)) {
+			a = b;
+		} else if (!found || refs[b].i < *dup) {
+			*dup = refs[b].i; /* refs[a] starts the run: the earliest equal name */
+			*orig = refs[a].i;
+			found = true;
+		}
+	}
+	free(refs);
+	return found;
+}
+
 const char *mt_norm_name(mt_norm norm)
 {
 	return norm == MT_NORM_MAX ? "max" : "sum";
@@ -248,10 +285,13 @@ mt_status mt_scenario_validate(const mt_scenario *sc, mt_error *err)
 			return INVALID("reference probability of '%s' must be positive, got %g",
 			               sc->responses[x], sc->reference[x]);
 		qs += sc->reference[x];
-		for (size_t y = 0; y < x; y++)
-			if (!strcmp(sc->responses[x], sc->responses[y]))
-				return INVALID("duplicate response label '%s'", sc->responses[x]);
 	}
+	size_t dup = 0, orig = 0;
+	mt_status st;
+	if (mt_find_duplicate(sc->responses, sc->m, &dup, &orig, &st))
+		return INVALID("duplicate response label '%s'", sc->responses[dup]);
+	if (st)
+		return mt_error_set(err, st, NULL, 0, 0, "out of memory while validating");
 	if (fabs(qs - 1.0) > MT_NORM_TOL)
 		return INVALID("%s must sum to 1, sums to %.17g", "reference", qs);
 	for (size_t i = 0; i < sc->n; i++) {
