@@ -17,7 +17,7 @@ def lse(lam, q, s):
 
 def main(path):
     with open(path) as f:
-        sc = yaml.safe_load(f)
+        sc = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     q = np.array(sc["reference"], dtype=float)
     lam = float(sc["lambda"])
     groups = sc["groups"]
