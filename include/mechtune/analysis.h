@@ -62,11 +62,23 @@ typedef struct {
 	mt_ibr_result ibr;
 } mt_analysis;
 
+/* Options of mt_analyze_ex (mt_analyze uses the defaults). */
+typedef struct {
+	bool ibr;          /* run iterated best responses (default true) */
+	double ibr_tol;    /* a move must gain more than tol (1 + |u|) (default 1e-9) */
+	size_t ibr_rounds; /* round limit (default 20) */
+} mt_analysis_opts;
+void mt_analysis_opts_default(mt_analysis_opts *o);
+
 /* Analyse sc under payment rule `rule` (NULL: the scenario's).  out is
  * initialized here; release it with mt_analysis_release even on failure.
  * Honors cancel between groups and between search steps. */
 mt_status mt_analyze(const mt_scenario *sc, const mt_payment_rule *rule, mt_analysis *out,
                      const mt_cancel *cancel, mt_error *err);
+/* mt_analyze with options (NULL: defaults). */
+mt_status mt_analyze_ex(const mt_scenario *sc, const mt_payment_rule *rule,
+                        const mt_analysis_opts *opts, mt_analysis *out, const mt_cancel *cancel,
+                        mt_error *err);
 void mt_analysis_release(mt_analysis *a);
 
 /* Best response of group i of kind `kind` under sc's payment rule.  out

@@ -9,7 +9,7 @@
 
 #include "cli.h"
 
-const cli_command *const cli_commands[] = {&cli_solve, &cli_check, NULL};
+const cli_command *const cli_commands[] = {&cli_solve, &cli_analyze, &cli_sweep, &cli_check, NULL};
 
 static void print_help(void)
 {

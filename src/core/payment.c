@@ -3,7 +3,10 @@
 
 #include <string.h>
 
-const mt_payment_rule *const mt_payment_rules[] = {&mt_pay_vcg, &mt_pay_none, NULL};
+const mt_payment_rule *const mt_payment_rules[] = {
+        &mt_pay_vcg,        &mt_pay_none,       &mt_pay_vcg_shifted,
+        &mt_pay_checkpoint, &mt_pay_early_stop, NULL,
+};
 
 const mt_payment_rule *mt_payment_find(const char *name)
 {

@@ -1,0 +1,1206 @@
+/* Strategic analysis (mechtune/analysis.h, theory.md sections 3 and 9):
+ * best responses, polarizing misreports, the sign function t(x), iterated
+ * best responses and the DSIC / IR checks.
+ *
+ * Every search works in "y coordinates", y = w~_i rm~_i (the group's term of
+ * the aggregate S), with S_{-i} fixed, so that one evaluation is one O(m)
+ * training.  The report space becomes a convex set: {y >= 0, sum y <= W}
+ * for sum normalization, the box [0, W]^m for max normalization.  Searches
+ * rank reports with a surrogate that differs from the utility by a
+ * report-independent constant; the winner is always re-evaluated with the
+ * real solver (mt_solve) and kept only if it beats the truth there. */
+#include "mechtune/analysis.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_multimin.h>
+
+#include "br_internal.h"
+#include "br_menu.h"
+
+#define BFGS_MAX_ITER 200
+#define BFGS_GRAD_TOL 1e-11
+#define BFGS_STALL_TOL 1e-15
+#define SIZE_GRID 32
+#define GOLDEN_ITER 60
+#define CLAMP_LO 1e-10
+#define MAX_STARTS 16
+
+/* ---------------------------------------------------------------- helpers */
+
+mt_pay_shape mt_pay_shape_of(const mt_payment_rule *r)
+{
+	if (r == &mt_pay_none)
+		return MT_SHAPE_NONE;
+	if (r == &mt_pay_vcg || r == &mt_pay_vcg_shifted || r == &mt_pay_early_stop)
+		return MT_SHAPE_AFFINE;
+	return MT_SHAPE_OTHER;
+}
+
+void mt_sensitivity_apply(const mt_rule *r, const double *p, const double *g, double *gy)
+{
+	double H = 0.0, hg = 0.0;
+	for (size_t x = 0; x < r->m; x++) {
+		double h = 0.0;
+		if (p[x] > 0.0) {
+			double f2 = r->div->fsecond(p[x] / r->q[x], r->lambda);
+			h = f2 > 0.0 && isfinite(f2) ? r->q[x] / f2 : 0.0;
+		}
+		gy[x] = h;
+		H += h;
+		hg += h * g[x];
+	}
+	double mean = H > 0.0 ? hg / H : 0.0;
+	for (size_t x = 0; x < r->m; x++)
+		gy[x] *= g[x] - mean;
+}
+
+mt_status mt_eval_raw(const mt_scenario *sc, size_t i, const double *rewards, double size,
+                      mt_report_outcome *out, double *welfare, mt_error *err)
+{
+	mt_scenario view = *sc;
+	mt_group *gs = malloc(sc->n * sizeof *gs);
+	double *buf = malloc(sc->m * sizeof *buf);
+	mt_outcome o;
+	mt_status st;
+	memset(&o, 0, sizeof o);
+	if (!gs || !buf) {
+		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory while evaluating");
+		goto out;
+	}
+	memcpy(gs, sc->groups, sc->n * sizeof *gs);
+	memcpy(buf, rewards, sc->m * sizeof *buf);
+	gs[i].reported = buf;
+	gs[i].reported_size = size;
+	view.groups = gs;
+	st = mt_solve(&view, &o, NULL, err);
+	if (st)
+		goto out;
+	out->size = size;
+	out->valuation = o.groups[i].valuation;
+	out->payment = o.groups[i].payment;
+	out->utility = o.groups[i].utility;
+	if (welfare)
+		*welfare = o.welfare;
+out:
+	mt_outcome_release(&o);
+	free(gs);
+	free(buf);
+	return st;
+}
+
+mt_status mt_report_set(mt_report_outcome *out, size_t m, const double *rewards, double size,
+                        const mt_report_outcome *src)
+{
+	double *r = malloc(m * sizeof *r);
+	if (!r)
+		return MT_ENOMEM;
+	memcpy(r, rewards, m * sizeof *r);
+	free(out->rewards);
+	*out = *src;
+	out->rewards = r;
+	out->size = size;
+	return MT_OK;
+}
+
+void mt_report_outcome_release(mt_report_outcome *r)
+{
+	if (!r)
+		return;
+	free(r->rewards);
+	memset(r, 0, sizeof *r);
+}
+
+mt_status mt_evaluate_report(const mt_scenario *sc, size_t i, const double *rewards, double size,
+                             mt_report_outcome *out, mt_error *err)
+{
+	memset(out, 0, sizeof *out);
+	if (i >= sc->n)
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "no group %zu", i);
+	if (!(size > 0.0) || size > sc->max_size * (1.0 + MT_NORM_TOL))
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0,
+		                    "reported size must be in (0, max_size = %g], got %g",
+		                    sc->max_size, size);
+	if (!mt_is_normalized(sc->normalization, sc->m, rewards))
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0,
+		                    "reported rewards are not %s-normalized",
+		                    mt_norm_name(sc->normalization));
+	mt_report_outcome truth = {0}, r = {0};
+	const mt_group *g = &sc->groups[i];
+	mt_status st = mt_eval_raw(sc, i, g->rewards, g->size, &truth, NULL, err);
+	if (!st)
+		st = mt_eval_raw(sc, i, rewards, size, &r, NULL, err);
+	if (st)
+		return st;
+	r.gain = r.utility - truth.utility;
+	if (mt_report_set(out, sc->m, rewards, size, &r))
+		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory while evaluating");
+	return MT_OK;
+}
+
+static size_t argmax(size_t m, const double *v)
+{
+	size_t b = 0;
+	for (size_t x = 1; x < m; x++)
+		if (v[x] > v[b])
+			b = x;
+	return b;
+}
+
+static size_t argmin(size_t m, const double *v)
+{
+	size_t b = 0;
+	for (size_t x = 1; x < m; x++)
+		if (v[x] < v[b])
+			b = x;
+	return b;
+}
+
+bool mt_polarize(const mt_scenario *sc, size_t i, double eps, double *rewards, double *eps_used)
+{
+	size_t m = sc->m;
+	const double *rm = sc->groups[i].rewards;
+	size_t best = argmax(m, rm), worst = argmin(m, rm);
+	memcpy(rewards, rm, m * sizeof *rewards);
+	*eps_used = 0.0;
+	if (!(rm[best] - rm[worst] > MT_NORM_TOL) || !(rm[worst] > 0.0))
+		return false;
+	double top = rm[worst];
+	if (sc->normalization == MT_NORM_SUM)
+		top = fmin(top, 1.0 - rm[best]);
+	if (!(top > 0.0))
+		return false;
+	double e = eps > 0.0 ? fmin(eps, top) : top;
+	rewards[worst] = rm[worst] - e;
+	if (rewards[worst] < 0.0)
+		rewards[worst] = 0.0;
+	if (sc->normalization == MT_NORM_SUM) {
+		rewards[best] = rm[best] + e;
+		mt_normalize(MT_NORM_SUM, m, rewards); /* absorbs rounding */
+	}
+	*eps_used = e;
+	return true;
+}
+
+/* ------------------------------------------------------- the search context */
+
+typedef enum { PAR_SUM_FULL, PAR_SUM_REW, PAR_MAX_FULL, PAR_MAX_REW } par_kind;
+
+typedef struct {
+	const mt_scenario *sc; /* payment rule already set */
+	size_t i, m;
+	mt_pay_shape shape;
+	mt_rule rule;
+	double W, wi;
+	const double *rm;
+	double *Sm;                      /* S_{-i}, m */
+	double *S, *p;                   /* m each */
+	double *scratch;                 /* 3m */
+	double *y, *gy, *g, *ytmp, *aux; /* m, m, m, m, m+1 */
+	double *cand_div;
+	/* noisy input (noise.c): per-sample S_{-i} and own noise term, ns x m */
+	size_t nsamp;
+	const double *Sm_s, *off_s;
+	double *acc; /* m */
+	/* generic payment rules: a private copy whose group i is overwritten */
+	mt_scenario *work;
+	mt_engine eng;
+	bool eng_ready;
+	double *pay;
+	/* parametrization */
+	par_kind par;
+	double T; /* W (full) or the fixed true size (rewards only) */
+	size_t anchor;
+	/* best surrogate value and its y */
+	double best_val;
+	double *best_y;
+	mt_status st;
+	mt_error *err;
+	const mt_cancel *cancel;
+} br_ctx;
+
+static void ctx_release(br_ctx *c)
+{
+	free(c->Sm);
+	free(c->cand_div);
+	if (c->eng_ready)
+		mt_engine_release(&c->eng);
+	mt_scenario_free(c->work);
+	free(c->pay);
+	memset(c, 0, sizeof *c);
+}
+
+static mt_status ctx_init(br_ctx *c, const mt_scenario *sc, size_t i, const mt_cancel *cancel,
+                          mt_error *err)
+{
+	size_t m = sc->m;
+	memset(c, 0, sizeof *c);
+	c->sc = sc;
+	c->i = i;
+	c->m = m;
+	c->shape = mt_pay_shape_of(sc->payment);
+	c->W = sc->max_size;
+	c->wi = sc->groups[i].size;
+	c->rm = sc->groups[i].rewards;
+	c->err = err;
+	c->cancel = cancel;
+	mt_rule_from_scenario(&c->rule, sc);
+	c->Sm = malloc((14 * m + 1) * sizeof *c->Sm);
+	c->cand_div = malloc((sc->k ? sc->k : 1) * sizeof *c->cand_div);
+	if (!c->Sm || !c->cand_div)
+		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
+		                    "out of memory in the best-response search");
+	c->S = c->Sm + m;
+	c->p = c->S + m;
+	c->scratch = c->p + m;
+	c->y = c->scratch + 3 * m;
+	c->gy = c->y + m;
+	c->g = c->gy + m;
+	c->ytmp = c->g + m;
+	c->best_y = c->ytmp + m;
+	c->acc = c->best_y + m;
+	c->aux = c->acc + m; /* m + 1 */
+	for (size_t k = 0; k < sc->k; k++)
+		c->cand_div[k] = mt_divergence_value(sc->divergence, m, sc->candidates[k].policy,
+		                                     sc->reference, sc->lambda);
+	c->rule.cand_div = c->cand_div;
+	mt_aggregate(sc, c->Sm);
+	const mt_group *g = &sc->groups[i];
+	for (size_t x = 0; x < m; x++)
+		c->Sm[x] -= g->reported_size * g->reported[x];
+	if (c->shape == MT_SHAPE_OTHER) {
+		c->work = mt_scenario_clone(sc);
+		c->pay = malloc(sc->n * sizeof *c->pay);
+		if (!c->work || !c->pay)
+			return mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
+			                    "out of memory in the best-response search");
+		mt_status st = mt_engine_init(&c->eng, c->work, cancel, err);
+		c->eng_ready = true;
+		if (st)
+			return st;
+	}
+	return MT_OK;
+}
+
+/* The sample average of the surrogate under noisy input (common random
+ * numbers: the samples are fixed).  NONE and AFFINE rules only. */
+static double surrogate_noisy(br_ctx *c, const double *y, bool grad)
+{
+	size_t m = c->m;
+	double u = 0.0;
+	if (grad)
+		memset(c->acc, 0, m * sizeof *c->acc);
+	for (size_t s = 0; s < c->nsamp; s++) {
+		const double *Sm = c->Sm_s + s * m, *off = c->off_s + s * m;
+		double val;
+		for (size_t x = 0; x < m; x++)
+			c->S[x] = Sm[x] + y[x] + off[x];
+		mt_status st = mt_train(&c->rule, c->S, c->p, &val, NULL, c->scratch, c->err);
+		if (st) {
+			c->st = c->st ? c->st : st;
+			return -INFINITY;
+		}
+		u += c->wi * mt_dot(m, c->p, c->rm);
+		if (c->shape == MT_SHAPE_AFFINE)
+			u += val - mt_dot(m, c->p, y) - mt_dot(m, c->p, off);
+		if (grad) {
+			for (size_t x = 0; x < m; x++)
+				c->g[x] = c->wi * c->rm[x] -
+				          (c->shape == MT_SHAPE_AFFINE ? y[x] + off[x] : 0.0);
+			mt_sensitivity_apply(&c->rule, c->p, c->g, c->gy);
+			for (size_t x = 0; x < m; x++)
+				c->acc[x] += c->gy[x];
+		}
+	}
+	double inv = 1.0 / (double)c->nsamp;
+	if (grad)
+		for (size_t x = 0; x < m; x++)
+			c->gy[x] = c->acc[x] * inv;
+	return u * inv;
+}
+
+/* The surrogate utility of reporting y (= w r): the utility up to a
+ * report-independent constant.  With grad, also fills c->gy = dU/dy. */
+static double surrogate(br_ctx *c, const double *y, bool grad)
+{
+	size_t m = c->m;
+	if (c->nsamp)
+		return surrogate_noisy(c, y, grad);
+	for (size_t x = 0; x < m; x++)
+		c->S[x] = c->Sm[x] + y[x];
+	double val, u;
+	if (c->shape != MT_SHAPE_OTHER) {
+		mt_status st = mt_train(&c->rule, c->S, c->p, &val, NULL, c->scratch, c->err);
+		if (st) {
+			c->st = c->st ? c->st : st;
+			return -INFINITY;
+		}
+		u = c->wi * mt_dot(m, c->p, c->rm);
+		if (c->shape == MT_SHAPE_AFFINE)
+			u += val - mt_dot(m, c->p, y);
+		if (grad) {
+			for (size_t x = 0; x < m; x++)
+				c->g[x] = c->wi * c->rm[x] -
+				          (c->shape == MT_SHAPE_AFFINE ? y[x] : 0.0);
+			mt_sensitivity_apply(&c->rule, c->p, c->g, c->gy);
+		}
+		return u;
+	}
+	/* generic rule: write the report into the private copy, retrain, charge */
+	mt_group *g = &c->work->groups[c->i];
+	double w = 0.0;
+	for (size_t x = 0; x < m; x++)
+		w = c->sc->normalization == MT_NORM_SUM ? w + y[x] : fmax(w, y[x]);
+	if (!(w > 0.0))
+		w = DBL_MIN;
+	for (size_t x = 0; x < m; x++)
+		g->reported[x] = y[x] / w;
+	g->reported_size = w;
+	memcpy(c->eng.S, c->S, m * sizeof *c->S);
+	mt_status st = mt_train(&c->eng.rule, c->eng.S, c->eng.p, &c->eng.objective, &c->eng.choice,
+	                        c->eng.scratch, c->err);
+	if (!st)
+		st = c->work->payment->charge(&c->eng, c->pay, c->err);
+	if (st) {
+		c->st = c->st ? c->st : st;
+		return -INFINITY;
+	}
+	u = c->wi * mt_dot(m, c->eng.p, c->rm) - c->pay[c->i];
+	if (grad) { /* central differences: generic rules have no formula */
+		double h = 1e-6 * (1.0 + c->W);
+		memcpy(c->ytmp, y, m * sizeof *y);
+		for (size_t x = 0; x < m; x++) {
+			double keep = c->ytmp[x];
+			c->ytmp[x] = keep + h;
+			double up = surrogate(c, c->ytmp, false);
+			c->ytmp[x] = keep - h;
+			double dn = surrogate(c, c->ytmp, false);
+			c->ytmp[x] = keep;
+			c->gy[x] = (up - dn) / (2.0 * h);
+		}
+	}
+	return u;
+}
+
+/* Evaluate y and remember it when it is the best so far. */
+static void consider(br_ctx *c, const double *y)
+{
+	double v = surrogate(c, y, false);
+	if (v > c->best_val) {
+		c->best_val = v;
+		memcpy(c->best_y, y, c->m * sizeof *y);
+	}
+}
+
+/* ------------------------------------------------------ parametrizations */
+
+static size_t par_dim(const br_ctx *c)
+{
+	return c->par == PAR_SUM_FULL ? c->m + 1 : c->m;
+}
+
+static double sigmoid(double t)
+{
+	return t >= 0.0 ? 1.0 / (1.0 + exp(-t)) : exp(t) / (1.0 + exp(t));
+}
+
+/* theta -> y; c->aux keeps the softmax / sigmoid values for the chain rule. */
+static void theta_to_y(br_ctx *c, const gsl_vector *th, double *y)
+{
+	size_t m = c->m, d = par_dim(c);
+	double *s = c->aux;
+	if (c->par == PAR_SUM_FULL || c->par == PAR_SUM_REW) {
+		double top = -INFINITY, z = 0.0;
+		for (size_t k = 0; k < d; k++)
+			top = fmax(top, gsl_vector_get(th, k));
+		for (size_t k = 0; k < d; k++)
+			z += s[k] = exp(gsl_vector_get(th, k) - top);
+		for (size_t k = 0; k < d; k++)
+			s[k] /= z;
+	} else {
+		for (size_t k = 0; k < m; k++)
+			s[k] = k == c->anchor && c->par == PAR_MAX_REW
+			               ? 1.0
+			               : sigmoid(gsl_vector_get(th, k));
+	}
+	for (size_t x = 0; x < m; x++)
+		y[x] = c->T * s[x];
+}
+
+static void y_to_theta(const br_ctx *c, const double *y, gsl_vector *th)
+{
+	size_t m = c->m;
+	double tot = 0.0;
+	for (size_t x = 0; x < m; x++) {
+		double u = y[x] / c->T;
+		tot += y[x];
+		if (c->par == PAR_SUM_FULL || c->par == PAR_SUM_REW) {
+			gsl_vector_set(th, x, log(fmax(u, CLAMP_LO)));
+		} else {
+			u = fmin(fmax(u, CLAMP_LO), 1.0 - CLAMP_LO);
+			gsl_vector_set(th, x, log(u) - log1p(-u));
+		}
+	}
+	if (c->par == PAR_SUM_FULL)
+		gsl_vector_set(th, m, log(fmax(1.0 - tot / c->T, CLAMP_LO)));
+	if (c->par == PAR_MAX_REW)
+		gsl_vector_set(th, c->anchor, 0.0);
+}
+
+/* GSL minimizes: f = -U. */
+static double fn_f(const gsl_vector *th, void *arg)
+{
+	br_ctx *c = arg;
+	theta_to_y(c, th, c->y);
+	double u = surrogate(c, c->y, false);
+	return isfinite(u) ? -u : GSL_POSINF;
+}
+
+static void fn_fdf(const gsl_vector *th, void *arg, double *f, gsl_vector *df)
+{
+	br_ctx *c = arg;
+	size_t m = c->m, d = par_dim(c);
+	theta_to_y(c, th, c->y);
+	double u = surrogate(c, c->y, true);
+	*f = isfinite(u) ? -u : GSL_POSINF;
+	const double *s = c->aux;
+	if (!isfinite(u)) {
+		gsl_vector_set_zero(df);
+		return;
+	}
+	if (c->par == PAR_SUM_FULL || c->par == PAR_SUM_REW) {
+		double sg = 0.0;
+		for (size_t x = 0; x < m; x++)
+			sg += s[x] * c->gy[x];
+		for (size_t k = 0; k < d; k++) {
+			double gk = k < m ? c->gy[k] : 0.0;
+			gsl_vector_set(df, k, -c->T * s[k] * (gk - sg));
+		}
+	} else {
+		for (size_t k = 0; k < m; k++) {
+			double v = c->par == PAR_MAX_REW && k == c->anchor
+			                   ? 0.0
+			                   : c->T * s[k] * (1.0 - s[k]) * c->gy[k];
+			gsl_vector_set(df, k, -v);
+		}
+	}
+}
+
+static void fn_df(const gsl_vector *th, void *arg, gsl_vector *df)
+{
+	double f;
+	fn_fdf(th, arg, &f, df);
+}
+
+/* Multi-start BFGS from y0 (in y coordinates); updates the best. */
+static mt_status bfgs_from(br_ctx *c, const double *y0, size_t max_iter)
+{
+	size_t d = par_dim(c);
+	mt_status st = MT_OK;
+	gsl_vector *th = gsl_vector_alloc(d);
+	gsl_multimin_fdfminimizer *mz =
+	        gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, d);
+	if (!th || !mz) {
+		st = mt_error_set(c->err, MT_ENOMEM, NULL, 0, 0,
+		                  "out of memory in the BFGS search");
+		goto out;
+	}
+	y_to_theta(c, y0, th);
+	gsl_multimin_function_fdf fn = {.f = fn_f, .df = fn_df, .fdf = fn_fdf, .n = d, .params = c};
+	int gs = gsl_multimin_fdfminimizer_set(mz, &fn, th, 0.1, 0.1);
+	double last = gsl_multimin_fdfminimizer_minimum(mz);
+	int stalled = 0;
+	for (size_t it = 0; gs == GSL_SUCCESS && it < max_iter; it++) {
+		if (mt_cancelled(c->cancel)) {
+			st = mt_error_set(c->err, MT_ECANCELED, NULL, 0, 0, "cancelled");
+			goto out;
+		}
+		gs = gsl_multimin_fdfminimizer_iterate(mz);
+		if (gs != GSL_SUCCESS) /* GSL_ENOPROG: no further progress, a normal end */
+			break;
+		if (gsl_multimin_test_gradient(mz->gradient, BFGS_GRAD_TOL * (1.0 + c->W)) ==
+		    GSL_SUCCESS)
+			break;
+		/* kinks (chi2 support changes) defeat the gradient test: also stop
+		 * when the value has stalled for a few iterations */
+		double now = gsl_multimin_fdfminimizer_minimum(mz);
+		stalled = last - now <= BFGS_STALL_TOL * (1.0 + fabs(now)) ? stalled + 1 : 0;
+		last = now;
+		if (stalled >= 3)
+			break;
+	}
+	if (c->st) {
+		st = c->st;
+		goto out;
+	}
+	/* The minimizer's x is its best point; re-evaluate it exactly. */
+	theta_to_y(c, gsl_multimin_fdfminimizer_x(mz), c->ytmp);
+	consider(c, c->ytmp);
+	st = c->st;
+out:
+	gsl_multimin_fdfminimizer_free(mz);
+	gsl_vector_free(th);
+	return st;
+}
+
+/* --------------------------------------------------- exact special cases */
+
+static double log_add(double a, double b)
+{
+	if (a == -INFINITY)
+		return b;
+	if (b == -INFINITY)
+		return a;
+	double hi = fmax(a, b), lo = fmin(a, b);
+	return hi + log1p(exp(lo - hi));
+}
+
+typedef struct {
+	const double *v;
+	size_t x;
+} keyed;
+
+static int by_value_desc(const void *a, const void *b)
+{
+	const keyed *ka = a, *kb = b;
+	double va = ka->v[ka->x], vb = kb->v[kb->x];
+	if (va != vb)
+		return va > vb ? -1 : 1;
+	return ka->x < kb->x ? -1 : ka->x > kb->x;
+}
+
+/* KL, max normalization, no payment: the best report is bang-bang, 1 on the
+ * responses the group likes most and 0 elsewhere (v is monotone in every
+ * coordinate of the box), so scan the m prefixes of the responses sorted by
+ * true reward.  O(m log m) with prefix log-sum-exps.  Fills c->best_y. */
+static mt_status kl_threshold_scan(br_ctx *c)
+{
+	size_t m = c->m;
+	double lam = c->sc->lambda, shift = c->T / lam;
+	keyed *order = malloc(m * sizeof *order);
+	double *suf = malloc(2 * (m + 1) * sizeof *suf);
+	if (!order || !suf) {
+		free(order);
+		free(suf);
+		return mt_error_set(c->err, MT_ENOMEM, NULL, 0, 0,
+		                    "out of memory in the threshold scan");
+	}
+	for (size_t x = 0; x < m; x++)
+		order[x] = (keyed){c->rm, x};
+	qsort(order, m, sizeof *order, by_value_desc);
+	/* suffix sums (outside the prefix) of la = log q + S_{-i}/lambda, and
+	 * of la + log rm */
+	double *sufz = suf, *sufn = suf + m + 1;
+	sufz[m] = sufn[m] = -INFINITY;
+	for (size_t k = m; k-- > 0;) {
+		size_t x = order[k].x;
+		double la = log(c->sc->reference[x]) + c->Sm[x] / lam;
+		sufz[k] = log_add(sufz[k + 1], la);
+		sufn[k] = log_add(sufn[k + 1], c->rm[x] > 0.0 ? la + log(c->rm[x]) : -INFINITY);
+	}
+	double prez = -INFINITY, pren = -INFINITY, best = -INFINITY;
+	size_t bestk = 1;
+	for (size_t k = 1; k <= m; k++) {
+		size_t x = order[k - 1].x;
+		double la = log(c->sc->reference[x]) + c->Sm[x] / lam;
+		prez = log_add(prez, la);
+		pren = log_add(pren, c->rm[x] > 0.0 ? la + log(c->rm[x]) : -INFINITY);
+		double lz = log_add(prez + shift, sufz[k]), ln = log_add(pren + shift, sufn[k]);
+		double v = exp(ln - lz);
+		if (v > best) {
+			best = v;
+			bestk = k;
+		}
+	}
+	for (size_t k = 0; k < m; k++)
+		c->ytmp[order[k].x] = k < bestk ? c->T : 0.0;
+	free(order);
+	free(suf);
+	consider(c, c->ytmp);
+	return c->st;
+}
+
+/* ---------------------------------------------------------- the searches */
+
+/* Add a start report (r, w) in y coordinates to the list. */
+static void push_start(double *starts, size_t *ns, size_t m, const double *r, double w)
+{
+	if (*ns >= MAX_STARTS)
+		return;
+	for (size_t x = 0; x < m; x++)
+		starts[*ns * m + x] = w * r[x];
+	(*ns)++;
+}
+
+/* Size-only search: y = w rm, one dimension. */
+static mt_status search_size(br_ctx *c)
+{
+	size_t m = c->m;
+	double *y = c->ytmp;
+	double grid[SIZE_GRID + 2];
+	size_t ng = 0;
+	for (size_t k = 1; k <= SIZE_GRID; k++)
+		grid[ng++] = c->W * (double)k / SIZE_GRID;
+	grid[ng++] = c->wi;
+	size_t bk = 0;
+	double bv = -INFINITY;
+	for (size_t k = 0; k < ng; k++) {
+		for (size_t x = 0; x < m; x++)
+			y[x] = grid[k] * c->rm[x];
+		double v = surrogate(c, y, false);
+		if (c->st)
+			return c->st;
+		if (v > bv) {
+			bv = v;
+			bk = k;
+		}
+		if (v > c->best_val) {
+			c->best_val = v;
+			memcpy(c->best_y, y, m * sizeof *y);
+		}
+	}
+	if (c->sc->k) { /* menu: utility is piecewise constant, try every breakpoint */
+		const mt_scenario *sc = c->sc;
+		size_t kk = sc->k > 200 ? 0 : sc->k;
+		for (size_t a = 0; a < kk; a++)
+			for (size_t b = a + 1; b < kk; b++) {
+				const double *pa = sc->candidates[a].policy,
+				             *pb = sc->candidates[b].policy;
+				double A = mt_dot(m, pa, c->Sm) - c->cand_div[a] -
+				           (mt_dot(m, pb, c->Sm) - c->cand_div[b]);
+				double B = mt_dot(m, pa, c->rm) - mt_dot(m, pb, c->rm);
+				if (fabs(B) < 1e-300)
+					continue;
+				double w0 = -A / B;
+				for (int s = -1; s <= 1; s += 2) {
+					double w = w0 * (1.0 + s * 1e-9) + s * 1e-12;
+					if (!(w > 0.0) || w > c->W)
+						continue;
+					for (size_t x = 0; x < m; x++)
+						y[x] = w * c->rm[x];
+					consider(c, y);
+				}
+			}
+		return c->st;
+	}
+	/* golden section around the best grid point */
+	double lo =
+	        bk == 0 || grid[bk] <= c->W / SIZE_GRID ? c->W * 1e-9 : grid[bk] - c->W / SIZE_GRID;
+	double hi = fmin(c->W, grid[bk] + c->W / SIZE_GRID);
+	const double gr = 0.6180339887498949;
+	double a = hi - gr * (hi - lo), b = lo + gr * (hi - lo), fa, fb;
+	for (size_t x = 0; x < m; x++)
+		y[x] = a * c->rm[x];
+	fa = surrogate(c, y, false);
+	for (size_t x = 0; x < m; x++)
+		y[x] = b * c->rm[x];
+	fb = surrogate(c, y, false);
+	for (int it = 0; it < GOLDEN_ITER && !c->st; it++) {
+		if (fa >= fb) {
+			hi = b;
+			b = a;
+			fb = fa;
+			a = hi - gr * (hi - lo);
+			for (size_t x = 0; x < m; x++)
+				y[x] = a * c->rm[x];
+			fa = surrogate(c, y, false);
+		} else {
+			lo = a;
+			a = b;
+			fa = fb;
+			b = lo + gr * (hi - lo);
+			for (size_t x = 0; x < m; x++)
+				y[x] = b * c->rm[x];
+			fb = surrogate(c, y, false);
+		}
+	}
+	double w = fa >= fb ? a : b;
+	for (size_t x = 0; x < m; x++)
+		y[x] = w * c->rm[x];
+	consider(c, y);
+	return c->st;
+}
+
+/* A small deterministic generator for the random probes of tv. */
+static double probe_uniform(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	z ^= z >> 31;
+	return (double)(z >> 11) * 0x1.0p-53;
+}
+
+/* Reward (and size) search: starts, then BFGS from each (continuous
+ * divergences) or random probes (tv, whose policy is piecewise constant). */
+static mt_status search_reports(br_ctx *c, mt_br_kind kind, const double *cur_r, double cur_w)
+{
+	const mt_scenario *sc = c->sc;
+	size_t m = c->m;
+	bool sum = sc->normalization == MT_NORM_SUM;
+	bool full = kind == MT_BR_FULL;
+	c->T = full ? c->W : c->wi;
+	c->par = sum ? (full ? PAR_SUM_FULL : PAR_SUM_REW) : (full ? PAR_MAX_FULL : PAR_MAX_REW);
+	double *starts = malloc(MAX_STARTS * m * sizeof *starts);
+	double *r = malloc(m * sizeof *r);
+	mt_status st = MT_OK;
+	if (!starts || !r) {
+		st = mt_error_set(c->err, MT_ENOMEM, NULL, 0, 0, "out of memory in the search");
+		goto out;
+	}
+	size_t ns = 0;
+	/* truth, at the true size and (full) at max_size */
+	push_start(starts, &ns, m, c->rm, c->wi);
+	if (full)
+		push_start(starts, &ns, m, c->rm, c->W);
+	if (cur_r)
+		push_start(starts, &ns, m, cur_r, full ? cur_w : c->wi);
+	double eps;
+	if (mt_polarize(sc, c->i, 0.0, r, &eps)) {
+		push_start(starts, &ns, m, r, c->T);
+		if (full)
+			push_start(starts, &ns, m, r, c->wi);
+	}
+	/* (softened) vertices at the group's favourite responses */
+	size_t nv = m <= 4 ? m : 3;
+	keyed *order = malloc(m * sizeof *order);
+	if (!order) {
+		st = mt_error_set(c->err, MT_ENOMEM, NULL, 0, 0, "out of memory in the search");
+		goto out;
+	}
+	for (size_t x = 0; x < m; x++)
+		order[x] = (keyed){c->rm, x};
+	qsort(order, m, sizeof *order, by_value_desc);
+	for (size_t k = 0; k < nv; k++) {
+		for (size_t x = 0; x < m; x++)
+			r[x] = sum ? 0.03 / (double)m : 0.02;
+		r[order[k].x] = sum ? 0.97 + 0.03 / (double)m : 1.0;
+		push_start(starts, &ns, m, r, c->T);
+	}
+	if (!sum) { /* the bang-bang report at the truthful valuation */
+		double v = mt_dot(m, c->p, c->rm);
+		for (size_t x = 0; x < m; x++)
+			r[x] = c->rm[x] >= v ? 1.0 : 0.02;
+		r[order[0].x] = 1.0;
+		push_start(starts, &ns, m, r, c->T);
+	}
+	free(order);
+
+	for (size_t s = 0; s < ns; s++) {
+		consider(c, starts + s * m);
+		if (c->st) {
+			st = c->st;
+			goto out;
+		}
+	}
+	if (!sc->divergence->continuous) {
+		/* tv: the policy is piecewise constant in the report, gradients are
+		 * zero; probe random reports instead (a heuristic). */
+		uint64_t seed = 0x5eed0000u + c->i;
+		size_t probes = m <= 4 ? 400 : 64;
+		for (size_t t = 0; t < probes && !c->st; t++) {
+			for (size_t x = 0; x < m; x++) {
+				double u = probe_uniform(&seed);
+				r[x] = u * u * u;
+			}
+			mt_normalize(sc->normalization, m, r);
+			double w = full ? c->W * (0.05 + 0.95 * probe_uniform(&seed)) : c->wi;
+			if (full && t % 2 == 0)
+				w = c->W;
+			for (size_t x = 0; x < m; x++)
+				c->ytmp[x] = w * r[x];
+			consider(c, c->ytmp);
+		}
+		st = c->st;
+		goto out;
+	}
+	size_t max_iter = m > 256 ? 60 : BFGS_MAX_ITER;
+	size_t nrun = m > 256 ? 3 : ns;
+	for (size_t s = 0; s < ns && s < nrun + (cur_r ? 1 : 0); s++) {
+		if (c->par == PAR_MAX_REW)
+			c->anchor = argmax(m, starts + s * m);
+		st = bfgs_from(c, starts + s * m, max_iter);
+		if (st)
+			goto out;
+	}
+	/* and once more from the best point found */
+	if (c->par == PAR_MAX_REW)
+		c->anchor = argmax(m, c->best_y);
+	memcpy(starts, c->best_y, m * sizeof *starts);
+	st = bfgs_from(c, starts, max_iter);
+out:
+	free(starts);
+	free(r);
+	return st;
+}
+
+/* y (in the report space of kind) -> the report (r, w). */
+static void y_to_report(const br_ctx *c, mt_br_kind kind, const double *y, double *r, double *w)
+{
+	size_t m = c->m;
+	bool sum = c->sc->normalization == MT_NORM_SUM;
+	double tot = 0.0;
+	for (size_t x = 0; x < m; x++) {
+		r[x] = fmax(y[x], 0.0);
+		tot = sum ? tot + r[x] : fmax(tot, r[x]);
+	}
+	if (tot > 0.0) /* mt_normalize clamps max-normalized entries to 1 first */
+		for (size_t x = 0; x < m; x++)
+			r[x] /= tot;
+	mt_normalize(c->sc->normalization, m, r);
+	if (kind == MT_BR_REWARDS)
+		*w = c->wi;
+	else
+		*w = fmin(fmax(tot, c->W * 1e-12), c->W);
+	if (kind == MT_BR_SIZE) {
+		memcpy(r, c->rm, m * sizeof *r);
+		if (sum)
+			*w = fmin(fmax(tot, c->W * 1e-12), c->W);
+		else
+			*w = fmin(fmax(tot / c->rm[argmax(m, c->rm)], c->W * 1e-12), c->W);
+	}
+}
+
+/* The best response of group i of `kind` in sc (payment rule set in sc);
+ * cur_r/cur_w: an extra start (the current report), may be NULL. */
+static mt_status br_search(const mt_scenario *sc, size_t i, mt_br_kind kind, const double *cur_r,
+                           double cur_w, mt_report_outcome *out, const mt_cancel *cancel,
+                           mt_error *err)
+{
+	br_ctx c;
+	size_t m = sc->m;
+	double *r = malloc(m * sizeof *r);
+	mt_report_outcome truth = {0}, best = {0};
+	mt_status st = r ? ctx_init(&c, sc, i, cancel, err)
+	                 : mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory");
+	if (!r) {
+		memset(&c, 0, sizeof c);
+		goto out;
+	}
+	if (st)
+		goto out;
+	const mt_group *g = &sc->groups[i];
+	c.best_val = -INFINITY;
+	/* policy at the truth (for the bang-bang start) */
+	for (size_t x = 0; x < m; x++)
+		c.y[x] = g->size * g->rewards[x];
+	consider(&c, c.y);
+	if ((st = c.st))
+		goto out;
+	if (c.shape == MT_SHAPE_OTHER) /* the bang-bang start reads the truthful policy */
+		memcpy(c.p, c.eng.p, m * sizeof *c.p);
+
+	if (kind == MT_BR_SIZE) {
+		st = search_size(&c);
+	} else if (sc->k) {
+		st = mt_menu_best(&c, sc, i, kind == MT_BR_FULL, c.Sm, c.cand_div, c.best_y,
+		                  &c.best_val, err);
+	} else if (c.shape == MT_SHAPE_NONE && sc->divergence == &mt_div_kl &&
+	           sc->normalization == MT_NORM_MAX) {
+		c.T = kind == MT_BR_FULL ? c.W : c.wi;
+		st = kl_threshold_scan(&c);
+	} else {
+		st = search_reports(&c, kind, cur_r, cur_w);
+	}
+	if (st)
+		goto out;
+	if (mt_cancelled(cancel)) {
+		st = mt_error_set(err, MT_ECANCELED, NULL, 0, 0, "cancelled");
+		goto out;
+	}
+	/* the real solver decides: the truth unless the winner beats it */
+	double w;
+	y_to_report(&c, kind, c.best_y, r, &w);
+	st = mt_eval_raw(sc, i, g->rewards, g->size, &truth, NULL, err);
+	if (!st)
+		st = mt_eval_raw(sc, i, r, w, &best, NULL, err);
+	if (st)
+		goto out;
+	if (best.utility - truth.utility > MT_BR_ACCEPT_TOL * (1.0 + fabs(truth.utility))) {
+		best.gain = best.utility - truth.utility;
+		st = mt_report_set(out, m, r, w, &best);
+	} else {
+		truth.gain = 0.0;
+		st = mt_report_set(out, m, g->rewards, g->size, &truth);
+	}
+	if (st)
+		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory");
+out:
+	ctx_release(&c);
+	free(r);
+	return st;
+}
+
+/* Needed by br_menu.c to rank candidates with the surrogate of generic
+ * rules: evaluate y through the context. */
+double mt_br_ctx_eval(void *ctx, const double *y)
+{
+	return surrogate(ctx, y, false);
+}
+
+mt_status mt_br_noisy_rewards(const mt_scenario *sc, size_t i, size_t ns, const double *Sm_s,
+                              const double *off_s, double *r, const mt_cancel *cancel,
+                              mt_error *err)
+{
+	br_ctx c;
+	size_t m = sc->m;
+	mt_status st = ctx_init(&c, sc, i, cancel, err);
+	if (st)
+		goto out;
+	if (c.shape == MT_SHAPE_OTHER || sc->k) {
+		st = mt_error_set(err, MT_EINVAL, NULL, 0, 0,
+		                  "noisy-input analysis needs the simplex and payment none, vcg, "
+		                  "vcg_shifted or early_stop");
+		goto out;
+	}
+	c.nsamp = ns;
+	c.Sm_s = Sm_s;
+	c.off_s = off_s;
+	c.best_val = -INFINITY;
+	const mt_group *g = &sc->groups[i];
+	for (size_t x = 0; x < m; x++)
+		c.y[x] = g->size * g->rewards[x];
+	consider(&c, c.y);
+	if ((st = c.st))
+		goto out;
+	if ((st = search_reports(&c, MT_BR_REWARDS, NULL, 0.0)))
+		goto out;
+	double w;
+	y_to_report(&c, MT_BR_REWARDS, c.best_y, r, &w);
+out:
+	ctx_release(&c);
+	return st;
+}
+
+mt_status mt_best_response(const mt_scenario *sc, size_t i, mt_br_kind kind, mt_report_outcome *out,
+                           const mt_cancel *cancel, mt_error *err)
+{
+	memset(out, 0, sizeof *out);
+	if (i >= sc->n)
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "no group %zu", i);
+	return br_search(sc, i, kind, NULL, 0.0, out, cancel, err);
+}
+
+/* ------------------------------------------------------ whole analyses */
+
+static mt_status sign_function(const mt_scenario *sc, size_t i, double *t, mt_error *err)
+{
+	mt_engine e;
+	mt_status st = mt_engine_init(&e, sc, NULL, err);
+	if (!st) {
+		size_t m = sc->m;
+		const double *rm = sc->groups[i].rewards;
+		double H = 0.0, hr = 0.0;
+		for (size_t x = 0; x < m; x++) {
+			double h = 0.0;
+			if (e.p[x] > 0.0) {
+				double f2 = sc->divergence->fsecond(e.p[x] / sc->reference[x],
+				                                    sc->lambda);
+				h = f2 > 0.0 && isfinite(f2) ? sc->reference[x] / f2 : 0.0;
+			}
+			H += h;
+			hr += h * rm[x];
+		}
+		for (size_t x = 0; x < m; x++)
+			t[x] = rm[x] * H - hr;
+	}
+	mt_engine_release(&e);
+	return st;
+}
+
+void mt_ibr_release(mt_ibr_result *r)
+{
+	if (!r)
+		return;
+	free(r->sizes);
+	free(r->rewards);
+	memset(r, 0, sizeof *r);
+}
+
+static mt_status welfare_of(const mt_scenario *sc, double *w, mt_error *err)
+{
+	mt_outcome o;
+	mt_status st = mt_solve(sc, &o, NULL, err);
+	if (!st)
+		*w = o.welfare;
+	mt_outcome_release(&o);
+	return st;
+}
+
+mt_status mt_iterated_best_response(const mt_scenario *sc, double tol, size_t max_rounds,
+                                    mt_ibr_result *out, const mt_cancel *cancel, mt_error *err)
+{
+	size_t m = sc->m, n = sc->n;
+	memset(out, 0, sizeof *out);
+	mt_scenario *work = mt_scenario_clone(sc);
+	out->sizes = malloc(n * sizeof *out->sizes);
+	out->rewards = malloc(n * m * sizeof *out->rewards);
+	mt_status st = MT_OK;
+	if (!work || !out->sizes || !out->rewards) {
+		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
+		                  "out of memory in iterated best responses");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		mt_group_tell_truth(work, i);
+	if ((st = welfare_of(work, &out->welfare_truthful, err)))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		work->groups[i].reported_size = sc->groups[i].reported_size;
+		memcpy(work->groups[i].reported, sc->groups[i].reported, m * sizeof(double));
+	}
+	for (out->rounds = 0; out->rounds < max_rounds && !out->converged;) {
+		bool moved = false;
+		out->rounds++;
+		for (size_t i = 0; i < n; i++) {
+			if (mt_cancelled(cancel)) {
+				st = mt_error_set(err, MT_ECANCELED, NULL, 0, 0, "cancelled");
+				goto out;
+			}
+			mt_group *g = &work->groups[i];
+			mt_report_outcome cur = {0}, br = {0};
+			st = mt_eval_raw(work, i, g->reported, g->reported_size, &cur, NULL, err);
+			if (!st)
+				st = br_search(work, i, MT_BR_FULL, g->reported, g->reported_size,
+				               &br, cancel, err);
+			if (st) {
+				mt_report_outcome_release(&br);
+				goto out;
+			}
+			if (br.utility - cur.utility > tol * (1.0 + fabs(cur.utility))) {
+				memcpy(g->reported, br.rewards, m * sizeof(double));
+				g->reported_size = br.size;
+				moved = true;
+			}
+			mt_report_outcome_release(&br);
+		}
+		out->converged = !moved;
+	}
+	for (size_t i = 0; i < n; i++) {
+		out->sizes[i] = work->groups[i].reported_size;
+		memcpy(out->rewards + i * m, work->groups[i].reported, m * sizeof(double));
+	}
+	if ((st = welfare_of(work, &out->welfare_final, err)))
+		goto out;
+	out->welfare_loss = out->welfare_truthful - out->welfare_final;
+out:
+	mt_scenario_free(work);
+	return st;
+}
+
+void mt_analysis_release(mt_analysis *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; a->groups && i < a->n; i++) {
+		mt_group_analysis *g = &a->groups[i];
+		for (int k = 0; k < 3; k++)
+			mt_report_outcome_release(&g->best[k]);
+		mt_report_outcome_release(&g->polarize);
+		free(g->t);
+	}
+	free(a->groups);
+	mt_ibr_release(&a->ibr);
+	memset(a, 0, sizeof *a);
+}
+
+void mt_analysis_opts_default(mt_analysis_opts *o)
+{
+	*o = (mt_analysis_opts){.ibr = true, .ibr_tol = 1e-9, .ibr_rounds = 20};
+}
+
+mt_status mt_analyze_ex(const mt_scenario *sc, const mt_payment_rule *rule,
+                        const mt_analysis_opts *opts, mt_analysis *out, const mt_cancel *cancel,
+                        mt_error *err)
+{
+	mt_analysis_opts def;
+	if (!opts) {
+		mt_analysis_opts_default(&def);
+		opts = &def;
+	}
+	size_t m = sc->m, n = sc->n;
+	memset(out, 0, sizeof *out);
+	out->m = m;
+	out->n = n;
+	out->rule = rule ? rule : sc->payment;
+	mt_scenario *work = mt_scenario_clone(sc);
+	mt_status st = MT_OK;
+	double *r = NULL;
+	out->groups = calloc(n ? n : 1, sizeof *out->groups);
+	if (!work || !out->groups) {
+		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory in the analysis");
+		goto out;
+	}
+	work->payment = out->rule;
+	out->dsic = out->ir = out->nonnegative_payments = true;
+	out->max_gain = -INFINITY;
+	for (size_t i = 0; i < n; i++) {
+		mt_group_analysis *ga = &out->groups[i];
+		const mt_group *g = &work->groups[i];
+		if (mt_cancelled(cancel)) {
+			st = mt_error_set(err, MT_ECANCELED, NULL, 0, 0, "cancelled");
+			goto out;
+		}
+		if (!(ga->t = malloc(m * sizeof *ga->t)) || !(r = malloc(m * sizeof *r))) {
+			st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
+			                  "out of memory in the analysis");
+			goto out;
+		}
+		mt_report_outcome truth = {0};
+		if ((st = mt_eval_raw(work, i, g->rewards, g->size, &truth, NULL, err)))
+			goto out;
+		ga->truthful_utility = truth.utility;
+		double tol = MT_DSIC_TOL * (1.0 + fabs(truth.utility));
+		ga->ir = truth.utility >= -tol;
+		out->ir = out->ir && ga->ir;
+		if (truth.payment < -MT_DSIC_TOL * (1.0 + fabs(g->size * truth.valuation)))
+			out->nonnegative_payments = false;
+		for (int k = 0; k < 3; k++) {
+			if ((st = br_search(work, i, (mt_br_kind)k, NULL, 0.0, &ga->best[k], cancel,
+			                    err)))
+				goto out;
+			if (ga->best[k].gain > tol)
+				out->dsic = false;
+		}
+		out->max_gain = fmax(out->max_gain, ga->best[MT_BR_FULL].gain);
+		double eps;
+		if (mt_polarize(work, i, 0.0, r, &eps)) {
+			mt_report_outcome pol = {0};
+			if ((st = mt_eval_raw(work, i, r, g->size, &pol, NULL, err)))
+				goto out;
+			pol.gain = pol.utility - truth.utility;
+			ga->polarize_epsilon = eps;
+			if ((st = mt_report_set(&ga->polarize, m, r, g->size, &pol)))
+				goto out;
+		} else {
+			truth.gain = 0.0;
+			ga->polarize_epsilon = 0.0;
+			if ((st = mt_report_set(&ga->polarize, m, g->rewards, g->size, &truth)))
+				goto out;
+		}
+		free(r);
+		r = NULL;
+		if ((st = sign_function(work, i, ga->t, err)))
+			goto out;
+	}
+	if (opts->ibr)
+		st = mt_iterated_best_response(work, opts->ibr_tol, opts->ibr_rounds, &out->ibr,
+		                               cancel, err);
+out:
+	if (st == MT_ENOMEM && err && !err->msg[0])
+		mt_error_set(err, st, NULL, 0, 0, "out of memory in the analysis");
+	free(r);
+	mt_scenario_free(work);
+	return st;
+}
+
+mt_status mt_analyze(const mt_scenario *sc, const mt_payment_rule *rule, mt_analysis *out,
+                     const mt_cancel *cancel, mt_error *err)
+{
+	return mt_analyze_ex(sc, rule, NULL, out, cancel, err);
+}

@@ -1,0 +1,45 @@
+/* Internals shared by the analysis modules (analysis.c, sweep.c, noise.c):
+ * not part of the public API. */
+#ifndef MT_BR_INTERNAL_H
+#define MT_BR_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mechtune/analysis.h"
+#include "mechtune/train.h"
+
+/* Searches keep a misreport only when it beats the truth by more than this
+ * (relative to 1 + |u|): far below MT_DSIC_TOL, far above rounding. */
+#define MT_BR_ACCEPT_TOL (64.0 * 2.220446049250313e-16)
+
+/* How a payment rule depends on the report of the group that moves.
+ * NONE: no payment.  AFFINE: pay_i = (report-independent) - ASW_{-i}(p*),
+ * so utility = w_i v_i + ASW_{-i}(p*) - const (vcg, vcg_shifted,
+ * early_stop).  OTHER: anything else, evaluated through the rule itself. */
+typedef enum { MT_SHAPE_NONE, MT_SHAPE_AFFINE, MT_SHAPE_OTHER } mt_pay_shape;
+mt_pay_shape mt_pay_shape_of(const mt_payment_rule *r);
+
+/* Solve sc with group i reporting (rewards, size) through mt_solve, the
+ * real solver; fills valuation, payment and utility of group i and, if
+ * non-NULL, *welfare (true social welfare).  out->rewards is not touched. */
+mt_status mt_eval_raw(const mt_scenario *sc, size_t i, const double *rewards, double size,
+                      mt_report_outcome *out, double *welfare, mt_error *err);
+
+/* Fill out with a copy of rewards and the numbers of src. */
+mt_status mt_report_set(mt_report_outcome *out, size_t m, const double *rewards, double size,
+                        const mt_report_outcome *src);
+
+/* Gradient of the utility with respect to the aggregate S (the sensitivity
+ * formula of theory.md section 2): gy = J g, J = dp/dS at policy p. */
+void mt_sensitivity_apply(const mt_rule *r, const double *p, const double *g, double *gy);
+
+/* Best reward-only misreport of group i under noisy input: maximize the
+ * average over ns samples of the surrogate with S_{-i} = Sm_s[s] and the
+ * group's own noise term off_s[s] (= w_i xi_i), both ns x m row-major.
+ * Fills r[m] (the report; the caller re-evaluates it). */
+mt_status mt_br_noisy_rewards(const mt_scenario *sc, size_t i, size_t ns, const double *Sm_s,
+                              const double *off_s, double *r, const mt_cancel *cancel,
+                              mt_error *err);
+
+#endif
