@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "mechtune/analysis.h"
+#include "mechtune/noise.h"
 
 enum { OPT_NO_IBR = OPT_FIRST_FREE, OPT_ROUNDS };
 
@@ -43,6 +44,54 @@ static void json_report(const char *key, const mt_report_outcome *r, size_t m)
 	printf(", \"rewards\": ");
 	json_numbers(stdout, r->rewards, m);
 	printf("}");
+}
+
+/* The noise section: NULL when the scenario has no noise. */
+static void json_noise(const mt_scenario *sc, const mt_noise_analysis *nz)
+{
+	printf(",\n \"noise\": ");
+	if (!nz) {
+		printf("null");
+		return;
+	}
+	printf("{\"epsilon\": ");
+	json_number(stdout, nz->epsilon);
+	printf(", \"samples\": %zu, \"all_within_bound\": %s, \"asw_loss\": ", nz->samples,
+	       nz->all_within_bound ? "true" : "false");
+	json_number(stdout, nz->asw_loss);
+	printf(", \"welfare_loss\": ");
+	json_number(stdout, nz->welfare_loss);
+	printf(", \"welfare_bound\": ");
+	json_number(stdout, nz->welfare_bound);
+	printf(",\n  \"groups\": [");
+	for (size_t i = 0; i < nz->n; i++) {
+		const mt_noise_group *g = &nz->groups[i];
+		printf("%s\n   {\"name\": ", i ? "," : "");
+		json_string(stdout, sc->groups[i].name);
+		printf(", \"truthful_utility\": ");
+		json_number(stdout, g->truthful_utility);
+		printf(", \"gain\": ");
+		json_number(stdout, g->gain);
+		printf(", \"bound\": ");
+		json_number(stdout, g->bound);
+		printf(", \"within_bound\": %s, \"rewards\": ", g->within_bound ? "true" : "false");
+		json_numbers(stdout, g->rewards, nz->m);
+		printf("}");
+	}
+	printf("]}");
+}
+
+static void print_noise(const mt_scenario *sc, const mt_noise_analysis *nz)
+{
+	printf("\nnoisy input (uniform in [-%g, %g] per reward, %zu samples): Theorem 4.12\n",
+	       nz->epsilon, nz->epsilon, nz->samples);
+	for (size_t i = 0; i < nz->n; i++) {
+		const mt_noise_group *g = &nz->groups[i];
+		printf("  %-16.16s best reward misreport gain %+.6g  bound 2*w*eps %.6g  %s\n",
+		       sc->groups[i].name, g->gain, g->bound, g->within_bound ? "ok" : "EXCEEDED");
+	}
+	printf("  objective lost to noise %.6g  bound 2*eps*sum(w) %.6g  %s\n", nz->asw_loss,
+	       nz->welfare_bound, nz->asw_within_bound ? "ok" : "EXCEEDED");
 }
 
 static void print_json(const mt_scenario *sc, const mt_analysis *a, bool ibr)
@@ -103,7 +152,7 @@ static void print_json(const mt_scenario *sc, const mt_analysis *a, bool ibr)
 	json_number(stdout, MT_DSIC_TOL);
 	printf("},\n \"iterated\": ");
 	if (!ibr) {
-		printf("null}\n");
+		printf("null");
 		return;
 	}
 	const mt_ibr_result *r = &a->ibr;
@@ -122,7 +171,7 @@ static void print_json(const mt_scenario *sc, const mt_analysis *a, bool ibr)
 			printf(", ");
 		json_numbers(stdout, r->rewards + i * m, m);
 	}
-	printf("]}}\n");
+	printf("]}");
 }
 
 static void print_rewards(const double *r, size_t m)
@@ -186,15 +235,24 @@ static int run(int argc, char **argv)
 	o.ibr = !ao.no_ibr;
 	o.ibr_rounds = (size_t)ao.rounds;
 	mt_analysis a;
+	mt_noise_analysis nz = {0};
+	bool noisy = sc->noise.epsilon > 0.0;
 	mt_error err = {0};
-	if (mt_analyze_ex(sc, NULL, &o, &a, NULL, &err)) {
+	if (mt_analyze_ex(sc, NULL, &o, &a, NULL, &err) ||
+	    (noisy && mt_noise_analyze(sc, &nz, NULL, &err))) {
 		fprintf(stderr, "mechtune analyze: %s\n", err.msg);
 		rc = CLI_FAIL;
 	} else if (opts.json) {
 		print_json(sc, &a, o.ibr);
+		json_noise(sc, noisy ? &nz : NULL);
+		printf("}\n");
 	} else {
 		print_table(sc, &a, o.ibr);
+		if (noisy)
+			print_noise(sc, &nz);
 	}
+	if (noisy)
+		mt_noise_release(&nz);
 	mt_analysis_release(&a);
 	mt_scenario_free(sc);
 	return rc;
@@ -211,7 +269,9 @@ const cli_command cli_analyze = {
                  "utility, the best response (rewards and size, rewards only, size only) with\n"
                  "its gain over the truth, the polarizing misreport of Theorem 4.2 and the sign\n"
                  "function t(x); then the global checks (DSIC within 1e-9 (1 + |u|), IR,\n"
-                 "non-negative payments) and iterated best responses.\n"
+                 "non-negative payments) and iterated best responses.  When FILE has a\n"
+                 "noise: section, also each group's best reward misreport gain under noisy\n"
+                 "input next to the bound 2 w eps of Theorem 4.12.\n"
                  "\n"
                  "  --json           machine-readable output (documented in the README)\n"
                  "  --payment P      analyse under payment rule P instead of the file's\n"

@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""feedback.py MECHTUNE SCENARIO [--payment P]: run `mechtune analyze --json`,
+then feed every group's reported best response back into `mechtune solve
+--json` (as that group's report in a copy of the scenario) and check that
+solve gives exactly the utility analyze reported.  Also checks the JSON
+contract of analyze.  Exit 1 on the first mismatch."""
+import json
+import subprocess
+import sys
+import tempfile
+
+import yaml
+
+
+def run(*args):
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def main():
+    binary, path = sys.argv[1], sys.argv[2]
+    extra = sys.argv[3:]
+    a = run(binary, "analyze", "--json", "--no-ibr", *extra, path)
+    for key in ("dsic", "ir", "nonnegative_payments"):
+        assert isinstance(a["checks"][key], bool), key
+    with open(path) as f:
+        sc = yaml.safe_load(f)
+    for i, g in enumerate(a["groups"]):
+        br = g["best_response"]
+        for key in ("gain", "utility", "size", "rewards"):
+            assert key in br, key
+        assert abs(br["utility"] - g["truthful_utility"] - br["gain"]) <= 1e-9 * (1 + abs(br["utility"]))
+        copy = dict(sc)
+        copy["groups"] = [dict(x) for x in sc["groups"]]
+        copy["groups"][i]["report"] = {"size": br["size"], "rewards": br["rewards"]}
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml") as tmp:
+            yaml.safe_dump(copy, tmp)
+            tmp.flush()
+            s = run(binary, "solve", "--json", *extra, tmp.name)
+        u = s["groups"][i]["utility"]
+        if abs(u - br["utility"]) > 1e-9 * (1 + abs(u)):
+            print(f"{path} group {g['name']}: analyze says {br['utility']!r}, solve gives {u!r}")
+            sys.exit(1)
+    print(f"{path} {' '.join(extra)}: {len(a['groups'])} best responses reproduced by solve")
+
+
+main()
