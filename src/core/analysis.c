@@ -866,6 +866,26 @@ static void y_to_report(const br_ctx *c, mt_br_kind kind, const double *y, doubl
 	}
 }
 
+/* Searches reach the boundary of the report space only asymptotically
+ * (softmax and sigmoid parametrizations), so a best report of 0 comes out
+ * as 1e-11 and max_size as max_size (1 - 1e-12).  Snap coordinates within
+ * SNAP_TOL of a bound onto it; the caller keeps the snapped report only
+ * when the real solver says it is at least as good. */
+#define SNAP_TOL 1e-6
+
+static void snap_report(const mt_scenario *sc, double *r, double *w, double W)
+{
+	for (size_t x = 0; x < sc->m; x++) {
+		if (r[x] < SNAP_TOL)
+			r[x] = 0.0;
+		else if (sc->normalization == MT_NORM_MAX && r[x] > 1.0 - SNAP_TOL)
+			r[x] = 1.0;
+	}
+	mt_normalize(sc->normalization, sc->m, r);
+	if (*w > W * (1.0 - SNAP_TOL))
+		*w = W;
+}
+
 /* The best response of group i of `kind` in sc (payment rule set in sc);
  * cur_r/cur_w: an extra start (the current report), may be NULL. */
 static mt_status br_search(const mt_scenario *sc, size_t i, mt_br_kind kind, const double *cur_r,
@@ -874,8 +894,8 @@ static mt_status br_search(const mt_scenario *sc, size_t i, mt_br_kind kind, con
 {
 	br_ctx c;
 	size_t m = sc->m;
-	double *r = malloc(m * sizeof *r);
-	mt_report_outcome truth = {0}, best = {0};
+	double *r = malloc(2 * m * sizeof *r), *rs = r + m;
+	mt_report_outcome truth = {0}, best = {0}, snapped = {0};
 	mt_status st = r ? ctx_init(&c, sc, i, cancel, err)
 	                 : mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory");
 	if (!r) {
@@ -914,13 +934,23 @@ static mt_status br_search(const mt_scenario *sc, size_t i, mt_br_kind kind, con
 		goto out;
 	}
 	/* the real solver decides: the truth unless the winner beats it */
-	double w;
+	double w, ws;
 	y_to_report(&c, kind, c.best_y, r, &w);
+	memcpy(rs, r, m * sizeof *r);
+	ws = w;
+	snap_report(sc, rs, &ws, kind == MT_BR_REWARDS ? g->size : c.W);
 	st = mt_eval_raw(sc, i, g->rewards, g->size, &truth, NULL, err);
 	if (!st)
 		st = mt_eval_raw(sc, i, r, w, &best, NULL, err);
+	if (!st)
+		st = mt_eval_raw(sc, i, rs, ws, &snapped, NULL, err);
 	if (st)
 		goto out;
+	if (snapped.utility >= best.utility) {
+		best = snapped;
+		memcpy(r, rs, m * sizeof *r);
+		w = ws;
+	}
 	if (best.utility - truth.utility > MT_BR_ACCEPT_TOL * (1.0 + fabs(truth.utility))) {
 		best.gain = best.utility - truth.utility;
 		st = mt_report_set(out, m, r, w, &best);
