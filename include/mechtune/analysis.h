@@ -36,7 +36,7 @@ typedef struct {
 	double truthful_utility;
 	bool ir;                    /* truthful utility >= -tol */
 	mt_report_outcome best[3];  /* indexed by mt_br_kind */
-	mt_report_outcome polarize; /* Theorem 4.2 misreport (largest feasible eps) */
+	mt_report_outcome polarize; /* Theorem 4.2 misreport (opts->polarize_epsilon) */
 	double polarize_epsilon;    /* 0 when no polarizing misreport exists */
 	double *t;                  /* sign function t(x) of Theorem B.2, m entries */
 } mt_group_analysis;
@@ -64,9 +64,11 @@ typedef struct {
 
 /* Options of mt_analyze_ex (mt_analyze uses the defaults). */
 typedef struct {
-	bool ibr;          /* run iterated best responses (default true) */
-	double ibr_tol;    /* a move must gain more than tol (1 + |u|) (default 1e-9) */
-	size_t ibr_rounds; /* round limit (default 20) */
+	bool ibr;                /* run iterated best responses (default true) */
+	double ibr_tol;          /* a move must gain more than tol (1 + |u|) (default 1e-9) */
+	size_t ibr_rounds;       /* round limit (default 20) */
+	double polarize_epsilon; /* step of the polarizing misreport; <= 0: the largest feasible
+	                            (default), larger than feasible: clamped to it */
 } mt_analysis_opts;
 void mt_analysis_opts_default(mt_analysis_opts *o);
 

@@ -8,11 +8,12 @@
 #include "mechtune/analysis.h"
 #include "mechtune/noise.h"
 
-enum { OPT_NO_IBR = OPT_FIRST_FREE, OPT_ROUNDS };
+enum { OPT_NO_IBR = OPT_FIRST_FREE, OPT_ROUNDS, OPT_EPSILON };
 
 typedef struct {
 	bool no_ibr;
 	double rounds;
+	double epsilon; /* polarization step, 0: the largest feasible */
 } analyze_opts;
 
 static bool extra(int c, const char *arg, void *ctx)
@@ -21,6 +22,12 @@ static bool extra(int c, const char *arg, void *ctx)
 	if (c == OPT_NO_IBR) {
 		o->no_ibr = true;
 		return true;
+	}
+	if (c == OPT_EPSILON) {
+		if (cli_parse_double(arg, &o->epsilon) && o->epsilon > 0.0)
+			return true;
+		cli_usage_error("analyze", "--epsilon needs a positive number, got '%s'", arg);
+		return false;
 	}
 	if (c == OPT_ROUNDS && cli_parse_double(arg, &o->rounds) && o->rounds >= 1 &&
 	    o->rounds <= 1000 && floor(o->rounds) == o->rounds)
@@ -221,6 +228,7 @@ static int run(int argc, char **argv)
 	static const struct option longopts[] = {CLI_SCENARIO_OPTIONS,
 	                                         {"no-ibr", no_argument, NULL, OPT_NO_IBR},
 	                                         {"rounds", required_argument, NULL, OPT_ROUNDS},
+	                                         {"epsilon", required_argument, NULL, OPT_EPSILON},
 	                                         {0, 0, 0, 0}};
 	cli_scenario_opts opts = {0};
 	analyze_opts ao = {.rounds = 20};
@@ -234,6 +242,7 @@ static int run(int argc, char **argv)
 	mt_analysis_opts_default(&o);
 	o.ibr = !ao.no_ibr;
 	o.ibr_rounds = (size_t)ao.rounds;
+	o.polarize_epsilon = ao.epsilon;
 	mt_analysis a;
 	mt_noise_analysis nz = {0};
 	bool noisy = sc->noise.epsilon > 0.0;
@@ -263,7 +272,7 @@ const cli_command cli_analyze = {
         .summary = "best-response misreports, DSIC / IR checks, iterated best responses",
         .usage = "usage: mechtune analyze FILE [--json] [--payment P] [--divergence D] [--lambda "
                  "X]\n"
-                 "                        [--no-ibr] [--rounds K]\n"
+                 "                        [--no-ibr] [--rounds K] [--epsilon E]\n"
                  "\n"
                  "For every group, holding the others' reports as in FILE: the truthful\n"
                  "utility, the best response (rewards and size, rewards only, size only) with\n"
@@ -279,6 +288,8 @@ const cli_command cli_analyze = {
                  "  --lambda X       override the regularization strength (> 0)\n"
                  "  --no-ibr         skip iterated best responses\n"
                  "  --rounds K       round limit of iterated best responses (default 20)\n"
+                 "  --epsilon E      step of the polarizing misreport (default: the largest\n"
+                 "                   feasible one; larger values are clamped to it)\n"
                  "  --help           show this help\n",
         .run = run,
 };

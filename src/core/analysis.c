@@ -1199,7 +1199,7 @@ mt_status mt_analyze_ex(const mt_scenario *sc, const mt_payment_rule *rule,
 		}
 		out->max_gain = fmax(out->max_gain, ga->best[MT_BR_FULL].gain);
 		double eps;
-		if (mt_polarize(work, i, 0.0, r, &eps)) {
+		if (mt_polarize(work, i, opts->polarize_epsilon, r, &eps)) {
 			mt_report_outcome pol = {0};
 			if ((st = mt_eval_raw(work, i, r, g->size, &pol, NULL, err)))
 				goto out;

@@ -19,5 +19,6 @@ json() { "$bin" analyze --json "$@" "$src/scenarios/default.yaml"; }
 check $py -c 'import json,sys; d=json.load(sys.stdin); assert d["checks"]["dsic"] and max(g["best_response"]["gain"] for g in d["groups"]) <= 1e-9' < <(json --payment vcg)
 check $py -c 'import json,sys; d=json.load(sys.stdin); assert not d["checks"]["dsic"] and min(g["best_response"]["gain"] for g in d["groups"]) > 0.1' < <(json --payment none)
 check $py -c 'import json,sys; d=json.load(sys.stdin); n=d["noise"]; assert n["all_within_bound"] and all(g["gain"] <= g["bound"] for g in n["groups"])' < <("$bin" analyze --json --no-ibr "$src/scenarios/noisy_input.yaml")
+check $py -c 'import json,sys; d=json.load(sys.stdin); p=[g["polarize"] for g in d["groups"]]; assert all(x["exists"] and abs(x["epsilon"]-0.01) < 1e-15 and x["gain"] > 0 for x in p)' < <(json --payment none --epsilon 0.01 --no-ibr)
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -32,6 +32,10 @@ expect 2 "unknown divergence 'nope' \(use one of: kl, chi2" "$bin" solve --diver
 expect 2 "unknown payment rule 'cash'" "$bin" solve --payment cash "$src/scenarios/default.yaml"
 expect 2 "--lambda needs a positive number, got '-1'" "$bin" solve --lambda -1 "$src/scenarios/default.yaml"
 expect 2 "--lambda needs a positive number, got 'abc'" "$bin" solve --lambda abc "$src/scenarios/default.yaml"
+expect 2 "--epsilon needs a positive number, got '-1'" "$bin" analyze --epsilon -1 "$src/scenarios/default.yaml"
+expect 2 "--rounds needs an integer" "$bin" analyze --rounds 0.5 "$src/scenarios/default.yaml"
+expect 0 '^usage: mechtune analyze' "$bin" analyze --help
+expect 0 '^usage: mechtune sweep' "$bin" sweep --help
 expect 2 "nonexistent.yaml" "$bin" check "$tmp/nonexistent.yaml"
 expect 0 "ok \(3 responses, 2 groups\)" "$bin" check "$src/scenarios/default.yaml"
 for f in "$src"/scenarios/*.yaml; do
