@@ -28,7 +28,18 @@ mt_status mt_scenario_emit(const mt_scenario *sc, char **text, size_t *len, mt_e
 mt_status mt_scenario_save(const mt_scenario *sc, const char *path, mt_error *err);
 
 /* The embedded default scenario (a copy of scenarios/default.yaml). */
-extern const char mt_default_scenario_yaml[];
+extern const char *const mt_default_scenario_yaml;
 mt_status mt_scenario_default(mt_scenario **out, mt_error *err);
+
+/* Scenarios compiled into the binary (the default one and those the lessons
+ * use), by file name; the table ends with {NULL, NULL}. */
+struct mt_embedded_scenario {
+	const char *file; /* "polarization.yaml" */
+	const char *text;
+};
+extern const struct mt_embedded_scenario mt_embedded_scenarios[];
+
+/* Load the embedded scenario with file name `file`; MT_EINVAL if none. */
+mt_status mt_scenario_load_embedded(const char *file, mt_scenario **out, mt_error *err);
 
 #endif

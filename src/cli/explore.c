@@ -1,11 +1,19 @@
-/* Until the explorer lands, `mechtune [FILE]` prints the scenario's solve. */
-#include <stdint.h>
-
+/* `mechtune [FILE]`: the explorer.  The curses code lives in src/tui; this
+ * file only translates the command line's options. */
 #include "cli.h"
+
+#include "../tui/tui.h"
 
 int cli_explore(const cli_explore_opts *o)
 {
-	char *argv[] = {(char *)(uintptr_t) "solve",
-	                (char *)(uintptr_t)(o->file ? o->file : CLI_DEFAULT_FILE), NULL};
-	return cli_solve.run(2, argv);
+	tui_options t = {
+	        .file = o->file,
+	        .mouse = o->mouse,
+	        .color = o->color,
+	        .ascii = o->ascii,
+	        .presenter = o->presenter,
+	        .read_only = o->read_only,
+	        .lesson = o->lesson,
+	};
+	return tui_run(&t);
 }

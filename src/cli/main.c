@@ -8,6 +8,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
+#include "../tui/tui.h"
 
 const cli_command *const cli_commands[] = {&cli_solve, &cli_analyze, &cli_sweep, &cli_check, NULL};
 
@@ -47,6 +48,9 @@ int main(int argc, char **argv)
 		const char *s = argv[a];
 		if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
 			print_help();
+			return CLI_OK;
+		} else if (!strcmp(s, "--keys-markdown")) { /* hidden: docs/explorer.md */
+			tui_keys_markdown(stdout);
 			return CLI_OK;
 		} else if (!strcmp(s, "--version")) {
 			printf("mechtune %s\n", MT_VERSION);

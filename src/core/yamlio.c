@@ -1227,8 +1227,21 @@ out:
 
 mt_status mt_scenario_default(mt_scenario **out, mt_error *err)
 {
-	return mt_scenario_load_buffer(mt_default_scenario_yaml, strlen(mt_default_scenario_yaml),
-	                               "scenarios/default.yaml (built in)", out, err);
+	return mt_scenario_load_embedded("default.yaml", out, err);
+}
+
+mt_status mt_scenario_load_embedded(const char *file, mt_scenario **out, mt_error *err)
+{
+	for (const struct mt_embedded_scenario *e = mt_embedded_scenarios; e->file; e++) {
+		if (strcmp(e->file, file))
+			continue;
+		char name[128];
+		snprintf(name, sizeof name, "scenarios/%s (built in)", file);
+		return mt_scenario_load_buffer(e->text, strlen(e->text), name, out, err);
+	}
+	*out = NULL;
+	return mt_error_set(err, MT_EINVAL, NULL, 0, 0,
+	                    "no built-in scenario '%s'; give the path of a scenario file", file);
 }
 
 /* --------------------------------------------------------------- emitting */

@@ -1,0 +1,111 @@
+/* mechtune/worker.h — the solver worker thread behind the explorer.
+ *
+ * The UI submits an immutable clone of its scenario together with what the
+ * current view needs.  The worker solves it unlocked, in stages, and
+ * publishes each stage as soon as it is done: the policy and payments
+ * first, the best-response analyses after, the sweeps of the plot view
+ * last.  Publishing is a pointer swap under a mutex plus one byte written to
+ * a pipe whose read end the UI poll()s (redis bio.c, cmus job_fd).
+ *
+ * Every submission bumps an atomic generation counter; computations of an
+ * older generation notice it between steps (mt_cancel) and stop, and their
+ * results are never published.  Only pointers cross threads: a submitted
+ * scenario belongs to the worker, a taken result belongs to the caller.
+ *
+ * Process-wide setup (gsl_set_error_handler_off, setlocale, signal
+ * dispositions) must happen before mt_worker_start. */
+#ifndef MECHTUNE_WORKER_H
+#define MECHTUNE_WORKER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mechtune/analysis.h"
+#include "mechtune/error.h"
+#include "mechtune/scenario.h"
+#include "mechtune/sweep.h"
+#include "mechtune/train.h"
+
+typedef struct mt_worker mt_worker;
+
+/* What the view needs besides the solve. */
+typedef struct {
+	bool analysis;      /* best responses under `none` and under the active rule */
+	bool sweeps;        /* the four sweeps of the plot view, for `group` */
+	size_t group;       /* the selected group */
+	size_t sweep_steps; /* points per sweep; 0 picks MT_WORKER_SWEEP_STEPS */
+} mt_job_needs;
+
+#define MT_WORKER_SWEEP_STEPS 41
+#define MT_WORKER_NSWEEPS 4 /* alpha, beta, epsilon, lambda (mt_sweep_family order) */
+
+typedef enum {
+	MT_STAGE_SOLVE = 0,    /* outcome (+ the all-truthful outcome after a lie) */
+	MT_STAGE_ANALYSIS = 1, /* analyses under none and under the active rule */
+	MT_STAGE_SWEEPS = 2,   /* sweeps of the selected group */
+	MT_STAGE_COUNT
+} mt_stage;
+
+/* One published stage.  Only the members of its stage are filled; a stage
+ * whose status is not MT_OK carries the reason in err and the stages after
+ * it are not run for that generation. */
+typedef struct {
+	unsigned long generation;
+	mt_stage stage;
+	mt_status status;
+	mt_error err;
+	double seconds; /* wall time of this stage */
+
+	/* MT_STAGE_SOLVE */
+	bool have_outcome;
+	mt_outcome outcome;  /* the scenario as reported */
+	bool lies;           /* some group reports something other than the truth */
+	bool have_truthful;  /* lies and the all-truthful solve succeeded */
+	mt_outcome truthful; /* what everybody telling the truth would have given */
+
+	/* MT_STAGE_ANALYSIS */
+	bool have_none, have_rule;
+	mt_analysis none; /* under the `none` payment: the instructive lie */
+	mt_analysis rule; /* under the scenario's rule (a copy of `none` is not
+			     made: when the rule is none, have_rule is false and
+			     callers use `none`) */
+
+	/* MT_STAGE_SWEEPS */
+	size_t group;
+	bool have_sweep[MT_WORKER_NSWEEPS];
+	mt_sweep sweeps[MT_WORKER_NSWEEPS]; /* indexed by mt_sweep_family */
+} mt_stage_result;
+
+/* Start the worker thread.  On failure *out is NULL and err says why. */
+mt_status mt_worker_start(mt_worker **out, mt_error *err);
+
+/* Cancel whatever runs, join the thread and free everything, including
+ * results never taken.  NULL is a no-op. */
+void mt_worker_stop(mt_worker *w);
+
+/* The read end of the wake-up pipe, for poll(POLLIN).  Readable when at
+ * least one stage was published since the last mt_worker_take. */
+int mt_worker_fd(const mt_worker *w);
+
+/* Hand sc (ownership moves to the worker; it is never modified) and the
+ * view's needs to the worker.  Cancels the computation in progress and any
+ * job still waiting.  Returns the new generation.  If sc is NULL nothing is
+ * computed but the running job is still cancelled. */
+unsigned long mt_worker_submit(mt_worker *w, mt_scenario *sc, const mt_job_needs *needs);
+
+/* Drain the wake-up pipe and move the published stages out: out[stage] is
+ * the newest result of that stage (the caller owns it and frees it with
+ * mt_stage_result_free) or NULL.  Results may belong to an older generation
+ * than the last submission; compare ->generation. */
+void mt_worker_take(mt_worker *w, mt_stage_result *out[MT_STAGE_COUNT]);
+
+void mt_stage_result_free(mt_stage_result *r); /* NULL is a no-op */
+
+/* The parameter range the plot view sweeps for family f and group i of sc:
+ * alpha from 0.25 to min(3, max_size / size), beta 0..2, epsilon from 0 to
+ * the largest polarizing step, lambda from lambda/5 to 3 lambda.  Returns
+ * false when the family has nothing to sweep (no polarizing misreport). */
+bool mt_worker_sweep_range(const mt_scenario *sc, mt_sweep_family f, size_t i, double *from,
+                           double *to);
+
+#endif

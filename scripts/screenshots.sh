@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Regenerate screenshots/*.png from the real explorer: run it in a private
+# tmux server at 80x24, capture the colored screen (capture-pane -e) and
+# render it with scripts/ansi2png.py (ImageMagick).
+#
+#   scripts/screenshots.sh [path/to/mechtune]     (default: build/mechtune)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${1:-$root/build/mechtune}
+[ -x "$bin" ] || { echo "screenshots.sh: build mechtune first ($bin not found)" >&2; exit 1; }
+out=$root/screenshots
+mkdir -p "$out"
+sock="mtshot$$"
+tm() { tmux -u -L "$sock" -f /dev/null "$@" </dev/null; }
+work=$(mktemp -d)
+trap 'tm kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+
+wait_for() {
+	local end=$((SECONDS + 20))
+	while [ $SECONDS -le $end ]; do
+		tm capture-pane -p -t 0 | grep -qF -- "$1" && return 0
+		sleep 0.05
+	done
+	echo "screenshots.sh: timed out waiting for '$1'" >&2
+	tm capture-pane -p -t 0 >&2
+	exit 1
+}
+
+shot() {
+	sleep 0.2
+	tm capture-pane -e -p -t 0 >"$work/$1.txt"
+	python3 "$root/scripts/ansi2png.py" "$work/$1.txt" "$out/$1.png" 80 24
+	echo "wrote screenshots/$1.png"
+}
+
+tm new-session -d -x 80 -y 24 -e TERM=xterm-256color -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 \
+	"cd '$work' && '$bin' '$root/scenarios/default.yaml'; sleep 600"
+wait_for "up to date"
+shot default
+
+tm send-keys -t 0 v
+wait_for "max u at"
+wait_for "up to date"
+shot plot
+tm send-keys -t 0 v
+
+tm send-keys -t 0 '?'
+wait_for "explorer keys"
+shot help
+tm send-keys -t 0 Escape
+
+# The instructive lie: the Alices play their no-payment best response.
+tm send-keys -t 0 p
+wait_for "pay:none"
+wait_for "up to date"
+tm send-keys -t 0 b
+wait_for "Alices lie"
+wait_for "up to date"
+shot lie-none
+tm send-keys -t 0 P
+wait_for "pay:vcg "
+wait_for "up to date"
+shot lie-vcg

@@ -1,0 +1,322 @@
+/* The solver worker thread (include/mechtune/worker.h). */
+#include "mechtune/worker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mechtune/cancel.h"
+#include "mechtune/payment.h"
+
+struct mt_worker {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	atomic_ulong generation;
+	int pipe_rd, pipe_wr;
+
+	/* Under lock. */
+	bool quit;
+	mt_scenario *job; /* waiting job, owned */
+	mt_job_needs job_needs;
+	unsigned long job_generation;
+	mt_stage_result *slot[MT_STAGE_COUNT]; /* published, not yet taken */
+};
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void mt_stage_result_free(mt_stage_result *r)
+{
+	if (!r)
+		return;
+	if (r->have_outcome)
+		mt_outcome_release(&r->outcome);
+	if (r->have_truthful)
+		mt_outcome_release(&r->truthful);
+	if (r->have_none)
+		mt_analysis_release(&r->none);
+	if (r->have_rule)
+		mt_analysis_release(&r->rule);
+	for (size_t f = 0; f < MT_WORKER_NSWEEPS; f++)
+		if (r->have_sweep[f])
+			mt_sweep_release(&r->sweeps[f]);
+	free(r);
+}
+
+bool mt_worker_sweep_range(const mt_scenario *sc, mt_sweep_family f, size_t i, double *from,
+                           double *to)
+{
+	switch (f) {
+	case MT_SWEEP_ALPHA: {
+		double top = sc->max_size / sc->groups[i].size;
+		*from = 0.25;
+		*to = fmax(1.0, fmin(3.0, top));
+		return true;
+	}
+	case MT_SWEEP_BETA:
+		*from = 0.0;
+		*to = 2.0;
+		return true;
+	case MT_SWEEP_EPSILON: {
+		double *buf = malloc(sc->m * sizeof *buf);
+		double eps = 0.0;
+		bool ok = buf && mt_polarize(sc, i, 0.0, buf, &eps) && eps > 0.0;
+		free(buf);
+		*from = 0.0;
+		*to = ok ? eps : 0.0;
+		return ok;
+	}
+	case MT_SWEEP_LAMBDA:
+		*from = sc->lambda / 5.0;
+		*to = sc->lambda * 3.0;
+		return true;
+	}
+	return false;
+}
+
+/* Move r into its slot; an older result nobody took is freed.  One byte on
+ * the pipe wakes the UI (EAGAIN means the pipe already holds wake-ups). */
+static void publish(mt_worker *w, mt_stage_result *r)
+{
+	pthread_mutex_lock(&w->lock);
+	mt_stage_result *old = w->slot[r->stage];
+	w->slot[r->stage] = r;
+	pthread_mutex_unlock(&w->lock);
+	mt_stage_result_free(old);
+	ssize_t wr;
+	do
+		wr = write(w->pipe_wr, "x", 1);
+	while (wr < 0 && errno == EINTR);
+}
+
+static mt_stage_result *stage_new(unsigned long gen, mt_stage stage)
+{
+	mt_stage_result *r = calloc(1, sizeof *r);
+	if (r) {
+		r->generation = gen;
+		r->stage = stage;
+	}
+	return r;
+}
+
+/* A stage either publishes (ok or failed for a reason the user should see)
+ * or, when cancelled or out of memory for the result itself, is dropped.
+ * Returns false when the later stages must not run. */
+static bool finish(mt_worker *w, mt_stage_result *r, const mt_cancel *cancel, double t0)
+{
+	r->seconds = now_seconds() - t0;
+	if (r->status == MT_ECANCELED || mt_cancelled(cancel)) {
+		mt_stage_result_free(r);
+		return false;
+	}
+	bool ok = r->status == MT_OK;
+	publish(w, r);
+	return ok;
+}
+
+static bool stage_solve(mt_worker *w, const mt_scenario *sc, const mt_cancel *cancel)
+{
+	mt_stage_result *r = stage_new(cancel->mine, MT_STAGE_SOLVE);
+	if (!r)
+		return false;
+	double t0 = now_seconds();
+	r->status = mt_solve(sc, &r->outcome, cancel, &r->err);
+	r->have_outcome = true;
+	for (size_t i = 0; i < sc->n; i++)
+		r->lies = r->lies || mt_group_lies(sc, i);
+	if (r->status == MT_OK && r->lies) {
+		mt_scenario *truth = mt_scenario_clone(sc);
+		if (!truth) {
+			r->status =
+			        mt_error_set(&r->err, MT_ENOMEM, NULL, 0, 0,
+			                     "out of memory while solving the truthful reports");
+		} else {
+			for (size_t i = 0; i < truth->n; i++)
+				mt_group_tell_truth(truth, i);
+			mt_error terr = {0};
+			mt_status st = mt_solve(truth, &r->truthful, cancel, &terr);
+			/* The truthful solve only adds a comparison: its failure
+			 * does not hide the real outcome. */
+			if (st == MT_OK)
+				r->have_truthful = true;
+			else
+				mt_outcome_release(&r->truthful);
+			if (st == MT_ECANCELED)
+				r->status = st;
+			mt_scenario_free(truth);
+		}
+	}
+	return finish(w, r, cancel, t0);
+}
+
+static bool stage_analysis(mt_worker *w, const mt_scenario *sc, const mt_cancel *cancel)
+{
+	mt_stage_result *r = stage_new(cancel->mine, MT_STAGE_ANALYSIS);
+	if (!r)
+		return false;
+	double t0 = now_seconds();
+	r->status = mt_analyze(sc, &mt_pay_none, &r->none, cancel, &r->err);
+	r->have_none = true;
+	if (r->status == MT_OK && sc->payment != &mt_pay_none) {
+		r->status = mt_analyze(sc, NULL, &r->rule, cancel, &r->err);
+		r->have_rule = true;
+	}
+	return finish(w, r, cancel, t0);
+}
+
+static bool stage_sweeps(mt_worker *w, const mt_scenario *sc, const mt_job_needs *needs,
+                         const mt_cancel *cancel)
+{
+	mt_stage_result *r = stage_new(cancel->mine, MT_STAGE_SWEEPS);
+	if (!r)
+		return false;
+	double t0 = now_seconds();
+	size_t steps = needs->sweep_steps ? needs->sweep_steps : MT_WORKER_SWEEP_STEPS;
+	r->group = needs->group < sc->n ? needs->group : 0;
+	for (int f = 0; f < MT_WORKER_NSWEEPS && r->status == MT_OK; f++) {
+		double from, to;
+		if (!mt_worker_sweep_range(sc, (mt_sweep_family)f, r->group, &from, &to))
+			continue;
+		r->status = mt_sweep_run(sc, (mt_sweep_family)f, r->group, from, to, steps,
+		                         &r->sweeps[f], cancel, &r->err);
+		r->have_sweep[f] = true;
+	}
+	return finish(w, r, cancel, t0);
+}
+
+static void run_job(mt_worker *w, const mt_scenario *sc, const mt_job_needs *needs,
+                    unsigned long gen)
+{
+	mt_cancel cancel = {.generation = &w->generation, .mine = gen};
+	if (!stage_solve(w, sc, &cancel))
+		return;
+	if (needs->analysis && !stage_analysis(w, sc, &cancel))
+		return;
+	if (needs->sweeps)
+		stage_sweeps(w, sc, needs, &cancel);
+}
+
+static void *worker_main(void *arg)
+{
+	mt_worker *w = arg;
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		while (!w->quit && !w->job)
+			pthread_cond_wait(&w->wake, &w->lock);
+		if (w->quit) {
+			pthread_mutex_unlock(&w->lock);
+			break;
+		}
+		mt_scenario *sc = w->job;
+		mt_job_needs needs = w->job_needs;
+		unsigned long gen = w->job_generation;
+		w->job = NULL;
+		pthread_mutex_unlock(&w->lock);
+		run_job(w, sc, &needs, gen);
+		mt_scenario_free(sc);
+	}
+	return NULL;
+}
+
+mt_status mt_worker_start(mt_worker **out, mt_error *err)
+{
+	*out = NULL;
+	mt_worker *w = calloc(1, sizeof *w);
+	if (!w)
+		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
+		                    "out of memory starting the solver");
+	int fds[2];
+	if (pipe(fds) < 0) {
+		int e = errno;
+		free(w);
+		return mt_error_set(err, MT_EIO, NULL, 0, 0, "cannot create the solver pipe: %s",
+		                    strerror(e));
+	}
+	w->pipe_rd = fds[0];
+	w->pipe_wr = fds[1];
+	for (int k = 0; k < 2; k++) {
+		fcntl(fds[k], F_SETFD, FD_CLOEXEC);
+		fcntl(fds[k], F_SETFL, fcntl(fds[k], F_GETFL) | O_NONBLOCK);
+	}
+	atomic_init(&w->generation, 0);
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->wake, NULL);
+	int rc = pthread_create(&w->thread, NULL, worker_main, w);
+	if (rc) {
+		pthread_cond_destroy(&w->wake);
+		pthread_mutex_destroy(&w->lock);
+		close(fds[0]);
+		close(fds[1]);
+		free(w);
+		return mt_error_set(err, MT_EIO, NULL, 0, 0, "cannot start the solver thread: %s",
+		                    strerror(rc));
+	}
+	*out = w;
+	return MT_OK;
+}
+
+void mt_worker_stop(mt_worker *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->quit = true;
+	atomic_fetch_add(&w->generation, 1);
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	mt_scenario_free(w->job);
+	for (int s = 0; s < MT_STAGE_COUNT; s++)
+		mt_stage_result_free(w->slot[s]);
+	pthread_cond_destroy(&w->wake);
+	pthread_mutex_destroy(&w->lock);
+	close(w->pipe_rd);
+	close(w->pipe_wr);
+	free(w);
+}
+
+int mt_worker_fd(const mt_worker *w)
+{
+	return w->pipe_rd;
+}
+
+unsigned long mt_worker_submit(mt_worker *w, mt_scenario *sc, const mt_job_needs *needs)
+{
+	pthread_mutex_lock(&w->lock);
+	unsigned long gen = atomic_fetch_add(&w->generation, 1) + 1;
+	mt_scenario *old = w->job;
+	w->job = sc;
+	w->job_generation = gen;
+	if (needs)
+		w->job_needs = *needs;
+	else
+		memset(&w->job_needs, 0, sizeof w->job_needs);
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+	mt_scenario_free(old);
+	return gen;
+}
+
+void mt_worker_take(mt_worker *w, mt_stage_result *out[MT_STAGE_COUNT])
+{
+	char buf[64];
+	while (read(w->pipe_rd, buf, sizeof buf) > 0)
+		;
+	pthread_mutex_lock(&w->lock);
+	for (int s = 0; s < MT_STAGE_COUNT; s++) {
+		out[s] = w->slot[s];
+		w->slot[s] = NULL;
+	}
+	pthread_mutex_unlock(&w->lock);
+}

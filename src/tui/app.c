@@ -1,0 +1,614 @@
+/* The explorer's main loop: terminal set-up and restore, signals, the
+ * worker glue (submit, take, accept), the undo stacks and file commands. */
+#include "app.h"
+
+#include <errno.h>
+#include <langinfo.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mechtune/yamlio.h"
+
+const double app_steps[] = {0.001, 0.01, 0.05, 0.1};
+const size_t app_nsteps = sizeof app_steps / sizeof app_steps[0];
+
+static const glyph_set utf8_glyphs = {
+        .check = "✓",
+        .cross = "✗",
+        .lie = "◆",
+        .bar_full = "█",
+        .bar_part = {"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"},
+        .vline = "│",
+        .hline = "─",
+        .dots = "┊",
+        .arrow = "→",
+        .lambda = "λ",
+        .times = "×",
+        .ellipsis = "…",
+        .truth_mark = "▲",
+        .sep = "·",
+        .ge = "≥",
+        .braille = true,
+        .utf8 = true,
+};
+
+static const glyph_set ascii_glyphs = {
+        .check = "ok",
+        .cross = "NO",
+        .lie = "*",
+        .bar_full = "#",
+        .bar_part = {"", "", "", "", "+", "+", "+", "+"},
+        .vline = "|",
+        .hline = "-",
+        .dots = ":",
+        .arrow = "->",
+        .lambda = "lambda",
+        .times = "x",
+        .ellipsis = "...",
+        .truth_mark = "^",
+        .sep = "-",
+        .ge = ">=",
+        .braille = false,
+};
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---- status line ------------------------------------------------------ */
+
+void app_set_status(app *a, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(a->status, sizeof a->status, fmt, ap);
+	va_end(ap);
+	a->status_error = error;
+}
+
+/* ---- results ------------------------------------------------------------ */
+
+/* A result computed for a scenario of another shape must not be drawn. */
+static bool shape_ok(const app *a, const mt_stage_result *r)
+{
+	if (!r || r->status != MT_OK)
+		return r && r->status != MT_OK;
+	switch (r->stage) {
+	case MT_STAGE_SOLVE: return r->outcome.m == a->sc->m && r->outcome.n == a->sc->n;
+	case MT_STAGE_ANALYSIS: return r->none.m == a->sc->m && r->none.n == a->sc->n;
+	case MT_STAGE_SWEEPS: return r->group < a->sc->n;
+	case MT_STAGE_COUNT: break;
+	}
+	return false;
+}
+
+const mt_stage_result *app_any_result(const app *a, mt_stage s)
+{
+	return shape_ok(a, a->res[s]) ? a->res[s] : NULL;
+}
+
+const mt_stage_result *app_result(const app *a, mt_stage s)
+{
+	const mt_stage_result *r = app_any_result(a, s);
+	return r && r->generation == a->gen ? r : NULL;
+}
+
+const mt_analysis *app_none_analysis(const app *a)
+{
+	const mt_stage_result *r = app_result(a, MT_STAGE_ANALYSIS);
+	return r && r->status == MT_OK && r->have_none ? &r->none : NULL;
+}
+
+const mt_analysis *app_rule_analysis(const app *a)
+{
+	const mt_stage_result *r = app_result(a, MT_STAGE_ANALYSIS);
+	if (!r || r->status != MT_OK)
+		return NULL;
+	return r->have_rule ? &r->rule : r->have_none ? &r->none : NULL;
+}
+
+static void submit(app *a)
+{
+	mt_scenario *copy = mt_scenario_clone(a->sc);
+	if (!copy) {
+		app_set_status(a, true, "out of memory: the solver did not get the last change");
+		return;
+	}
+	a->needs.analysis = true;
+	a->needs.sweeps = a->view == VIEW_PLOT;
+	a->needs.group = app_group(a);
+	a->needs.sweep_steps = MT_WORKER_SWEEP_STEPS;
+	a->submitted_at = now_seconds();
+	a->gen = mt_worker_submit(a->worker, copy, &a->needs);
+}
+
+/* Returns reaction flags: a key that waited for the analysis runs now. */
+static int accept_results(app *a)
+{
+	int r = R_REDRAW;
+	mt_stage_result *got[MT_STAGE_COUNT];
+	mt_worker_take(a->worker, got);
+	for (int s = 0; s < MT_STAGE_COUNT; s++) {
+		if (!got[s])
+			continue;
+		if (got[s]->generation != a->gen) {
+			mt_stage_result_free(got[s]);
+			continue;
+		}
+		mt_stage_result_free(a->res[s]);
+		a->res[s] = got[s];
+		if (s == MT_STAGE_ANALYSIS && a->pending_key && a->mode == MODE_NORMAL) {
+			int key = a->pending_key;
+			a->pending_key = 0;
+			r |= keys_dispatch(a, key);
+		}
+	}
+	return r;
+}
+
+/* ---- undo --------------------------------------------------------------- */
+
+static bool stack_push(snap_stack *s, mt_scenario *sc, unsigned long id)
+{
+	if (s->len == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 32;
+		mt_scenario **items = realloc(s->items, cap * sizeof *items);
+		if (!items)
+			return false;
+		s->items = items;
+		unsigned long *ids = realloc(s->ids, cap * sizeof *ids);
+		if (!ids)
+			return false;
+		s->ids = ids;
+		s->cap = cap;
+	}
+	s->items[s->len] = sc;
+	s->ids[s->len++] = id;
+	return true;
+}
+
+static void stack_clear(snap_stack *s)
+{
+	for (size_t k = 0; k < s->len; k++)
+		mt_scenario_free(s->items[k]);
+	s->len = 0;
+}
+
+static void stack_free(snap_stack *s)
+{
+	stack_clear(s);
+	free(s->items);
+	free(s->ids);
+	memset(s, 0, sizeof *s);
+}
+
+mt_scenario *app_begin(app *a)
+{
+	mt_scenario *c = mt_scenario_clone(a->sc);
+	if (!c)
+		app_set_status(a, true, "out of memory: the change was not made");
+	return c;
+}
+
+int app_commit(app *a, mt_scenario *next)
+{
+	mt_error err = {0};
+	if (mt_scenario_validate(next, &err)) {
+		app_set_status(a, true, "change refused: %s", err.msg);
+		mt_scenario_free(next);
+		return R_REDRAW;
+	}
+	if (!stack_push(&a->undo, a->sc, a->edit_id)) {
+		app_set_status(a, true, "out of memory: the change was not made");
+		mt_scenario_free(next);
+		return R_REDRAW;
+	}
+	stack_clear(&a->redo);
+	a->pending_key = 0;
+	a->sc = next;
+	a->edit_id = ++a->next_id;
+	app_clamp_cursor(a);
+	return R_REDRAW | R_RESOLVE;
+}
+
+/* Move between the two stacks: undo (from = undo) or redo. */
+static int undo_redo(app *a, bool undo)
+{
+	snap_stack *from = undo ? &a->undo : &a->redo, *to = undo ? &a->redo : &a->undo;
+	if (!from->len) {
+		app_set_status(a, false, "nothing to %s", undo ? "undo" : "redo");
+		return R_REDRAW;
+	}
+	if (!stack_push(to, a->sc, a->edit_id)) {
+		app_set_status(a, true, "out of memory: cannot %s", undo ? "undo" : "redo");
+		return R_REDRAW;
+	}
+	from->len--;
+	a->sc = from->items[from->len];
+	a->edit_id = from->ids[from->len];
+	app_clamp_cursor(a);
+	app_set_status(a, false, "%s (%zu more)", undo ? "undone" : "redone", from->len);
+	free(a->hl_prev);
+	a->hl_prev = NULL;
+	return R_REDRAW | R_RESOLVE;
+}
+
+int app_undo(app *a)
+{
+	return undo_redo(a, true);
+}
+int app_redo(app *a)
+{
+	return undo_redo(a, false);
+}
+
+bool app_modified(const app *a)
+{
+	return a->edit_id != a->saved_id;
+}
+
+void app_replace_scenario(app *a, mt_scenario *sc, const char *path)
+{
+	mt_scenario_free(a->sc);
+	a->sc = sc;
+	stack_clear(&a->undo);
+	stack_clear(&a->redo);
+	char *p = path ? strdup(path) : NULL;
+	free(a->path);
+	a->path = p;
+	a->edit_id = a->saved_id = ++a->next_id;
+	a->row = a->sc->n ? 1 : 0;
+	a->col = 0;
+	a->grid_top = a->grid_left = 0;
+	free(a->hl_prev);
+	a->hl_prev = NULL;
+	for (int s = 0; s < MT_STAGE_COUNT; s++) {
+		mt_stage_result_free(a->res[s]);
+		a->res[s] = NULL;
+	}
+	app_clamp_cursor(a);
+}
+
+/* ---- cursor --------------------------------------------------------------- */
+
+static size_t last_group;
+
+void app_clamp_cursor(app *a)
+{
+	int rows = 1 + 2 * (int)a->sc->n;
+	if (a->row >= rows)
+		a->row = rows - 1;
+	if (a->row < 0)
+		a->row = 0;
+	int cols = (int)a->sc->m + (a->row == 0 ? 0 : 1);
+	if (a->col >= cols)
+		a->col = cols - 1;
+	if (a->col < 0)
+		a->col = 0;
+	if (a->row > 0)
+		last_group = (size_t)(a->row - 1) / 2;
+	if (last_group >= a->sc->n)
+		last_group = a->sc->n - 1;
+}
+
+size_t app_group(const app *a)
+{
+	if (a->row > 0)
+		return (size_t)(a->row - 1) / 2;
+	return last_group < a->sc->n ? last_group : 0;
+}
+
+double app_step(const app *a)
+{
+	return app_steps[a->step_idx % app_nsteps];
+}
+
+/* ---- files ------------------------------------------------------------------ */
+
+int app_save(app *a, const char *path)
+{
+	if (a->opt.read_only) {
+		app_set_status(a, true, "read-only mode: saving is disabled");
+		return R_REDRAW;
+	}
+	mt_error err = {0};
+	if (mt_scenario_save(a->sc, path, &err)) {
+		char line[1200];
+		app_set_status(a, true, "not saved: %s", mt_error_format(&err, line, sizeof line));
+		return R_REDRAW;
+	}
+	if (!a->path || strcmp(a->path, path)) {
+		char *p = strdup(path);
+		if (p) {
+			free(a->path);
+			a->path = p;
+		}
+	}
+	a->saved_id = a->edit_id;
+	app_set_status(a, false, "saved %s", path);
+	return R_REDRAW;
+}
+
+int app_open(app *a, const char *path)
+{
+	mt_error err = {0};
+	mt_scenario *sc = NULL;
+	if (mt_scenario_load_file(path, &sc, &err)) {
+		char line[1200];
+		app_set_status(a, true, "cannot open: %s",
+		               mt_error_format(&err, line, sizeof line));
+		return R_REDRAW;
+	}
+	app_replace_scenario(a, sc, path);
+	app_set_status(a, false, "opened %s", path);
+	return R_REDRAW | R_RESOLVE;
+}
+
+/* ---- signals and the terminal ------------------------------------------------- */
+
+static volatile sig_atomic_t got_signal;
+static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+static struct sigaction old_fatal[sizeof fatal_signals / sizeof fatal_signals[0]];
+static bool curses_on;
+
+static void on_quit_signal(int sig)
+{
+	got_signal = sig;
+}
+
+/* A crash must not leave the terminal in raw mode.  endwin() is not
+ * async-signal-safe, but the process is about to die anyway (htop does the
+ * same); then the previous disposition (default, or a sanitizer's) runs. */
+static void on_fatal_signal(int sig)
+{
+	if (curses_on)
+		endwin();
+	for (size_t k = 0; k < sizeof fatal_signals / sizeof fatal_signals[0]; k++)
+		if (fatal_signals[k] == sig)
+			sigaction(sig, &old_fatal[k], NULL);
+	raise(sig);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_quit_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_fatal_signal;
+	sa.sa_flags = (int)SA_RESETHAND;
+	for (size_t k = 0; k < sizeof fatal_signals / sizeof fatal_signals[0]; k++)
+		sigaction(fatal_signals[k], &sa, &old_fatal[k]);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void restore_signals(void)
+{
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	for (size_t k = 0; k < sizeof fatal_signals / sizeof fatal_signals[0]; k++)
+		sigaction(fatal_signals[k], &old_fatal[k], NULL);
+}
+
+static bool locale_is_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
+}
+
+static void start_curses(app *a)
+{
+	initscr();
+	curses_on = true;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	if (a->opt.mouse) {
+		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED, NULL);
+		mouseinterval(0);
+	}
+	draw_init_colors(a);
+}
+
+/* ---- the loop ------------------------------------------------------------------ */
+
+static int handle_mouse(app *a)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK ||
+	    !(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED)))
+		return R_NONE;
+	for (size_t k = 0; k < a->nhits; k++) {
+		const hit_box *h = &a->hits[k];
+		if (ev.y != h->y || ev.x < h->x || ev.x >= h->x + h->w)
+			continue;
+		size_t oldg = app_group(a);
+		switch (h->kind) {
+		case HIT_CELL:
+			a->row = h->row;
+			a->col = h->col;
+			break;
+		case HIT_OUTCOME_GROUP: a->row = 1 + 2 * h->row; break;
+		case HIT_POLICY_RESPONSE: a->col = h->col; break;
+		case HIT_PICKER: a->pick.sel = (size_t)h->row; return picker_key(a, '\r');
+		}
+		app_clamp_cursor(a);
+		int r = R_REDRAW;
+		if (a->view == VIEW_PLOT && app_group(a) != oldg)
+			r |= R_RESOLVE;
+		if (ev.bstate & BUTTON1_DOUBLE_CLICKED && h->kind == HIT_CELL)
+			r |= keys_dispatch(a, '\r');
+		return r;
+	}
+	return R_NONE;
+}
+
+static int handle_key(app *a, int key, bool is_char)
+{
+	if (!is_char && key == KEY_RESIZE)
+		return R_REDRAW;
+	if (!is_char && key == KEY_MOUSE) {
+		if (a->mode == MODE_NORMAL || a->mode == MODE_PICKER)
+			return handle_mouse(a);
+		return R_NONE;
+	}
+	switch (a->mode) {
+	case MODE_INPUT: return input_key(a, key, is_char);
+	case MODE_CONFIRM: return confirm_key(a, key);
+	case MODE_HELP: return keys_help_key(a, key);
+	case MODE_PICKER: return picker_key(a, key);
+	case MODE_NORMAL: break;
+	}
+	if (!is_char) /* function keys are coded above any character */
+		key += KEY_OFFSET_FN;
+	int r = keys_dispatch(a, key);
+	if (a->after_key)
+		a->after_key(a, key, r);
+	return r;
+}
+
+static int quit_now(app *a, int choice)
+{
+	(void)a;
+	return choice == 'n' || choice == 'q' ? R_QUIT : R_REDRAW;
+}
+
+static int on_signal(app *a, int sig)
+{
+	if (sig != SIGINT || a->opt.read_only || !app_modified(a))
+		return R_QUIT;
+	if (a->mode == MODE_CONFIRM) /* Ctrl-C twice: leave without saving */
+		return R_QUIT;
+	a->mode = MODE_CONFIRM;
+	confirm_start(
+	        a, "nc", quit_now,
+	        "unsaved changes: quit without saving? (n: quit, c: cancel; Ctrl-C again quits)");
+	return R_REDRAW;
+}
+
+static void app_release(app *a)
+{
+	mt_worker_stop(a->worker);
+	for (int s = 0; s < MT_STAGE_COUNT; s++)
+		mt_stage_result_free(a->res[s]);
+	stack_free(&a->undo);
+	stack_free(&a->redo);
+	mt_scenario_free(a->sc);
+	picker_free(a);
+	free(a->path);
+	free(a->hl_prev);
+}
+
+int tui_run(const tui_options *o)
+{
+	app *a = calloc(1, sizeof *a);
+	if (!a) {
+		fprintf(stderr, "mechtune: out of memory\n");
+		return 1;
+	}
+	int rc = 0;
+	a->opt = *o;
+	a->g = o->ascii || !locale_is_utf8() ? &ascii_glyphs : &utf8_glyphs;
+	a->braille = a->g->braille && o->color;
+	a->step_idx = 1;
+	a->hl_row = -1;
+
+	mt_error err = {0};
+	mt_scenario *sc = NULL;
+	mt_status st = o->file ? mt_scenario_load_file(o->file, &sc, &err)
+	                       : mt_scenario_default(&sc, &err);
+	if (st) {
+		char line[1200];
+		fprintf(stderr, "mechtune: %s\n", mt_error_format(&err, line, sizeof line));
+		free(a);
+		return 1;
+	}
+	app_replace_scenario(a, sc, o->file);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr,
+		        "mechtune: the explorer needs a terminal (use 'mechtune solve FILE' "
+		        "in scripts)\n");
+		rc = 1;
+		goto out;
+	}
+	if (mt_worker_start(&a->worker, &err)) {
+		fprintf(stderr, "mechtune: %s\n", err.msg);
+		rc = 1;
+		goto out;
+	}
+	install_signals();
+	start_curses(a);
+	if (o->read_only)
+		app_set_status(a, false, "read-only demo: edit freely, nothing is saved");
+	else
+		app_set_status(a, false, "%s: press ? for help, q to quit", a->sc->name);
+	submit(a);
+
+	bool dirty = true;
+	for (;;) {
+		if (dirty) {
+			draw_all(a);
+			dirty = false;
+		}
+		bool busy = !app_result(a, MT_STAGE_SOLVE) ||
+		            (a->needs.analysis && !app_result(a, MT_STAGE_ANALYSIS) &&
+		             app_result(a, MT_STAGE_SOLVE)->status == MT_OK);
+		struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
+		                        {.fd = mt_worker_fd(a->worker), .events = POLLIN}};
+		int n = poll(fds, 2, busy ? 200 : -1);
+		int r = R_NONE;
+		if (got_signal) {
+			int sig = got_signal;
+			got_signal = 0;
+			r |= on_signal(a, sig);
+		}
+		if (n < 0 && errno != EINTR)
+			break;
+		if (busy)
+			r |= R_REDRAW; /* the "computing" clock */
+		if (n > 0 && fds[1].revents) {
+			r |= accept_results(a);
+		}
+		wint_t wc;
+		int kind;
+		/* Read keys also after EINTR: SIGWINCH arrives as KEY_RESIZE. */
+		while (!(r & R_QUIT) && (kind = get_wch(&wc)) != ERR) {
+			r |= handle_key(a, (int)wc, kind == OK);
+			if (r & R_RESOLVE) {
+				submit(a);
+				r &= ~R_RESOLVE;
+			}
+		}
+		if (r & R_RESOLVE)
+			submit(a);
+		if (r & R_QUIT)
+			break;
+		if (r & R_REDRAW)
+			dirty = true;
+	}
+	endwin();
+	curses_on = false;
+	restore_signals();
+out:
+	app_release(a);
+	free(a);
+	return rc;
+}

@@ -1,0 +1,251 @@
+/* app.h — the explorer's state, shared by the files of src/tui.
+ *
+ * Only the UI thread touches any of this.  The scenario being edited is
+ * app.sc; every change first pushes a clone on the undo stack, then edits
+ * app.sc, then the main loop submits a fresh clone to the worker. */
+#ifndef MT_TUI_APP_H
+#define MT_TUI_APP_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mechtune/scenario.h"
+#include "mechtune/worker.h"
+#include "tui.h"
+
+/* Reaction flags returned by key handlers (htop's HandlerResult). */
+enum {
+	R_NONE = 0,
+	R_REDRAW = 1 << 0,  /* repaint the screen */
+	R_RESOLVE = 1 << 1, /* the scenario or the view's needs changed: resubmit */
+	R_QUIT = 1 << 2,    /* leave the main loop */
+};
+
+/* Function keys (KEY_UP, ...) are dispatched as KEY_FN(code), characters
+ * as their code point: the two never collide. */
+#define KEY_OFFSET_FN 0x110000
+#define KEY_FN(k) ((k) + KEY_OFFSET_FN)
+#define CTRL_KEY(c) ((c)&0x1f)
+
+/* The smallest terminal the explorer draws in. */
+#define MIN_COLS 60
+#define MIN_LINES 16
+
+typedef enum { VIEW_MAIN = 0, VIEW_PLOT = 1 } view_kind;
+
+/* Modal states: each one owns the keyboard while it is active. */
+typedef enum { MODE_NORMAL = 0, MODE_HELP, MODE_INPUT, MODE_CONFIRM, MODE_PICKER } mode_kind;
+
+typedef struct app app;
+
+/* One line editor on the status line. */
+typedef struct {
+	char prompt[160];
+	wchar_t buf[256];
+	size_t len, pos;
+	bool numeric;                          /* a number is expected */
+	int (*done)(app *a, const char *text); /* returns reaction flags */
+} input_line;
+
+/* A yes/no/cancel question on the status line. */
+typedef struct {
+	char question[200];
+	/* choice is the key pressed ('y', 'n', 's', ...), 0 when cancelled */
+	int (*done)(app *a, int choice);
+	const char *choices; /* accepted keys, e.g. "ysn" */
+} confirm_box;
+
+typedef struct {
+	char **paths; /* full paths, NULL for a heading line */
+	char **labels;
+	size_t len, sel, top;
+} picker;
+
+/* Mouse hit boxes recorded while drawing. */
+typedef enum { HIT_CELL, HIT_OUTCOME_GROUP, HIT_POLICY_RESPONSE, HIT_PICKER } hit_kind;
+typedef struct {
+	int y, x, w;
+	hit_kind kind;
+	int row, col;
+} hit_box;
+
+typedef struct {
+	mt_scenario **items;
+	unsigned long *ids;
+	size_t len, cap;
+} snap_stack;
+
+/* Glyphs: UTF-8 or ASCII. */
+typedef struct {
+	const char *check, *cross, *lie, *bar_full, *bar_part[8], *vline, *hline, *dots, *arrow,
+	        *lambda, *times, *ellipsis, *truth_mark, *sep, *ge;
+	bool braille; /* braille plots possible */
+	bool utf8;
+} glyph_set;
+
+/* Color pairs / attributes by role. */
+typedef enum {
+	C_NORMAL = 0,
+	C_HEADER,
+	C_TITLE,
+	C_CURSOR,
+	C_LIE,
+	C_GOOD,
+	C_BAD,
+	C_BAR_Q,
+	C_BAR_P,
+	C_BAR_T,
+	C_CHANGED,
+	C_DIM,
+	C_ERROR,
+	C_KEY,
+	C_CURVE_U,
+	C_CURVE_V,
+	C_CURVE_P,
+	C_COUNT
+} role;
+
+struct app {
+	tui_options opt;
+	const glyph_set *g;
+	attr_t attr[C_COUNT];
+	short pair[C_COUNT];
+
+	/* The document. */
+	mt_scenario *sc;
+	char *path; /* NULL: not saved anywhere yet (the embedded default) */
+	unsigned long edit_id, saved_id, next_id;
+	snap_stack undo, redo;
+
+	/* The solver. */
+	mt_worker *worker;
+	unsigned long gen;                    /* last submitted generation */
+	mt_job_needs needs;                   /* needs of the last submission */
+	mt_stage_result *res[MT_STAGE_COUNT]; /* latest accepted (maybe older generation) */
+	double submitted_at;
+	double last_solve_seconds;
+
+	/* The view. */
+	view_kind view;
+	mode_kind mode;
+	int row, col;            /* cursor: row 0 reference, 1+2i truth of group i, 2+2i its report;
+			 col 0..m-1 a response, m the size column */
+	int grid_top, grid_left; /* first visible grid row / response column */
+	size_t step_idx;
+	bool braille; /* plot style */
+	int help_top;
+
+	/* Visible renormalization: the row that was renormalized and its values
+	 * before the edit; cells that differ are highlighted until the next key. */
+	int hl_row;
+	double *hl_prev;
+
+	char status[512];
+	bool status_error;
+	bool quit_after_save; /* "save and quit" went through "save as" */
+	int pending_key;      /* b/B/i pressed before the best responses were ready */
+
+	input_line input;
+	confirm_box confirm;
+	picker pick;
+
+	hit_box hits[512];
+	size_t nhits;
+
+	/* Hooks for lessons (issue 5): when set, the info panel shows these
+	 * lines instead of the scenario's description and "things to try", and
+	 * after_key is called after every handled key with its reaction. */
+	const char *panel_title;
+	const char *const *panel_lines;
+	size_t panel_nlines;
+	void (*after_key)(app *a, int key, int reaction);
+
+	volatile int quit_signal; /* set from signal handlers; read by the loop */
+};
+
+/* --- app.c ----------------------------------------------------------- */
+/* Results of the current generation, or NULL while they are computing. */
+const mt_stage_result *app_result(const app *a, mt_stage s);
+/* The newest result of a stage even when it is stale (NULL if none). */
+const mt_stage_result *app_any_result(const app *a, mt_stage s);
+/* The analysis under the active rule of the current generation (falls back
+ * to the `none` analysis when the rule is none), or NULL. */
+const mt_analysis *app_rule_analysis(const app *a);
+const mt_analysis *app_none_analysis(const app *a);
+
+/* Edits work on a copy: app_begin returns a clone of the scenario (NULL,
+ * with the status set, when out of memory); change it, then app_commit it
+ * (validates; on success the old scenario goes on the undo stack and the
+ * redo stack is cleared, on failure the copy is freed and the status says
+ * why).  Both return reaction flags. */
+mt_scenario *app_begin(app *a);
+int app_commit(app *a, mt_scenario *next);
+bool app_modified(const app *a);
+int app_undo(app *a);
+int app_redo(app *a);
+void app_set_status(app *a, bool error, const char *fmt, ...)
+#if defined(__GNUC__)
+        __attribute__((format(printf, 3, 4)))
+#endif
+        ;
+/* Replace the document (ownership of sc moves in); resets undo history. */
+void app_replace_scenario(app *a, mt_scenario *sc, const char *path);
+int app_save(app *a, const char *path);
+int app_open(app *a, const char *path);
+void app_clamp_cursor(app *a);
+size_t app_group(const app *a); /* the group the cursor is on (0 on the reference row) */
+double app_step(const app *a);
+extern const double app_steps[];
+extern const size_t app_nsteps;
+
+/* --- keys.c ---------------------------------------------------------- */
+int keys_dispatch(app *a, int key); /* normal mode */
+void keys_draw_help(app *a);
+int keys_help_key(app *a, int key);
+/* The hint line: the most important keys that fit in width columns. */
+void keys_draw_hints(app *a, int y, int width);
+
+/* Edits shared by keys and prompts: set cell (row, col) to v keeping its
+ * row valid (renormalizing the other entries visibly).  Returns reaction
+ * flags; bad values leave everything unchanged and explain in the status. */
+int edit_set_cell(app *a, int row, int col, double v);
+
+/* --- draw.c ---------------------------------------------------------- */
+void draw_all(app *a);
+void draw_init_colors(app *a);
+/* Print s at (y, x) in at most w columns (UTF-8 aware); pads with spaces
+ * when pad.  Returns the columns used. */
+int put(int y, int x, int w, attr_t at, bool pad, const char *s);
+int putf(int y, int x, int w, attr_t at, const char *fmt, ...)
+#if defined(__GNUC__)
+        __attribute__((format(printf, 5, 6)))
+#endif
+        ;
+int text_width(const char *s);
+void add_hit(app *a, int y, int x, int w, hit_kind k, int row, int col);
+double cell_value(const app *a, int row, int col, bool *exists);
+void cell_name(const app *a, int row, int col, char *buf, size_t len);
+const char *fmt_num(char *buf, size_t len, double v);
+
+/* --- plot.c ---------------------------------------------------------- */
+void plot_draw(app *a, int top, int height);
+
+/* --- prompt.c -------------------------------------------------------- */
+void input_start(app *a, const char *prompt, const char *initial, bool numeric,
+                 int (*done)(app *a, const char *text));
+int input_key(app *a, int key, bool is_char);
+void input_draw(app *a, int y);
+void confirm_start(app *a, const char *choices, int (*done)(app *a, int choice), const char *fmt,
+                   ...)
+#if defined(__GNUC__)
+        __attribute__((format(printf, 4, 5)))
+#endif
+        ;
+int confirm_key(app *a, int key);
+void picker_open(app *a);
+void picker_free(app *a);
+int picker_key(app *a, int key);
+void picker_draw(app *a);
+
+#endif

@@ -1,0 +1,779 @@
+/* Drawing: colors, the header, the preferences grid, the policy bars, the
+ * outcome table, the info panel, the status and hint lines.  Everything is
+ * redrawn from the model on each frame; ncurses sends only the difference. */
+#include "app.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "mechtune/analysis.h"
+#include "mechtune/payment.h"
+
+/* ---- text helpers ------------------------------------------------------------ */
+
+/* Columns and bytes of the longest prefix of s that fits in w columns. */
+static size_t fit(const char *s, int w, int *cols)
+{
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	size_t off = 0, len = strlen(s);
+	int used = 0;
+	while (off < len) {
+		wchar_t wc;
+		size_t k = mbrtowc(&wc, s + off, len - off, &st);
+		if (k == (size_t)-1 || k == (size_t)-2) {
+			/* Invalid UTF-8: count the byte as one column. */
+			memset(&st, 0, sizeof st);
+			k = 1;
+			wc = L'?';
+		} else if (k == 0) {
+			break;
+		}
+		int cw = wcwidth(wc);
+		if (cw < 0)
+			cw = 1;
+		if (used + cw > w)
+			break;
+		used += cw;
+		off += k;
+	}
+	*cols = used;
+	return off;
+}
+
+int text_width(const char *s)
+{
+	int cols;
+	fit(s, 1 << 20, &cols);
+	return cols;
+}
+
+int put(int y, int x, int w, attr_t at, bool pad, const char *s)
+{
+	if (w <= 0 || y < 0 || y >= LINES || x >= COLS)
+		return 0;
+	if (x + w > COLS)
+		w = COLS - x;
+	int cols;
+	size_t bytes = fit(s, w, &cols);
+	attrset((int)(at));
+	mvaddnstr(y, x, s, (int)bytes);
+	if (pad)
+		for (; cols < w; cols++)
+			addch(' ');
+	attrset((int)(A_NORMAL));
+	return cols;
+}
+
+int putf(int y, int x, int w, attr_t at, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	return put(y, x, w, at, false, buf);
+}
+
+const char *fmt_num(char *buf, size_t len, double v)
+{
+	if (!isfinite(v)) {
+		snprintf(buf, len, "%s", v != v ? "nan" : v > 0 ? "inf" : "-inf");
+		return buf;
+	}
+	if (fabs(v) < 5e-4)
+		v = 0.0;
+	if (fabs(v) < 100.0)
+		snprintf(buf, len, "%.3f", v);
+	else if (fabs(v) < 100000.0)
+		snprintf(buf, len, "%.1f", v);
+	else
+		snprintf(buf, len, "%.3g", v);
+	return buf;
+}
+
+/* Signed, for gains. */
+static const char *fmt_gain(char *buf, size_t len, double v)
+{
+	if (fabs(v) < 5e-4)
+		v = 0.0;
+	if (fabs(v) < 100.0)
+		snprintf(buf, len, "%+.3f", v);
+	else
+		snprintf(buf, len, "%+.3g", v);
+	return buf;
+}
+
+void add_hit(app *a, int y, int x, int w, hit_kind k, int row, int col)
+{
+	if (a->nhits < sizeof a->hits / sizeof a->hits[0])
+		a->hits[a->nhits++] = (hit_box){y, x, w, k, row, col};
+}
+
+double cell_value(const app *a, int row, int col, bool *exists)
+{
+	const mt_scenario *sc = a->sc;
+	*exists = true;
+	if (row == 0 && col < (int)sc->m)
+		return sc->reference[col];
+	if (row > 0 && row <= 2 * (int)sc->n && col >= 0 && col <= (int)sc->m) {
+		const mt_group *g = &sc->groups[(row - 1) / 2];
+		bool truth = row % 2;
+		if (col == (int)sc->m)
+			return truth ? g->size : g->reported_size;
+		return truth ? g->rewards[col] : g->reported[col];
+	}
+	*exists = false;
+	return 0.0;
+}
+
+void cell_name(const app *a, int row, int col, char *buf, size_t len)
+{
+	const mt_scenario *sc = a->sc;
+	if (row == 0) {
+		snprintf(buf, len, "reference probability of %s",
+		         col < (int)sc->m ? sc->responses[col] : "?");
+		return;
+	}
+	const mt_group *g = &sc->groups[(row - 1) / 2];
+	const char *kind = row % 2 ? "true" : "reported";
+	if (col >= (int)sc->m)
+		snprintf(buf, len, "%s %s size", g->name, kind);
+	else
+		snprintf(buf, len, "%s %s reward of %s", g->name, kind, sc->responses[col]);
+}
+
+/* ---- colors --------------------------------------------------------------------- */
+
+void draw_init_colors(app *a)
+{
+	attr_t *at = a->attr;
+	for (int r = 0; r < C_COUNT; r++)
+		at[r] = A_NORMAL;
+	/* Monochrome: attributes only. */
+	at[C_HEADER] = A_REVERSE;
+	at[C_TITLE] = A_BOLD;
+	at[C_CURSOR] = A_REVERSE;
+	at[C_LIE] = A_BOLD;
+	at[C_BAD] = A_BOLD;
+	at[C_CHANGED] = A_UNDERLINE | A_BOLD;
+	at[C_DIM] = A_DIM;
+	at[C_ERROR] = A_BOLD;
+	at[C_KEY] = A_BOLD;
+	at[C_CURVE_U] = A_BOLD;
+	if (!a->opt.color || !has_colors())
+		return;
+	start_color();
+	use_default_colors();
+	static const struct {
+		role r;
+		short fg;
+		attr_t extra;
+	} spec[] = {
+	        {C_TITLE, COLOR_CYAN, A_BOLD},    {C_LIE, COLOR_MAGENTA, A_BOLD},
+	        {C_GOOD, COLOR_GREEN, 0},         {C_BAD, COLOR_RED, A_BOLD},
+	        {C_BAR_Q, COLOR_BLUE, 0},         {C_BAR_P, COLOR_GREEN, 0},
+	        {C_BAR_T, COLOR_YELLOW, 0},       {C_CHANGED, COLOR_YELLOW, A_BOLD},
+	        {C_ERROR, COLOR_RED, A_BOLD},     {C_KEY, COLOR_CYAN, A_BOLD},
+	        {C_CURVE_U, COLOR_GREEN, A_BOLD}, {C_CURVE_V, COLOR_CYAN, 0},
+	        {C_CURVE_P, COLOR_YELLOW, 0},
+	};
+	for (size_t k = 0; k < sizeof spec / sizeof spec[0]; k++) {
+		short pair = (short)(k + 1);
+		if (init_pair(pair, spec[k].fg, -1) == ERR)
+			continue;
+		a->pair[spec[k].r] = pair;
+		at[spec[k].r] = COLOR_PAIR(pair) | spec[k].extra;
+	}
+}
+
+/* ---- header ------------------------------------------------------------------------ */
+
+static double total_seconds(const app *a)
+{
+	double s = 0.0;
+	for (int k = 0; k < MT_STAGE_COUNT; k++) {
+		const mt_stage_result *r = app_result(a, (mt_stage)k);
+		if (r)
+			s += r->seconds;
+	}
+	return s;
+}
+
+/* The solver state: "computing…", "up to date (3 ms)" or the error. */
+static void solver_state(const app *a, char *buf, size_t len, bool *error)
+{
+	*error = false;
+	const mt_stage_result *solve = app_result(a, MT_STAGE_SOLVE);
+	const mt_stage_result *an = app_result(a, MT_STAGE_ANALYSIS);
+	const mt_stage_result *sw = app_result(a, MT_STAGE_SWEEPS);
+	for (int k = 0; k < MT_STAGE_COUNT; k++) {
+		const mt_stage_result *r = app_result(a, (mt_stage)k);
+		if (r && r->status != MT_OK) {
+			*error = true;
+			const char *msg = r->err.msg[0] ? r->err.msg : mt_status_str(r->status);
+			/* cut to fit by hand: snprintf's %s trips gcc's truncation check */
+			snprintf(buf, len, "solver: ");
+			size_t used = strlen(buf), n = strlen(msg);
+			if (n > len - used - 1)
+				n = len - used - 1;
+			memcpy(buf + used, msg, n);
+			buf[used + n] = '\0';
+			return;
+		}
+	}
+	if (!solve)
+		snprintf(buf, len, "computing%s", a->g->ellipsis);
+	else if (a->needs.analysis && !an)
+		snprintf(buf, len, "best responses%s", a->g->ellipsis);
+	else if (a->needs.sweeps && !sw)
+		snprintf(buf, len, "sweeps%s", a->g->ellipsis);
+	else {
+		double s = total_seconds(a);
+		if (s < 1.0)
+			snprintf(buf, len, "up to date %.0f ms", s * 1000.0);
+		else
+			snprintf(buf, len, "up to date %.1f s", s);
+	}
+}
+
+static void draw_header(app *a)
+{
+	const mt_scenario *sc = a->sc;
+	char right[256], state[200], lam[32];
+	bool err;
+	solver_state(a, state, sizeof state, &err);
+	snprintf(lam, sizeof lam, "%.4g", sc->lambda);
+	snprintf(right, sizeof right, " %s %s=%s %s pay:%s ", sc->divergence->name, a->g->lambda,
+	         lam, mt_norm_name(sc->normalization), sc->payment->name);
+	move(0, 0);
+	attrset((int)(a->attr[C_HEADER]));
+	for (int x = 0; x < COLS; x++)
+		addch(' ');
+	attrset((int)(A_NORMAL));
+	int sw = text_width(state) + 2;
+	int rw = text_width(right);
+	char left[600];
+	const char *file = a->path ? a->path : "(embedded default)";
+	const char *base = strrchr(file, '/');
+	/* The modified mark right after the name: a long file name is clipped
+	 * before it. */
+	snprintf(left, sizeof left, " %s%s%s %s %s", sc->name, app_modified(a) ? " [+]" : "",
+	         a->opt.read_only ? " [read-only]" : "", a->g->sep, base ? base + 1 : file);
+	int lw = COLS - rw - sw;
+	put(0, 0, lw, a->attr[C_HEADER] | A_BOLD, false, left);
+	put(0, COLS - rw - sw, rw, a->attr[C_HEADER], false, right);
+	put(0, COLS - sw, sw, err ? a->attr[C_HEADER] | A_BOLD : a->attr[C_HEADER], false, " ");
+	put(0, COLS - sw + 1, sw - 1, a->attr[C_HEADER] | (err ? A_BOLD : 0), false, state);
+}
+
+/* ---- layout -------------------------------------------------------------------------- */
+
+typedef struct {
+	int grid_top, grid_rows; /* visible body rows of the grid (reference + 2 per group) */
+	int pol_top, pol_rows;   /* visible responses */
+	int out_top, out_rows;   /* visible groups */
+	int detail_y;            /* -1: none */
+	int info_top, info_rows; /* the panel at the bottom (description or lesson) */
+} layout;
+
+static void compute_layout(const app *a, layout *L)
+{
+	int n = (int)a->sc->n, m = (int)a->sc->m;
+	int avail = LINES - 3; /* header, status, hints */
+	int g = 1 + 2 * n, p = m, o = n;
+	int fixed = 1 + 1 + 2; /* titles of grid, policy, outcome; totals */
+	bool detail = true;
+	if (fixed + g + p + o + 1 > avail)
+		detail = false;
+	while (fixed + g + p + o > avail) {
+		if (g >= p && g >= o && g > 3)
+			g--;
+		else if (p >= o && p > 1)
+			p--;
+		else if (o > 1)
+			o--;
+		else if (g > 1)
+			g--;
+		else
+			break;
+	}
+	/* Air between the panels on big terminals. */
+	int gap = avail - (fixed + g + p + o + 1) >= 12 ? 1 : 0;
+	int y = 1;
+	L->grid_top = y + 1;
+	L->grid_rows = g;
+	y += 1 + g + gap;
+	L->pol_top = y + 1;
+	L->pol_rows = p;
+	y += 1 + p + gap;
+	L->out_top = y + 1;
+	L->out_rows = o;
+	y += 1 + o + 1;
+	L->detail_y = detail ? y : -1;
+	y += detail ? 1 : 0;
+	L->info_top = y;
+	L->info_rows = LINES - 2 - y;
+}
+
+/* First index of a window of `rows` over `total` items that shows `want`. */
+static int scroll_to(int top, int rows, int total, int want)
+{
+	if (want < top)
+		top = want;
+	if (want >= top + rows)
+		top = want - rows + 1;
+	if (top > total - rows)
+		top = total - rows;
+	return top < 0 ? 0 : top;
+}
+
+/* ---- preferences grid ------------------------------------------------------------------- */
+
+#define NAME_W 14
+
+static int cell_w(const app *a)
+{
+	return a->opt.presenter ? 10 : 8;
+}
+
+static void draw_grid(app *a, const layout *L)
+{
+	const mt_scenario *sc = a->sc;
+	int m = (int)sc->m, cw = cell_w(a);
+	int vis = (COLS - NAME_W - cw - 1) / cw;
+	if (vis > m)
+		vis = m;
+	if (vis < 1)
+		vis = 1;
+	int focus = a->col < m ? a->col : m - 1;
+	a->grid_left = scroll_to(a->grid_left, vis, m, focus);
+	a->grid_top = scroll_to(a->grid_top, L->grid_rows, 1 + 2 * (int)sc->n, a->row);
+	int y = L->grid_top - 1;
+	put(y, 0, NAME_W, a->attr[C_TITLE], true, "Preferences");
+	int x = NAME_W;
+	for (int c = a->grid_left; c < a->grid_left + vis; c++, x += cw) {
+		char lab[64];
+		snprintf(lab, sizeof lab, "%*s", cw - 2, sc->responses[c]);
+		int wlab = text_width(sc->responses[c]);
+		if (wlab > cw - 2)
+			snprintf(lab, sizeof lab, " %s", sc->responses[c]);
+		put(y, x, cw - 1, a->attr[C_TITLE], true, lab);
+		add_hit(a, y, x, cw, HIT_POLICY_RESPONSE, 0, c);
+	}
+	if (a->grid_left > 0)
+		put(y, NAME_W - 2, 2, a->attr[C_DIM], false, "<");
+	if (a->grid_left + vis < m)
+		put(y, x - 1, 1, a->attr[C_DIM], false, ">");
+	put(y, x, cw, a->attr[C_TITLE], false, "   size");
+	char step[48];
+	snprintf(step, sizeof step, "step %g", app_step(a));
+	if (x + cw + 2 + text_width(step) < COLS)
+		put(y, COLS - text_width(step) - 1, text_width(step), a->attr[C_DIM], false, step);
+
+	for (int r = 0; r < L->grid_rows; r++) {
+		int row = a->grid_top + r;
+		int yy = L->grid_top + r;
+		if (row > 2 * (int)sc->n)
+			break;
+		move(yy, 0);
+		clrtoeol();
+		const mt_group *g = row ? &sc->groups[(row - 1) / 2] : NULL;
+		bool truth_row = row % 2;
+		bool lies = g && mt_group_lies(sc, (size_t)(row - 1) / 2);
+		bool selected = g && (size_t)(row - 1) / 2 == app_group(a);
+		char label[128];
+		if (!row)
+			snprintf(label, sizeof label, "reference q");
+		else if (truth_row)
+			snprintf(label, sizeof label, "%s", g->name);
+		else
+			snprintf(label, sizeof label, "  report");
+		attr_t lat = !row ? a->attr[C_DIM] : truth_row ? A_BOLD : a->attr[C_NORMAL];
+		if (selected && truth_row)
+			lat |= A_UNDERLINE;
+		int lw = put(yy, 0, NAME_W - 3, lat, false, label);
+		if (!truth_row && lies)
+			put(yy, lw + 1, 2, a->attr[C_LIE], false, a->g->lie);
+		x = NAME_W;
+		for (int c = a->grid_left; c < a->grid_left + vis + 1; c++, x += cw) {
+			int col = c == a->grid_left + vis ? m : c;
+			if (col == m && row == 0)
+				break;
+			if (col == m)
+				x = NAME_W + vis * cw;
+			bool ok;
+			double v = cell_value(a, row, col, &ok);
+			char num[32], txt[40];
+			snprintf(txt, sizeof txt, "%*s", cw - 2,
+			         col == m ? (snprintf(num, sizeof num, "%.2f", v), num)
+			                  : fmt_num(num, sizeof num, v));
+			attr_t at = row == 0 ? a->attr[C_DIM] : a->attr[C_NORMAL];
+			if (a->hl_prev && row == a->hl_row && col < m &&
+			    fabs(a->hl_prev[col] - v) > 1e-12)
+				at = a->attr[C_CHANGED];
+			bool differs = false;
+			if (g && !truth_row) {
+				double t = col == m ? g->size : g->rewards[col];
+				differs = fabs(t - v) > MT_NORM_TOL;
+				if (differs)
+					at = a->attr[C_LIE];
+			}
+			if (row == a->row && col == a->col)
+				at = a->attr[C_CURSOR] | (at & A_BOLD);
+			put(yy, x, 1, a->attr[C_NORMAL], false, " ");
+			put(yy, x + 1, cw - 2, at, true, txt);
+			if (differs)
+				put(yy, x + cw - 1, 1, a->attr[C_LIE], false, a->g->lie);
+			add_hit(a, yy, x, cw, HIT_CELL, row, col);
+		}
+	}
+}
+
+/* ---- policy bars ---------------------------------------------------------------------------- */
+
+static void bar(app *a, int y, int x, int w, double frac, role r)
+{
+	if (!(frac > 0.0))
+		frac = 0.0;
+	if (frac > 1.0)
+		frac = 1.0;
+	int eighths = (int)lround(frac * w * 8);
+	int full = eighths / 8, part = eighths % 8;
+	attrset((int)(a->attr[r]));
+	move(y, x);
+	for (int k = 0; k < full && k < w; k++)
+		addstr(a->g->bar_full);
+	if (full < w && part && *a->g->bar_part[part])
+		addstr(a->g->bar_part[part]);
+	attrset((int)(A_NORMAL));
+}
+
+static void draw_policy(app *a, const layout *L)
+{
+	const mt_scenario *sc = a->sc;
+	const mt_stage_result *res = app_any_result(a, MT_STAGE_SOLVE);
+	bool stale = res && res->generation != a->gen;
+	const mt_outcome *o = res && res->status == MT_OK ? &res->outcome : NULL;
+	const mt_outcome *t =
+	        res && res->status == MT_OK && res->have_truthful ? &res->truthful : NULL;
+	int ncol = t ? 3 : 2;
+	int lab = 10;
+	int colw = (COLS - lab) / ncol;
+	int bw = colw - 8;
+	int y = L->pol_top - 1;
+	move(y, 0);
+	clrtoeol();
+	put(y, 0, lab, a->attr[C_TITLE], true, "Policy");
+	static const char *heads[] = {"q reference", "p trained", "p if all truthful"};
+	static const role roles[] = {C_BAR_Q, C_BAR_P, C_BAR_T};
+	for (int c = 0; c < ncol; c++) {
+		int x = lab + c * colw;
+		put(y, x + 6, colw - 6, a->attr[roles[c]] | A_BOLD, false, heads[c]);
+	}
+	double top = 0.0;
+	for (size_t k = 0; k < sc->m; k++) {
+		top = fmax(top, sc->reference[k]);
+		if (o)
+			top = fmax(top, o->policy[k]);
+		if (t)
+			top = fmax(top, t->policy[k]);
+	}
+	int focus = a->col < (int)sc->m ? a->col : 0;
+	static int pol_first;
+	pol_first = scroll_to(pol_first, L->pol_rows, (int)sc->m, focus);
+	for (int r = 0; r < L->pol_rows; r++) {
+		int x = pol_first + r;
+		int yy = L->pol_top + r;
+		move(yy, 0);
+		clrtoeol();
+		if (x >= (int)sc->m)
+			break;
+		put(yy, 0, lab - 1, x == a->col ? A_BOLD : A_NORMAL, false, sc->responses[x]);
+		add_hit(a, yy, 0, lab, HIT_POLICY_RESPONSE, 0, x);
+		for (int c = 0; c < ncol; c++) {
+			const double *v = c == 0   ? sc->reference
+			                  : c == 1 ? (o ? o->policy : NULL)
+			                           : t->policy;
+			int xx = lab + c * colw;
+			if (!v) {
+				put(yy, xx, 6, a->attr[C_DIM], false, a->g->ellipsis);
+				continue;
+			}
+			char num[32];
+			attr_t at = c > 0 && stale ? a->attr[C_DIM] : A_NORMAL;
+			putf(yy, xx, 6, at, "%5.3f", v[x]);
+			bar(a, yy, xx + 6, bw, top > 0.0 ? v[x] / top : 0.0, roles[c]);
+			(void)num;
+		}
+	}
+}
+
+/* ---- outcome table ------------------------------------------------------------------------------ */
+
+static bool truthful_is_best(double gain, double u)
+{
+	return gain <= MT_DSIC_TOL * (1.0 + fabs(u)) + 5e-7;
+}
+
+static void mark(app *a, int y, int x, bool good)
+{
+	put(y, x, 2, a->attr[good ? C_GOOD : C_BAD], false, good ? a->g->check : a->g->cross);
+}
+
+static void draw_outcome(app *a, const layout *L)
+{
+	const mt_scenario *sc = a->sc;
+	const mt_stage_result *res = app_any_result(a, MT_STAGE_SOLVE);
+	bool stale = res && res->generation != a->gen;
+	const mt_outcome *o = res && res->status == MT_OK ? &res->outcome : NULL;
+	const mt_analysis *none = app_none_analysis(a), *rule = app_rule_analysis(a);
+	int y = L->out_top - 1;
+	move(y, 0);
+	clrtoeol();
+	char rulehead[32];
+	snprintf(rulehead, sizeof rulehead, "BR %s", sc->payment->name);
+	put(y, 0, 10, a->attr[C_TITLE], true, "Outcome");
+	static const int colx[] = {10, 17, 24, 31, 38, 42, 51, 62, 73};
+	const char *heads[] = {"    v", "  w*v",    "  pay",    " util",
+	                       "IR",    "  lie du", " BR none", rulehead};
+	if (a->g->utf8) {
+		heads[1] = "  w·v";
+		heads[5] = "  lie Δu";
+		heads[6] = " BR ∅";
+	}
+	for (int k = 0; k < 8; k++)
+		put(y, colx[k], colx[k + 1] - colx[k], a->attr[C_TITLE], true, heads[k]);
+	static int out_first;
+	out_first = scroll_to(out_first, L->out_rows, (int)sc->n, (int)app_group(a));
+	attr_t num_at = stale ? a->attr[C_DIM] : A_NORMAL;
+	for (int r = 0; r < L->out_rows; r++) {
+		int i = out_first + r, yy = L->out_top + r;
+		move(yy, 0);
+		clrtoeol();
+		if (i >= (int)sc->n)
+			break;
+		const mt_group *g = &sc->groups[i];
+		bool sel = (size_t)i == app_group(a);
+		put(yy, 0, 9, sel ? A_BOLD | A_UNDERLINE : A_NORMAL, false, g->name);
+		add_hit(a, yy, 0, COLS, HIT_OUTCOME_GROUP, i, 0);
+		if (!o) {
+			put(yy, colx[0], 6, a->attr[C_DIM], false, a->g->ellipsis);
+			continue;
+		}
+		const mt_group_outcome *go = &o->groups[i];
+		char b[32];
+		put(yy, colx[0], 7, num_at, false, (snprintf(b, sizeof b, "%6s", ""), b));
+		putf(yy, colx[0], 7, num_at, "%6s", fmt_num(b, sizeof b, go->valuation));
+		putf(yy, colx[1], 7, num_at, "%6s", fmt_num(b, sizeof b, go->group_valuation));
+		putf(yy, colx[2], 7, num_at, "%6s", fmt_num(b, sizeof b, go->payment));
+		putf(yy, colx[3], 7, num_at | A_BOLD, "%6s", fmt_num(b, sizeof b, go->utility));
+		const mt_analysis *an = rule ? rule : none;
+		if (an)
+			mark(a, yy, colx[4], an->groups[i].ir);
+		else
+			put(yy, colx[4], 2, a->attr[C_DIM], false, a->g->ellipsis);
+		/* What the current lie earns the group compared with its truth. */
+		if (mt_group_lies(sc, (size_t)i)) {
+			if (an && !stale) {
+				double du = go->utility - an->groups[i].truthful_utility;
+				bool pays = du > 5e-7;
+				putf(yy, colx[5], 8, a->attr[pays ? C_BAD : C_GOOD], "%8s",
+				     fmt_gain(b, sizeof b, du));
+			} else {
+				put(yy, colx[5] + 5, 3, a->attr[C_DIM], false, a->g->ellipsis);
+			}
+		}
+		for (int k = 0; k < 2; k++) {
+			const mt_analysis *x = k == 0 ? none : rule;
+			int cx = colx[6 + k];
+			if (!x) {
+				put(yy, cx + 4, 3, a->attr[C_DIM], false, a->g->ellipsis);
+				continue;
+			}
+			double gain = x->groups[i].best[MT_BR_FULL].gain;
+			putf(yy, cx, 7, A_NORMAL, "%7s", fmt_gain(b, sizeof b, gain));
+			mark(a, yy, cx + 8, truthful_is_best(gain, x->groups[i].truthful_utility));
+		}
+	}
+	/* Totals. */
+	int yy = L->out_top + L->out_rows;
+	move(yy, 0);
+	clrtoeol();
+	if (!o)
+		return;
+	char b1[32], b2[32], b3[32], b4[32];
+	int x = 0;
+	x += putf(yy, x, COLS - x, num_at, "welfare %s", fmt_num(b1, sizeof b1, o->welfare));
+	if (res->have_truthful)
+		x += putf(yy, x, COLS - x, a->attr[C_BAR_T], " (truth %s)",
+		          fmt_num(b4, sizeof b4, res->truthful.welfare));
+	x += putf(yy, x, COLS - x, num_at, "  revenue %s  ASW %s  ",
+	          fmt_num(b2, sizeof b2, o->revenue), fmt_num(b3, sizeof b3, o->objective));
+	const mt_analysis *an = rule;
+	if (!an) {
+		put(yy, x, COLS - x, a->attr[C_DIM], false, a->g->ellipsis);
+		return;
+	}
+	x += put(yy, x, COLS - x, A_NORMAL, false, "DSIC ");
+	mark(a, yy, x, an->dsic);
+	x += 2;
+	x += put(yy, x, COLS - x, A_NORMAL, false, " IR ");
+	mark(a, yy, x, an->ir);
+	x += 2;
+	x += putf(yy, x, COLS - x, A_NORMAL, " pay%s0 ", a->g->ge);
+	mark(a, yy, x, an->nonnegative_payments);
+}
+
+/* The selected group's best lie without payment, spelled out. */
+static void draw_detail(app *a, int y)
+{
+	move(y, 0);
+	clrtoeol();
+	const mt_analysis *none = app_none_analysis(a);
+	size_t i = app_group(a);
+	const mt_scenario *sc = a->sc;
+	if (!none) {
+		put(y, 0, COLS, a->attr[C_DIM], false, "");
+		return;
+	}
+	const mt_report_outcome *br = &none->groups[i].best[MT_BR_FULL];
+	if (!br->rewards)
+		return;
+	char line[1024], b[32];
+	int k = snprintf(line, sizeof line, "%s' best lie w/o payment:", sc->groups[i].name);
+	for (size_t x = 0; x < sc->m && k < (int)sizeof line - 64; x++)
+		k += snprintf(line + k, sizeof line - (size_t)k, " %s",
+		              fmt_num(b, sizeof b, br->rewards[x]));
+	k += snprintf(line + k, sizeof line - (size_t)k, ", size %.3g (b plays it)", br->size);
+	put(y, 0, COLS, a->attr[C_DIM], false, line);
+}
+
+/* ---- info panel (description, things to try, or a lesson) ------------------------------------------ */
+
+/* Word-wrap s into rows of width w starting at y; returns rows used.
+ * Draws nothing when y < 0 (to count rows). */
+static int wrap(int y, int x, int w, int rows, attr_t at, const char *s)
+{
+	int used = 0;
+	while (*s && used < rows) {
+		while (*s == ' ')
+			s++;
+		int cols;
+		size_t bytes = fit(s, w, &cols);
+		if (bytes < strlen(s)) {
+			size_t cut = bytes;
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (cut > 0)
+				bytes = cut;
+		}
+		char buf[1024];
+		snprintf(buf, sizeof buf, "%.*s", (int)bytes, s);
+		if (y >= 0)
+			put(y + used, x, w, at, false, buf);
+		if (!bytes)
+			break;
+		s += bytes;
+		used++;
+	}
+	return used;
+}
+
+static void draw_info(app *a, const layout *L)
+{
+	if (L->info_rows < 2)
+		return;
+	const mt_scenario *sc = a->sc;
+	int y = L->info_top, end = L->info_top + L->info_rows;
+	move(y, 0);
+	clrtoeol();
+	if (a->panel_lines) { /* lesson hook */
+		put(y++, 0, COLS, a->attr[C_TITLE], false, a->panel_title ? a->panel_title : "");
+		for (size_t k = 0; k < a->panel_nlines && y < end; k++)
+			y += wrap(y, 2, COLS - 3, end - y, A_NORMAL, a->panel_lines[k]);
+		return;
+	}
+	if (!*sc->description && !sc->ntry)
+		return;
+	y++; /* one blank line of air */
+	/* The things to try matter most in class: the description gets what
+	 * they leave. */
+	int try_rows = 0;
+	for (size_t k = 0; k < sc->ntry; k++)
+		try_rows += wrap(-1, 2, COLS - 3, 1000, A_NORMAL, sc->try_list[k]);
+	int desc_rows = end - y - try_rows;
+	if (desc_rows < 1 && end - y >= 4)
+		desc_rows = 1;
+	if (*sc->description && desc_rows > 0)
+		y += wrap(y, 0, COLS - 1, desc_rows, a->attr[C_DIM], sc->description);
+	for (size_t k = 0; k < sc->ntry && y < end; k++) {
+		put(y, 0, 2, a->attr[C_KEY], false, a->g->utf8 ? "▸" : ">");
+		y += wrap(y, 2, COLS - 3, end - y, A_NORMAL, sc->try_list[k]);
+	}
+}
+
+/* ---- status, too small, everything ---------------------------------------------------------------- */
+
+static void draw_status(app *a)
+{
+	int y = LINES - 2;
+	move(y, 0);
+	clrtoeol();
+	if (a->mode == MODE_INPUT) {
+		input_draw(a, y);
+		return;
+	}
+	if (a->mode == MODE_CONFIRM) {
+		put(y, 0, COLS, a->attr[C_CHANGED] | A_BOLD, false, a->confirm.question);
+		return;
+	}
+	put(y, 0, COLS, a->status_error ? a->attr[C_ERROR] : A_NORMAL, false, a->status);
+}
+
+static void draw_too_small(void)
+{
+	erase();
+	char l1[80], l2[80];
+	snprintf(l1, sizeof l1, "terminal too small: %dx%d", COLS, LINES);
+	snprintf(l2, sizeof l2, "need at least %dx%d; enlarge it or press q", MIN_COLS, MIN_LINES);
+	int y = LINES / 2 - 1;
+	put(y, (COLS - text_width(l1)) / 2, COLS, A_BOLD, false, l1);
+	put(y + 1, (COLS - text_width(l2)) / 2, COLS, A_NORMAL, false, l2);
+}
+
+void draw_all(app *a)
+{
+	a->nhits = 0;
+	if (COLS < MIN_COLS || LINES < MIN_LINES) {
+		draw_too_small();
+		refresh();
+		return;
+	}
+	erase();
+	draw_header(a);
+	if (a->mode == MODE_HELP) {
+		keys_draw_help(a);
+	} else if (a->mode == MODE_PICKER) {
+		picker_draw(a);
+	} else if (a->view == VIEW_PLOT) {
+		plot_draw(a, 1, LINES - 3);
+	} else {
+		layout L;
+		compute_layout(a, &L);
+		draw_grid(a, &L);
+		draw_policy(a, &L);
+		draw_outcome(a, &L);
+		if (L.detail_y >= 0)
+			draw_detail(a, L.detail_y);
+		draw_info(a, &L);
+	}
+	if (a->mode != MODE_HELP)
+		draw_status(a);
+	keys_draw_hints(a, LINES - 1, COLS);
+	refresh();
+}

@@ -1,0 +1,1243 @@
+/* The key table (htop's Action.c): every binding in one place, with the
+ * text the help screen, the hint line and docs/explorer.md are made from.
+ * Handlers return reaction flags (R_REDRAW, R_RESOLVE, R_QUIT); the main
+ * loop decides what to do with them. */
+#include "app.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mechtune/analysis.h"
+#include "mechtune/payment.h"
+
+typedef int (*key_fn)(app *a, int key);
+
+enum { V_MAIN = 1 << VIEW_MAIN, V_PLOT = 1 << VIEW_PLOT, V_ALL = V_MAIN | V_PLOT };
+
+typedef struct {
+	int keys[6];         /* 0-terminated */
+	const char *label;   /* as shown in help (UTF-8) */
+	const char *ascii;   /* ASCII label; NULL: label is ASCII already */
+	const char *section; /* heading in the help screen */
+	const char *help;    /* short description (help screen, at most ~28 columns) */
+	const char *doc;     /* longer description for docs/explorer.md, NULL: help */
+	const char *hint;    /* word on the hint line, NULL: not shown there */
+	unsigned char prio;  /* hint order: lower first */
+	unsigned views;
+	key_fn fn;
+} key_binding;
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static double *row_vector(mt_scenario *sc, int row)
+{
+	if (row == 0)
+		return sc->reference;
+	mt_group *g = &sc->groups[(row - 1) / 2];
+	return row % 2 ? g->rewards : g->reported;
+}
+
+/* Set v[x] = val and rescale the other entries so that v sums to 1. */
+static void keep_sum(size_t m, double *v, size_t x, double val)
+{
+	double rest = 0.0;
+	for (size_t y = 0; y < m; y++)
+		if (y != x)
+			rest += v[y];
+	for (size_t y = 0; y < m; y++)
+		if (y != x)
+			v[y] = rest > 0.0 ? v[y] * (1.0 - val) / rest
+			                  : (1.0 - val) / (double)(m - 1);
+	v[x] = val;
+}
+
+/* Set v[x] = val keeping max v = 1: when val < 1 and no other entry is 1,
+ * the others are scaled up; if they are all 0, val itself becomes 1.
+ * Returns false in that last case. */
+static bool keep_max(size_t m, double *v, size_t x, double val)
+{
+	double top = 0.0;
+	for (size_t y = 0; y < m; y++)
+		if (y != x)
+			top = fmax(top, v[y]);
+	v[x] = val;
+	if (val >= 1.0 - MT_NORM_TOL) {
+		v[x] = 1.0;
+		return true;
+	}
+	if (top >= 1.0 - MT_NORM_TOL)
+		return true;
+	if (top > 0.0) {
+		for (size_t y = 0; y < m; y++)
+			if (y != x)
+				v[y] /= top;
+		return true;
+	}
+	v[x] = 1.0;
+	return false;
+}
+
+static void remember_row(app *a, int row)
+{
+	free(a->hl_prev);
+	a->hl_prev = malloc(a->sc->m * sizeof *a->hl_prev);
+	a->hl_row = row;
+	if (a->hl_prev)
+		memcpy(a->hl_prev, row_vector(a->sc, row), a->sc->m * sizeof *a->hl_prev);
+}
+
+int edit_set_cell(app *a, int row, int col, double v)
+{
+	const mt_scenario *cur = a->sc;
+	size_t m = cur->m;
+	char name[160];
+	cell_name(a, row, col, name, sizeof name);
+	if (!isfinite(v)) {
+		app_set_status(a, true, "%s: not a finite number", name);
+		return R_REDRAW;
+	}
+	if (row == 0 && col >= (int)m)
+		return R_NONE;
+	if (row == 0 && m == 1) {
+		app_set_status(a, true, "the only response always has reference probability 1");
+		return R_REDRAW;
+	}
+	if (row == 0 && !(v > 0.0 && v < 1.0)) {
+		app_set_status(a, true, "%s must be strictly between 0 and 1, not %g", name, v);
+		return R_REDRAW;
+	}
+	if (row > 0 && col == (int)m && !(v > 0.0 && v <= cur->max_size)) {
+		app_set_status(a, true, "%s must be in (0, %g] (max_size), not %g", name,
+		               cur->max_size, v);
+		return R_REDRAW;
+	}
+	if (row > 0 && col < (int)m && !(v >= 0.0 && v <= 1.0)) {
+		app_set_status(a, true, "%s must be between 0 and 1, not %g", name, v);
+		return R_REDRAW;
+	}
+	size_t i = row > 0 ? (size_t)(row - 1) / 2 : 0;
+	bool truthful = row > 0 && !mt_group_lies(cur, i);
+	mt_scenario *n = app_begin(a);
+	if (!n)
+		return R_REDRAW;
+	const char *extra = "";
+	if (col == (int)m) {
+		if (row % 2)
+			n->groups[i].size = v;
+		else
+			n->groups[i].reported_size = v;
+		if (row % 2 && truthful) {
+			n->groups[i].reported_size = v;
+			extra = " (the report follows)";
+		}
+	} else {
+		double *vec = row_vector(n, row);
+		remember_row(a, row);
+		if (row == 0 || n->normalization == MT_NORM_SUM) {
+			keep_sum(m, vec, (size_t)col, v);
+			extra = m > 1 ? " (row renormalized)" : "";
+		} else if (!keep_max(m, vec, (size_t)col, v)) {
+			extra = " (raised to 1: with max normalization some reward is 1)";
+		} else {
+			extra = " (row renormalized)";
+		}
+		if (row % 2 && truthful)
+			memcpy(n->groups[i].reported, vec, m * sizeof *vec);
+		if (row % 2 && truthful && m > 1)
+			extra = " (row renormalized; the report follows)";
+	}
+	int r = app_commit(a, n);
+	if (r & R_RESOLVE) {
+		char num[32];
+		bool ok;
+		app_set_status(a, false, "%s = %s%s", name,
+		               fmt_num(num, sizeof num, cell_value(a, row, col, &ok)), extra);
+	}
+	return r;
+}
+
+static bool parse_number(const char *s, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s)
+		return false;
+	while (*end == ' ')
+		end++;
+	if (*end == '/') { /* fractions: 1/3 */
+		const char *d = end + 1;
+		double den = strtod(d, &end);
+		if (end == d || !(fabs(den) > 0.0))
+			return false;
+		v /= den;
+		while (*end == ' ')
+			end++;
+	}
+	if (*end || !isfinite(v))
+		return false;
+	*out = v;
+	return true;
+}
+
+static int finish_number(app *a, const char *text)
+{
+	double v;
+	if (!parse_number(text, &v)) {
+		app_set_status(a, true,
+		               "'%s' is not a number: type a value such as 0.25 or 1/3 (nothing "
+		               "was changed)",
+		               text);
+		return R_REDRAW;
+	}
+	return edit_set_cell(a, a->row, a->col, v);
+}
+
+static const char *group_name(const app *a)
+{
+	return a->sc->groups[app_group(a)].name;
+}
+
+/* ---- movement ------------------------------------------------------------- */
+
+static int moved(app *a, size_t old_group)
+{
+	app_clamp_cursor(a);
+	int r = R_REDRAW;
+	if (a->view == VIEW_PLOT && app_group(a) != old_group)
+		r |= R_RESOLVE;
+	return r;
+}
+
+static int k_up(app *a, int key)
+{
+	(void)key;
+	size_t g = app_group(a);
+	if (a->view == VIEW_PLOT)
+		a->row = a->row > 2 ? 1 + 2 * ((a->row - 1) / 2 - 1) : a->row;
+	else
+		a->row--;
+	return moved(a, g);
+}
+
+static int k_down(app *a, int key)
+{
+	(void)key;
+	size_t g = app_group(a);
+	if (a->view == VIEW_PLOT)
+		a->row = a->row < 1 ? 1 : 1 + 2 * ((a->row - 1) / 2 + 1);
+	else
+		a->row++;
+	return moved(a, g);
+}
+
+static int k_left(app *a, int key)
+{
+	(void)key;
+	a->col--;
+	return moved(a, app_group(a));
+}
+
+static int k_right(app *a, int key)
+{
+	(void)key;
+	a->col++;
+	return moved(a, app_group(a));
+}
+
+static int k_next_group(app *a, int key)
+{
+	size_t g = app_group(a), n = a->sc->n;
+	size_t next = key == KEY_FN(KEY_BTAB) ? (g + n - 1) % n : (g + 1) % n;
+	a->row = 1 + 2 * (int)next;
+	return moved(a, g);
+}
+
+/* ---- editing -------------------------------------------------------------- */
+
+static int k_edit(app *a, int key)
+{
+	bool exists;
+	double v = cell_value(a, a->row, a->col, &exists);
+	if (!exists)
+		return R_NONE;
+	char name[160], prompt[200], init[32] = "";
+	cell_name(a, a->row, a->col, name, sizeof name);
+	snprintf(prompt, sizeof prompt, "%s: ", name);
+	if (key >= '0' && key <= '9')
+		snprintf(init, sizeof init, "%c", (char)key);
+	else if (key == '.')
+		snprintf(init, sizeof init, "0.");
+	else
+		snprintf(init, sizeof init, "%.6g", v);
+	input_start(a, prompt, init, true, finish_number);
+	return R_REDRAW;
+}
+
+static int k_nudge(app *a, int key)
+{
+	bool exists;
+	double v = cell_value(a, a->row, a->col, &exists);
+	if (!exists)
+		return R_NONE;
+	bool up = key == '+' || key == '=';
+	bool size = a->row > 0 && a->col == (int)a->sc->m;
+	double step = app_step(a) * (size ? 10.0 : 1.0);
+	double nv = v + (up ? step : -step);
+	nv = round(nv * 1e9) / 1e9; /* no 0.30000000000000004 */
+	if (a->row == 0)
+		nv = fmin(fmax(nv, 1e-4), 1.0 - 1e-4);
+	else if (size)
+		nv = fmin(fmax(nv, fmin(step, a->sc->max_size)), a->sc->max_size);
+	else
+		nv = fmin(fmax(nv, 0.0), 1.0);
+	if (fabs(nv - v) < 1e-12) {
+		app_set_status(a, false, "already at the %s bound", up ? "upper" : "lower");
+		return R_REDRAW;
+	}
+	return edit_set_cell(a, a->row, a->col, nv);
+}
+
+static int k_step(app *a, int key)
+{
+	(void)key;
+	a->step_idx = (a->step_idx + 1) % app_nsteps;
+	app_set_status(a, false, "step %g for rewards and the reference, %g for sizes", app_step(a),
+	               10.0 * app_step(a));
+	return R_REDRAW;
+}
+
+static int k_lambda(app *a, int key)
+{
+	double f = key == ']' ? 1.1 : key == '[' ? 1.0 / 1.1 : key == '}' ? 2.0 : 0.5;
+	mt_scenario *n = app_begin(a);
+	if (!n)
+		return R_REDRAW;
+	n->lambda = fmin(fmax(a->sc->lambda * f, 1e-4), 1e4);
+	int r = app_commit(a, n);
+	app_set_status(a, false, "%s = %.4g", a->g->lambda, a->sc->lambda);
+	return r;
+}
+
+static int k_divergence(app *a, int key)
+{
+	(void)key;
+	mt_scenario *n = app_begin(a);
+	if (!n)
+		return R_REDRAW;
+	n->divergence = mt_divergence_next(a->sc->divergence);
+	int r = app_commit(a, n);
+	app_set_status(a, false, "divergence %s: %s", a->sc->divergence->name,
+	               a->sc->divergence->summary);
+	return r;
+}
+
+static int k_payment(app *a, int key)
+{
+	(void)key;
+	mt_scenario *n = app_begin(a);
+	if (!n)
+		return R_REDRAW;
+	if (key == 'P') { /* backwards: the rule whose next is the current one */
+		const mt_payment_rule *r = a->sc->payment;
+		while (mt_payment_next(r) != a->sc->payment)
+			r = mt_payment_next(r);
+		n->payment = r;
+	} else {
+		n->payment = mt_payment_next(a->sc->payment);
+	}
+	int r = app_commit(a, n);
+	app_set_status(a, false, "payment %s: %s", a->sc->payment->name, a->sc->payment->summary);
+	return r;
+}
+
+static int k_normalization(app *a, int key)
+{
+	(void)key;
+	mt_scenario *n = app_begin(a);
+	if (!n)
+		return R_REDRAW;
+	n->normalization = n->normalization == MT_NORM_SUM ? MT_NORM_MAX : MT_NORM_SUM;
+	for (size_t i = 0; i < n->n; i++) {
+		mt_normalize(n->normalization, n->m, n->groups[i].rewards);
+		mt_normalize(n->normalization, n->m, n->groups[i].reported);
+	}
+	int r = app_commit(a, n);
+	app_set_status(a, false, "%s normalization: every reward row was rescaled",
+	               mt_norm_name(a->sc->normalization));
+	return r;
+}
+
+static bool group_name_taken(const mt_scenario *sc, const char *name, size_t except)
+{
+	for (size_t i = 0; i < sc->n; i++)
+		if (i != except && !strcmp(sc->groups[i].name, name))
+			return true;
+	return false;
+}
+
+static bool response_taken(const mt_scenario *sc, const char *name, size_t except)
+{
+	for (size_t x = 0; x < sc->m; x++)
+		if (x != except && !strcmp(sc->responses[x], name))
+			return true;
+	return false;
+}
+
+static int k_add_group(app *a, int key)
+{
+	(void)key;
+	char name[32];
+	for (size_t k = a->sc->n + 1;; k++) {
+		snprintf(name, sizeof name, "group %zu", k);
+		if (!group_name_taken(a->sc, name, (size_t)-1))
+			break;
+	}
+	mt_scenario *n = app_begin(a);
+	if (!n)
+		return R_REDRAW;
+	if (mt_scenario_add_group(n, name)) {
+		mt_scenario_free(n);
+		app_set_status(a, true, "out of memory: no group added");
+		return R_REDRAW;
+	}
+	int r = app_commit(a, n);
+	if (r & R_RESOLVE) {
+		a->row = 1 + 2 * (int)(a->sc->n - 1);
+		app_clamp_cursor(a);
+		app_set_status(a, false, "added '%s' (r renames it)", name);
+	}
+	return r;
+}
+
+static int k_remove_group(app *a, int key)
+{
+	(void)key;
+	if (a->sc->n <= 1) {
+		app_set_status(a, true, "a scenario needs at least one group");
+		return R_REDRAW;
+	}
+	size_t g = app_group(a);
+	char name[128];
+	snprintf(name, sizeof name, "%s", a->sc->groups[g].name);
+	mt_scenario *n = app_begin(a);
+	if (!n)
+		return R_REDRAW;
+	mt_scenario_remove_group(n, g);
+	int r = app_commit(a, n);
+	if (r & R_RESOLVE)
+		app_set_status(a, false, "removed '%s' (u brings it back)", name);
+	return r;
+}
+
+static int k_add_response(app *a, int key)
+{
+	(void)key;
+	char name[32];
+	for (size_t k = a->sc->m + 1;; k++) {
+		snprintf(name, sizeof name, "x%zu", k);
+		if (!response_taken(a->sc, name, (size_t)-1))
+			break;
+	}
+	mt_scenario *n = app_begin(a);
+	if (!n)
+		return R_REDRAW;
+	if (mt_scenario_add_response(n, name)) {
+		mt_scenario_free(n);
+		app_set_status(a, true, "out of memory: no response added");
+		return R_REDRAW;
+	}
+	int r = app_commit(a, n);
+	if (r & R_RESOLVE) {
+		a->col = (int)a->sc->m - 1;
+		app_set_status(a, false, "added response '%s' with reward 0 (R renames it)", name);
+	}
+	return r;
+}
+
+static int k_remove_response(app *a, int key)
+{
+	(void)key;
+	if (a->col >= (int)a->sc->m) {
+		app_set_status(a, true, "move to a response column to remove it");
+		return R_REDRAW;
+	}
+	if (a->sc->m <= 1) {
+		app_set_status(a, true, "a scenario needs at least one response");
+		return R_REDRAW;
+	}
+	char name[128];
+	snprintf(name, sizeof name, "%s", a->sc->responses[a->col]);
+	mt_scenario *n = app_begin(a);
+	if (!n)
+		return R_REDRAW;
+	mt_scenario_remove_response(n, (size_t)a->col);
+	int r = app_commit(a, n);
+	if (r & R_RESOLVE)
+		app_set_status(a, false, "removed response '%s'; rows renormalized (u undoes)",
+		               name);
+	return r;
+}
+
+static int finish_rename(app *a, const char *text)
+{
+	if (!*text) {
+		app_set_status(a, true, "a name cannot be empty (nothing was changed)");
+		return R_REDRAW;
+	}
+	mt_scenario *n = app_begin(a);
+	if (!n)
+		return R_REDRAW;
+	char **slot;
+	if (a->input.numeric) { /* reused as "rename a response" marker */
+		size_t x = (size_t)a->col;
+		if (response_taken(n, text, x)) {
+			mt_scenario_free(n);
+			app_set_status(a, true, "there is already a response '%s'", text);
+			return R_REDRAW;
+		}
+		slot = &n->responses[x];
+	} else if (a->row == 0) {
+		slot = &n->name;
+	} else {
+		size_t g = app_group(a);
+		if (group_name_taken(n, text, g)) {
+			mt_scenario_free(n);
+			app_set_status(a, true, "there is already a group '%s'", text);
+			return R_REDRAW;
+		}
+		slot = &n->groups[g].name;
+	}
+	if (mt_scenario_set_name(slot, text)) {
+		mt_scenario_free(n);
+		app_set_status(a, true, "out of memory: not renamed");
+		return R_REDRAW;
+	}
+	int r = app_commit(a, n);
+	if (r & R_RESOLVE)
+		app_set_status(a, false, "renamed to '%s'", text);
+	return r;
+}
+
+static int k_rename(app *a, int key)
+{
+	if (key == 'R') {
+		if (a->col >= (int)a->sc->m) {
+			app_set_status(a, true, "move to a response column to rename it");
+			return R_REDRAW;
+		}
+		input_start(a, "rename response: ", a->sc->responses[a->col], false, finish_rename);
+		a->input.numeric = true; /* marks "response" for finish_rename */
+		return R_REDRAW;
+	}
+	if (a->row == 0)
+		input_start(a, "rename scenario: ", a->sc->name, false, finish_rename);
+	else
+		input_start(a, "rename group: ", group_name(a), false, finish_rename);
+	return R_REDRAW;
+}
+
+/* ---- strategy --------------------------------------------------------------- */
+
+static int apply_report(app *a, size_t i, const double *rewards, double size)
+{
+	mt_scenario *n = app_begin(a);
+	if (!n)
+		return R_REDRAW;
+	memcpy(n->groups[i].reported, rewards, n->m * sizeof *rewards);
+	n->groups[i].reported_size = size;
+	/* Searches work within tolerances: project back onto the report space. */
+	mt_normalize(n->normalization, n->m, n->groups[i].reported);
+	n->groups[i].reported_size = fmin(fmax(size, 1e-9), n->max_size);
+	return app_commit(a, n);
+}
+
+static int k_lie(app *a, int key)
+{
+	bool under_rule = key == 'B';
+	const mt_analysis *an = under_rule ? app_rule_analysis(a) : app_none_analysis(a);
+	if (!an) {
+		a->pending_key = key;
+		app_set_status(a, false, "waiting for the best responses%s", a->g->ellipsis);
+		return R_REDRAW;
+	}
+	size_t i = app_group(a);
+	const mt_report_outcome *br = &an->groups[i].best[MT_BR_FULL];
+	if (!br->rewards) {
+		app_set_status(a, true, "no best response available for '%s'", group_name(a));
+		return R_REDRAW;
+	}
+	int r = apply_report(a, i, br->rewards, br->size);
+	if (!(r & R_RESOLVE))
+		return r;
+	if (under_rule)
+		app_set_status(a, false, "%s play their best response under %s (gain %+.4g)",
+		               group_name(a), a->sc->payment->name, br->gain);
+	else if (a->sc->payment == &mt_pay_none)
+		app_set_status(a, false, "%s lie: their best response without payment gains %+.4g",
+		               group_name(a), br->gain);
+	else
+		app_set_status(a, false,
+		               "%s tell the lie that pays without payment (%+.4g); under %s "
+		               "see what it earns now",
+		               group_name(a), br->gain, a->sc->payment->name);
+	return r;
+}
+
+static int k_truth(app *a, int key)
+{
+	mt_scenario *n = app_begin(a);
+	if (!n)
+		return R_REDRAW;
+	if (key == 'T') {
+		for (size_t i = 0; i < n->n; i++)
+			mt_group_tell_truth(n, i);
+	} else {
+		mt_group_tell_truth(n, app_group(a));
+	}
+	int r = app_commit(a, n);
+	if (r & R_RESOLVE)
+		app_set_status(a, false, "%s tell%s the truth",
+		               key == 'T' ? "all groups" : group_name(a), key == 'T' ? "" : "");
+	return r;
+}
+
+static int k_iterate(app *a, int key)
+{
+	(void)key;
+	const mt_analysis *an = app_rule_analysis(a);
+	if (!an) {
+		a->pending_key = key;
+		app_set_status(a, false, "waiting for the best responses%s", a->g->ellipsis);
+		return R_REDRAW;
+	}
+	const mt_ibr_result *ibr = &an->ibr;
+	if (!ibr->sizes || !ibr->rewards) {
+		app_set_status(a, true, "iterated best responses are not available");
+		return R_REDRAW;
+	}
+	mt_scenario *n = app_begin(a);
+	if (!n)
+		return R_REDRAW;
+	for (size_t i = 0; i < n->n; i++) {
+		memcpy(n->groups[i].reported, ibr->rewards + i * n->m, n->m * sizeof(double));
+		mt_normalize(n->normalization, n->m, n->groups[i].reported);
+		n->groups[i].reported_size = fmin(fmax(ibr->sizes[i], 1e-9), n->max_size);
+	}
+	int r = app_commit(a, n);
+	if (r & R_RESOLVE)
+		app_set_status(a, false,
+		               "iterated best responses under %s: %s after %zu round%s, welfare "
+		               "%.4g %s %.4g",
+		               a->sc->payment->name, ibr->converged ? "converged" : "stopped",
+		               ibr->rounds, ibr->rounds == 1 ? "" : "s", ibr->welfare_truthful,
+		               a->g->arrow, ibr->welfare_final);
+	return r;
+}
+
+/* ---- history, files, view ------------------------------------------------------- */
+
+static int k_undo(app *a, int key)
+{
+	(void)key;
+	return app_undo(a);
+}
+
+static int k_redo(app *a, int key)
+{
+	(void)key;
+	return app_redo(a);
+}
+
+static int finish_save_as(app *a, const char *text)
+{
+	if (!*text) {
+		app_set_status(a, true, "no file name given: not saved");
+		a->quit_after_save = false;
+		return R_REDRAW;
+	}
+	int r = app_save(a, text);
+	if (a->quit_after_save && !app_modified(a))
+		r |= R_QUIT;
+	a->quit_after_save = false;
+	return r;
+}
+
+static void default_file_name(const app *a, char *buf, size_t len)
+{
+	if (a->path) {
+		snprintf(buf, len, "%s", a->path);
+		return;
+	}
+	size_t k = 0;
+	for (const char *s = a->sc->name; *s && k + 6 < len; s++) {
+		char c = *s;
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')
+			buf[k++] = c;
+		else if (c >= 'A' && c <= 'Z')
+			buf[k++] = (char)(c - 'A' + 'a');
+		else if (k && buf[k - 1] != '-')
+			buf[k++] = '-';
+	}
+	if (!k)
+		buf[k++] = 's';
+	snprintf(buf + k, len - k, ".yaml");
+}
+
+static int k_save_as(app *a, int key)
+{
+	(void)key;
+	if (a->opt.read_only) {
+		app_set_status(a, true, "read-only mode: saving is disabled");
+		return R_REDRAW;
+	}
+	char name[1024];
+	default_file_name(a, name, sizeof name);
+	input_start(a, "save as: ", name, false, finish_save_as);
+	return R_REDRAW;
+}
+
+static int k_save(app *a, int key)
+{
+	if (!a->path)
+		return k_save_as(a, key);
+	return app_save(a, a->path);
+}
+
+static int open_confirmed(app *a, int choice)
+{
+	if (choice == 'y')
+		picker_open(a);
+	return R_REDRAW;
+}
+
+static int k_open(app *a, int key)
+{
+	(void)key;
+	if (app_modified(a) && !a->opt.read_only) {
+		confirm_start(a, "yn", open_confirmed,
+		              "unsaved changes will be lost: open another scenario anyway? (y/n)");
+		return R_REDRAW;
+	}
+	picker_open(a);
+	return R_REDRAW;
+}
+
+static int quit_answer(app *a, int choice)
+{
+	if (choice == 'n')
+		return R_QUIT;
+	if (choice != 'y')
+		return R_REDRAW;
+	if (!a->path) {
+		a->quit_after_save = true;
+		return k_save_as(a, 'W');
+	}
+	int r = app_save(a, a->path);
+	return app_modified(a) ? r : R_QUIT;
+}
+
+static int k_quit(app *a, int key)
+{
+	(void)key;
+	if (!app_modified(a) || a->opt.read_only)
+		return R_QUIT;
+	confirm_start(a, "ync", quit_answer,
+	              "unsaved changes: y save and quit, n quit without saving, c cancel");
+	return R_REDRAW;
+}
+
+static int k_plot(app *a, int key)
+{
+	(void)key;
+	a->view = a->view == VIEW_PLOT ? VIEW_MAIN : VIEW_PLOT;
+	if (a->view == VIEW_PLOT && a->row == 0) {
+		a->row = 1 + 2 * (int)app_group(a);
+		app_clamp_cursor(a);
+	}
+	return R_REDRAW | R_RESOLVE;
+}
+
+static int k_plot_style(app *a, int key)
+{
+	(void)key;
+	if (!a->g->braille) {
+		app_set_status(a, true, "braille plots need UTF-8 (not with --ascii)");
+		return R_REDRAW;
+	}
+	a->braille = !a->braille;
+	app_set_status(a, false, "plots drawn with %s",
+	               a->braille ? "braille dots" : "letters u, v, p");
+	return R_REDRAW;
+}
+
+static int k_help(app *a, int key)
+{
+	(void)key;
+	a->mode = MODE_HELP;
+	a->help_top = 0;
+	return R_REDRAW;
+}
+
+static int k_redraw(app *a, int key)
+{
+	(void)key;
+	(void)a;
+	clearok(curscr, TRUE);
+	return R_REDRAW;
+}
+
+/* ---- the table ---------------------------------------------------------------------- */
+
+#define F(k) KEY_FN(k)
+
+static const key_binding bindings[] = {
+        {{F(KEY_UP), 'k'}, "↑ k", "Up k", "Move", "move up", NULL, NULL, 0, V_ALL, k_up},
+        {{F(KEY_DOWN), 'j'}, "↓ j", "Down j", "Move", "move down", NULL, NULL, 0, V_ALL, k_down},
+        {{F(KEY_LEFT), 'h'}, "← h", "Left h", "Move", "move left", NULL, NULL, 0, V_MAIN, k_left},
+        {{F(KEY_RIGHT), 'l'},
+         "→ l",
+         "Right l",
+         "Move",
+         "move right",
+         NULL,
+         NULL,
+         0,
+         V_MAIN,
+         k_right},
+        {{'\t', F(KEY_BTAB)},
+         "Tab S-Tab",
+         NULL,
+         "Move",
+         "next / previous group",
+         NULL,
+         NULL,
+         0,
+         V_ALL,
+         k_next_group},
+        {{'\r', '\n', F(KEY_ENTER), '.', 0},
+         "Enter 0-9",
+         NULL,
+         "Edit",
+         "type a new value",
+         "Type a new value for the cell (a digit starts the number; 1/3 is accepted). The other "
+         "entries of the row are rescaled so that it stays normalized, and the cells that changed "
+         "are highlighted. Editing the truth of a truthful group moves its report along.",
+         "edit",
+         1,
+         V_MAIN,
+         k_edit},
+        {{'+', '=', '-', '_'},
+         "+ -",
+         NULL,
+         "Edit",
+         "nudge by the step",
+         "Nudge the cell up or down by the step (sizes by 10 steps), renormalizing the row.",
+         "nudge",
+         2,
+         V_MAIN,
+         k_nudge},
+        {{'s'},
+         "s",
+         NULL,
+         "Edit",
+         "change the step",
+         "Cycle the step: 0.001, 0.01, 0.05, 0.1.",
+         NULL,
+         0,
+         V_MAIN,
+         k_step},
+        {{'a'}, "a", NULL, "Edit", "add a group", NULL, NULL, 0, V_MAIN, k_add_group},
+        {{'x'},
+         "x",
+         NULL,
+         "Edit",
+         "remove the group",
+         "Remove the group under the cursor.",
+         NULL,
+         0,
+         V_MAIN,
+         k_remove_group},
+        {{'A'},
+         "A",
+         NULL,
+         "Edit",
+         "add a response",
+         "Add a response (reward 0 for everybody).",
+         NULL,
+         0,
+         V_MAIN,
+         k_add_response},
+        {{'X'},
+         "X",
+         NULL,
+         "Edit",
+         "remove the response",
+         "Remove the response under the cursor.",
+         NULL,
+         0,
+         V_MAIN,
+         k_remove_response},
+        {{'r'},
+         "r",
+         NULL,
+         "Edit",
+         "rename group (scenario)",
+         "Rename the group under the cursor (on the reference row: the scenario).",
+         NULL,
+         0,
+         V_MAIN,
+         k_rename},
+        {{'R'}, "R", NULL, "Edit", "rename the response", NULL, NULL, 0, V_MAIN, k_rename},
+        {{'[', ']'},
+         "[ ]",
+         NULL,
+         "Rules",
+         "lambda / 1.1, x 1.1 (fine)",
+         "Divide or multiply the regularization strength lambda by 1.1.",
+         "lambda",
+         5,
+         V_ALL,
+         k_lambda},
+        {{'{', '}'},
+         "{ }",
+         NULL,
+         "Rules",
+         "lambda / 2, x 2 (coarse)",
+         NULL,
+         NULL,
+         0,
+         V_ALL,
+         k_lambda},
+        {{'d'},
+         "d",
+         NULL,
+         "Rules",
+         "cycle the divergence",
+         "Cycle kl, chi2, hellinger, "
+         "reverse_kl, tv.",
+         NULL,
+         0,
+         V_ALL,
+         k_divergence},
+        {{'p', 'P'},
+         "p P",
+         NULL,
+         "Rules",
+         "next / previous payment rule",
+         "Cycle the payment rule forwards (p) or backwards (P): vcg, none, vcg_shifted, "
+         "checkpoint, early_stop.",
+         "payment",
+         4,
+         V_ALL,
+         k_payment},
+        {{'n'},
+         "n",
+         NULL,
+         "Rules",
+         "cycle the normalization",
+         "Switch between sum and max normalization; every reward row is rescaled.",
+         NULL,
+         0,
+         V_ALL,
+         k_normalization},
+        {{'b'},
+         "b",
+         NULL,
+         "Strategy",
+         "lie: no-payment best reply",
+         "Lie: the group under the cursor reports its best response as if there were no "
+         "payment (the instructive lie of Theorem 4.2). Without payment it gains; under vcg the "
+         "outcome table then shows that the same lie no longer pays.",
+         "lie",
+         3,
+         V_ALL,
+         k_lie},
+        {{'B'},
+         "B",
+         NULL,
+         "Strategy",
+         "best reply under the rule",
+         "The group reports its best response under the active payment rule (under vcg that is "
+         "the truth, up to solver tolerance).",
+         NULL,
+         0,
+         V_ALL,
+         k_lie},
+        {{'t'},
+         "t",
+         NULL,
+         "Strategy",
+         "the group tells the truth",
+         NULL,
+         "truth",
+         3,
+         V_ALL,
+         k_truth},
+        {{'T'}, "T", NULL, "Strategy", "everybody tells the truth", NULL, NULL, 0, V_ALL, k_truth},
+        {{'i'},
+         "i",
+         NULL,
+         "Strategy",
+         "iterated best responses",
+         "Groups take turns playing their best response under the active rule until nobody "
+         "gains; the final reports are applied.",
+         NULL,
+         0,
+         V_ALL,
+         k_iterate},
+        {{'u'}, "u", NULL, "History", "undo", "Undo (without limit).", "undo", 6, V_ALL, k_undo},
+        {{CTRL_KEY('r'), 'U'}, "^R U", NULL, "History", "redo", NULL, NULL, 0, V_ALL, k_redo},
+        {{'o'},
+         "o",
+         NULL,
+         "Files",
+         "open a scenario",
+         "Open a scenario: a picker over the installed scenarios, the source tree's scenarios/ and "
+         "the current directory, or type a path.",
+         NULL,
+         0,
+         V_ALL,
+         k_open},
+        {{'w'},
+         "w",
+         NULL,
+         "Files",
+         "save",
+         "Save to the scenario's file (asks for a name the "
+         "first time).",
+         "save",
+         8,
+         V_ALL,
+         k_save},
+        {{'W'}, "W", NULL, "Files", "save as", NULL, NULL, 0, V_ALL, k_save_as},
+        {{'v'},
+         "v",
+         NULL,
+         "View",
+         "plot view on / off",
+         "Toggle the plot view: utility, valuation and payment of the selected group along "
+         "alpha, beta, epsilon and lambda.",
+         "plot",
+         7,
+         V_ALL,
+         k_plot},
+        {{'m'}, "m", NULL, "View", "plot: braille / letters", NULL, NULL, 0, V_PLOT, k_plot_style},
+        {{CTRL_KEY('l')}, "^L", NULL, "View", "redraw the screen", NULL, NULL, 0, V_ALL, k_redraw},
+        {{'?', F(KEY_F(1))}, "? F1", NULL, "View", "this help", NULL, "help", 0, V_ALL, k_help},
+        {{'q', F(KEY_F(10))},
+         "q",
+         NULL,
+         "View",
+         "quit (asks if unsaved)",
+         NULL,
+         "quit",
+         99,
+         V_ALL,
+         k_quit},
+};
+
+#define NBINDINGS (sizeof bindings / sizeof bindings[0])
+
+static bool binds(const key_binding *b, int key)
+{
+	for (size_t k = 0; k < sizeof b->keys / sizeof b->keys[0] && b->keys[k]; k++)
+		if (b->keys[k] == key)
+			return true;
+	return false;
+}
+
+int keys_dispatch(app *a, int key)
+{
+	/* The highlight of a renormalized row lasts until the next key. */
+	free(a->hl_prev);
+	a->hl_prev = NULL;
+	if (key >= '0' && key <= '9' && a->view == VIEW_MAIN)
+		return k_edit(a, key);
+	for (size_t k = 0; k < NBINDINGS; k++) {
+		const key_binding *b = &bindings[k];
+		if (binds(b, key)) {
+			if (!(b->views & (1u << a->view))) {
+				app_set_status(a, true, "%s: not in the plot view (v returns)",
+				               b->help);
+				return R_REDRAW;
+			}
+			return b->fn(a, key);
+		}
+	}
+	if (key == F(KEY_RESIZE))
+		return R_REDRAW;
+	app_set_status(a, true, "unknown key: press ? for the list of keys");
+	return R_REDRAW;
+}
+
+static const char *label_of(const app *a, const key_binding *b)
+{
+	return !b->ascii || a->g->utf8 ? b->label : b->ascii;
+}
+
+/* The key as the hint line shows it: the first key of the label, both
+ * keys of a pair ("+-", "[]"), Enter as an arrow. */
+static void hint_key(const app *a, const key_binding *b, char *buf, size_t len)
+{
+	const char *label = label_of(a, b);
+	if (!strncmp(label, "Enter", 5)) {
+		snprintf(buf, len, "%s", a->g->utf8 ? "↵" : "Enter");
+		return;
+	}
+	size_t k = 0;
+	bool pair = strlen(label) == 3 && label[1] == ' ';
+	for (const char *s = label; *s && k + 1 < len; s++) {
+		if (*s == ' ') {
+			if (!pair)
+				break;
+			continue;
+		}
+		buf[k++] = *s;
+	}
+	buf[k] = 0;
+}
+
+/* ---- hint line --------------------------------------------------------------------- */
+
+void keys_draw_hints(app *a, int y, int width)
+{
+	move(y, 0);
+	clrtoeol();
+	const key_binding *order[NBINDINGS];
+	size_t n = 0;
+	for (size_t k = 0; k < NBINDINGS; k++)
+		if (bindings[k].hint && (bindings[k].views & (1u << a->view)))
+			order[n++] = &bindings[k];
+	/* stable sort by priority */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && order[j]->prio < order[j - 1]->prio; j--) {
+			const key_binding *t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	int x = 0;
+	for (size_t k = 0; k < n; k++) {
+		char key[32];
+		hint_key(a, order[k], key, sizeof key);
+		int need = text_width(key) + 1 + text_width(order[k]->hint) + 2;
+		bool is_quit = order[k]->fn == k_quit;
+		if (!is_quit && x + need > width - 8) /* keep room for "q quit" */
+			continue;
+		if (x + need > width)
+			break;
+		x += put(y, x, width - x, a->attr[C_KEY], false, key);
+		x += put(y, x, width - x, a->attr[C_NORMAL], false, " ");
+		x += put(y, x, width - x, a->attr[C_DIM], false, order[k]->hint);
+		x += put(y, x, width - x, a->attr[C_NORMAL], false, "  ");
+	}
+}
+
+/* ---- help screen --------------------------------------------------------------------- */
+
+typedef struct {
+	const char *section; /* heading, or NULL for an entry */
+	const key_binding *b;
+} help_line;
+
+static size_t help_lines(help_line *out)
+{
+	size_t n = 0;
+	const char *last = NULL;
+	for (size_t k = 0; k < NBINDINGS; k++) {
+		if (!last || strcmp(last, bindings[k].section)) {
+			last = bindings[k].section;
+			out[n++] = (help_line){last, NULL};
+		}
+		out[n++] = (help_line){NULL, &bindings[k]};
+	}
+	return n;
+}
+
+void keys_draw_help(app *a)
+{
+	help_line lines[2 * NBINDINGS];
+	size_t n = help_lines(lines);
+	int top = 1, height = LINES - 3;
+	int ncols = COLS >= 76 ? 2 : 1;
+	int colw = COLS / ncols;
+	int per_col = height;
+	int total_rows = (int)((n + (size_t)ncols - 1) / (size_t)ncols);
+	if (total_rows < per_col)
+		per_col = total_rows;
+	/* Columns split at a section boundary when possible. */
+	for (int y = top; y < top + height; y++) {
+		move(y, 0);
+		clrtoeol();
+	}
+	int max_top = (int)n - per_col * ncols;
+	if (max_top < 0)
+		max_top = 0;
+	if (a->help_top > max_top)
+		a->help_top = max_top;
+	size_t idx = (size_t)a->help_top;
+	for (int c = 0; c < ncols; c++) {
+		for (int r = 0; r < per_col && idx < n; r++, idx++) {
+			int y = top + r, x = c * colw;
+			/* avoid a heading as the last line of a column */
+			if (lines[idx].section && r == per_col - 1 && c + 1 < ncols)
+				break;
+			if (lines[idx].section) {
+				put(y, x + 1, colw - 1, a->attr[C_TITLE], false,
+				    lines[idx].section);
+				continue;
+			}
+			const key_binding *b = lines[idx].b;
+			put(y, x + 2, 9, a->attr[C_KEY], true, label_of(a, b));
+			put(y, x + 12, colw - 12, a->attr[C_NORMAL], false, b->help);
+		}
+	}
+	if (idx < n || a->help_top > 0)
+		putf(LINES - 2, 0, COLS, a->attr[C_DIM],
+		     " %s/%s or PgUp/PgDn scroll, any other key closes", a->g->arrow, "arrows");
+	else
+		putf(LINES - 2, 0, COLS, a->attr[C_DIM],
+		     " mechtune explorer keys: any key closes the help (docs/explorer.md has "
+		     "more)");
+}
+
+int keys_help_key(app *a, int key)
+{
+	switch (key) {
+	case KEY_DOWN:
+	case KEY_NPAGE:
+	case 'j':
+	case ' ': a->help_top += key == KEY_NPAGE || key == ' ' ? LINES / 2 : 1; return R_REDRAW;
+	case KEY_UP:
+	case KEY_PPAGE:
+	case 'k':
+		a->help_top -= key == KEY_PPAGE ? LINES / 2 : 1;
+		if (a->help_top < 0)
+			a->help_top = 0;
+		return R_REDRAW;
+	default: a->mode = MODE_NORMAL; return R_REDRAW;
+	}
+}
+
+/* ---- documentation ---------------------------------------------------------------------- */
+
+void tui_keys_markdown(FILE *f)
+{
+	const char *last = NULL;
+	for (size_t k = 0; k < NBINDINGS; k++) {
+		const key_binding *b = &bindings[k];
+		if (!last || strcmp(last, b->section)) {
+			fprintf(f, "%s### %s\n\n| key | action |\n|---|---|\n", last ? "\n" : "",
+			        b->section);
+			last = b->section;
+		}
+		if (b->doc)
+			fprintf(f, "| `%s` | %s |\n", b->label, b->doc);
+		else /* the short help as a sentence */
+			fprintf(f, "| `%s` | %c%s. |\n", b->label,
+			        b->help[0] >= 'a' && b->help[0] <= 'z' ? b->help[0] - 'a' + 'A'
+			                                               : b->help[0],
+			        b->help + 1);
+	}
+}

@@ -1,0 +1,27 @@
+/* tui.h — the ncurses explorer, as seen from the command line.  This header
+ * does not include curses: src/cli calls it without knowing about curses. */
+#ifndef MT_TUI_H
+#define MT_TUI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+typedef struct {
+	const char *file;   /* NULL: the embedded default scenario */
+	bool mouse;         /* capture mouse clicks */
+	bool color;         /* false: monochrome (NO_COLOR, --no-color) */
+	bool ascii;         /* ASCII characters only */
+	bool presenter;     /* projector layout (issue 5: wider columns, bigger bars) */
+	bool read_only;     /* demo mode: saving is disabled, quitting never asks */
+	const char *lesson; /* NULL, or a lesson to start with (issue 5) */
+} tui_options;
+
+/* Run the explorer until the user quits.  Returns 0, or 1 when the
+ * terminal cannot be used or the scenario does not load (one line on
+ * stderr says why). */
+int tui_run(const tui_options *o);
+
+/* Write the key table as Markdown (the list in docs/explorer.md). */
+void tui_keys_markdown(FILE *f);
+
+#endif

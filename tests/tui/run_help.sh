@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# ? opens the help screen generated from the key table: every section and
+# the main keys are listed at 80x24 and any key closes it; the hint line is
+# always visible; unknown keys are explained.
+. "$(dirname "$0")/lib.sh"
+
+start 80 24 -- "$MT_SOURCE_DIR/scenarios/default.yaml"
+wait_idle
+assert_screen "? help"
+assert_screen "q quit"
+keys '?'
+wait_for "explorer keys"
+for s in Move Edit Rules Strategy History Files View; do
+	assert_screen " $s"
+done
+for k in "lie: no-payment best reply" "the group tells the truth" "undo" "redo" "save as" \
+	"iterated best responses" "next / previous payment rule" "plot view on / off" "quit (asks if unsaved)"; do
+	assert_screen "$k"
+done
+keys x
+wait_gone "explorer keys"
+assert_screen "Preferences"
+# x was eaten by the help screen: no group was removed.
+assert_screen "Bobs"
+
+# The same table drives the dispatcher: an unbound key is explained.
+keys Z
+wait_for "unknown key: press ? for the list of keys"
+
+# Help in the plot view and in a bigger terminal.
+keys v
+wait_for "max u at"
+keys '?'
+wait_for "explorer keys"
+keys Escape
+wait_for "max u at"
+keys q
+wait_exit 0
+echo PASS
