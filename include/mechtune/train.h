@@ -64,6 +64,9 @@ void mt_engine_release(mt_engine *e);
  * S_{-i} = S - w~_i rm~_i, which reuses the aggregate reward, O(m).  Uses
  * the engine's scratch space; not reentrant on one engine. */
 mt_status mt_engine_pivot(const mt_engine *e, size_t i, double *pivot, mt_error *err);
+/* The affine-maximizer payment of group i, pay = pivot - ASW_{-i}(p*)
+ * (rounding residue below 0 snapped to 0), and its pivot. */
+mt_status mt_vcg_payment(const mt_engine *e, size_t i, double *pay, double *pivot, mt_error *err);
 /* ASW_{-i}(p*) = objective - w~_i <p*, rm~_i>. */
 double mt_engine_asw_without(const mt_engine *e, size_t i);
 

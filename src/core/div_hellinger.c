@@ -37,15 +37,7 @@ static double mu_high(double lambda)
 	return 0.0;
 }
 
-MT_ROOT_MASS(t_of)
-
-static const mt_root_div root;
-
-static mt_status optimize(size_t m, const double *q, const double *S, double lambda, double *p,
-                          double *value, mt_error *err)
-{
-	return mt_root_optimize(&root, m, q, S, lambda, p, value, err);
-}
+MT_ROOT_OPTIMIZER(mt_div_hellinger)
 
 const mt_divergence mt_div_hellinger = {
         .name = "hellinger",
@@ -57,6 +49,3 @@ const mt_divergence mt_div_hellinger = {
         .fsecond = fsecond,
         .optimize = optimize,
 };
-
-static const mt_root_div root = {
-        .div = &mt_div_hellinger, .t_of = t_of, .mass = mass, .mu_low = mu_low, .mu_high = mu_high};

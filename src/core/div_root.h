@@ -27,6 +27,21 @@ typedef struct {
 		return sum;                                                                      \
 	}
 
+/* Everything a root-solved divergence file needs after defining t_of,
+ * mu_low and mu_high: the mass loop, the solver record and optimize(). */
+#define MT_ROOT_OPTIMIZER(divergence)                                                        \
+	MT_ROOT_MASS(t_of)                                                                   \
+	static const mt_root_div root = {.div = &(divergence),                               \
+	                                 .t_of = t_of,                                       \
+	                                 .mass = mass,                                       \
+	                                 .mu_low = mu_low,                                   \
+	                                 .mu_high = mu_high};                                \
+	static mt_status optimize(size_t m, const double *q, const double *S, double lambda, \
+	                          double *p, double *value, mt_error *err)                   \
+	{                                                                                    \
+		return mt_root_optimize(&root, m, q, S, lambda, p, value, err);              \
+	}
+
 /* Solve for mu with GSL's Brent bracketing solver, fill p and value. */
 mt_status mt_root_optimize(const mt_root_div *d, size_t m, const double *q, const double *S,
                            double lambda, double *p, double *value, mt_error *err);

@@ -9,18 +9,26 @@
  * Proposition 4.4 says pay_i >= 0, so such residue is snapped to 0. */
 #define ROUNDING_TOL 1e-12
 
+mt_status mt_vcg_payment(const mt_engine *e, size_t i, double *pay, double *pivot, mt_error *err)
+{
+	if (mt_cancelled(e->cancel))
+		return mt_error_set(err, MT_ECANCELED, NULL, 0, 0, "cancelled");
+	mt_status st = mt_engine_pivot(e, i, pivot, err);
+	if (st)
+		return st;
+	*pay = *pivot - mt_engine_asw_without(e, i);
+	if (*pay < 0.0 && *pay > -ROUNDING_TOL * (1.0 + fabs(*pivot)))
+		*pay = 0.0;
+	return MT_OK;
+}
+
 static mt_status charge(const mt_engine *e, double *pay, mt_error *err)
 {
 	for (size_t i = 0; i < e->sc->n; i++) {
-		if (mt_cancelled(e->cancel))
-			return mt_error_set(err, MT_ECANCELED, NULL, 0, 0, "cancelled");
 		double pivot;
-		mt_status st = mt_engine_pivot(e, i, &pivot, err);
+		mt_status st = mt_vcg_payment(e, i, &pay[i], &pivot, err);
 		if (st)
 			return st;
-		pay[i] = pivot - mt_engine_asw_without(e, i);
-		if (pay[i] < 0.0 && pay[i] > -ROUNDING_TOL * (1.0 + fabs(pivot)))
-			pay[i] = 0.0;
 	}
 	return MT_OK;
 }

@@ -7,14 +7,11 @@
 static mt_status charge(const mt_engine *e, double *pay, mt_error *err)
 {
 	for (size_t i = 0; i < e->sc->n; i++) {
-		if (mt_cancelled(e->cancel))
-			return mt_error_set(err, MT_ECANCELED, NULL, 0, 0, "cancelled");
 		double pivot;
-		mt_status st = mt_engine_pivot(e, i, &pivot, err);
+		mt_status st = mt_vcg_payment(e, i, &pay[i], &pivot, err);
 		if (st)
 			return st;
-		pay[i] = pivot - mt_engine_asw_without(e, i) + e->sc->groups[i].shift +
-		         e->sc->pivot_fraction * pivot;
+		pay[i] += e->sc->groups[i].shift + e->sc->pivot_fraction * pivot;
 	}
 	return MT_OK;
 }
