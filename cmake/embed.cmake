@@ -8,10 +8,10 @@ foreach(path ${FILES})
   get_filename_component(fname ${path} NAME)
   file(READ ${path} hex HEX)
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
-  string(APPEND body "static const char text${i}[] = {${bytes} 0x00};\n")
-  string(APPEND table "\t{\"${fname}\", text${i}},\n")
+  string(APPEND body "static const unsigned char text${i}[] = {${bytes} 0x00};\n")
+  string(APPEND table "\t{\"${fname}\", (const char *)text${i}},\n")
   math(EXPR i "${i} + 1")
 endforeach()
-string(APPEND body "\nconst char *const mt_default_scenario_yaml = text0;\n\n"
+string(APPEND body "\nconst char *const mt_default_scenario_yaml = (const char *)text0;\n\n"
   "const struct mt_embedded_scenario mt_embedded_scenarios[] = {\n${table}\t{NULL, NULL},\n};\n")
 file(WRITE ${OUT} "${body}")

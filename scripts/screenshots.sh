@@ -26,15 +26,34 @@ wait_for() {
 	exit 1
 }
 
+# shot NAME [COLS ROWS]
 shot() {
 	sleep 0.2
 	tm capture-pane -e -p -t 0 >"$work/$1.txt"
-	python3 "$root/scripts/ansi2png.py" "$work/$1.txt" "$out/$1.png" 80 24
+	python3 "$root/scripts/ansi2png.py" "$work/$1.txt" "$out/$1.png" "${2:-80}" "${3:-24}"
 	echo "wrote screenshots/$1.png"
 }
 
-tm new-session -d -x 80 -y 24 -e TERM=xterm-256color -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 \
-	"cd '$work' && '$bin' '$root/scenarios/default.yaml'; sleep 600"
+# session COLS ROWS ARGS...: a fresh explorer in window 0
+session() {
+	local cols=$1 rows=$2
+	shift 2
+	tm kill-server 2>/dev/null || true
+	local args=""
+	for a in "$@"; do args+=" '$a'"; done
+	# a server still shutting down can refuse the session: retry
+	local try
+	for try in $(seq 1 50); do
+		tm new-session -d -x "$cols" -y "$rows" -e TERM=xterm-256color -e LANG=C.UTF-8 \
+			-e LC_ALL=C.UTF-8 "cd '$work' && '$bin'$args; sleep 600" 2>/dev/null &&
+			tm has-session -t 0 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "screenshots.sh: cannot start tmux" >&2
+	exit 1
+}
+
+session 80 24 "$root/scenarios/default.yaml"
 wait_for "up to date"
 shot default
 
@@ -61,3 +80,29 @@ tm send-keys -t 0 P
 wait_for "pay:vcg "
 wait_for "up to date"
 shot lie-vcg
+
+# A lesson running: why-payments after its first step (payment none).
+session 80 24 lesson why-payments
+wait_for "step 1 of 5"
+wait_for "up to date"
+tm send-keys -t 0 p
+wait_for "step 2 of 5"
+wait_for "up to date"
+shot lesson
+
+# The noisy-input section (the noise lesson's scenario).
+session 80 24 "$root/scenarios/noisy_input.yaml"
+wait_for "objective lost"
+wait_for "up to date"
+shot noise
+
+# The presenter layout on a projector-sized terminal, after the lie.
+session 120 36 --presenter "$root/scenarios/default.yaml"
+wait_for "up to date"
+tm send-keys -t 0 p
+wait_for "pay:none"
+wait_for "up to date"
+tm send-keys -t 0 b
+wait_for "Alices lie"
+wait_for "up to date"
+shot presenter 120 36

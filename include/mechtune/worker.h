@@ -3,8 +3,8 @@
  * The UI submits an immutable clone of its scenario together with what the
  * current view needs.  The worker solves it unlocked, in stages, and
  * publishes each stage as soon as it is done: the policy and payments
- * first, the best-response analyses after, the sweeps of the plot view
- * last.  Publishing is a pointer swap under a mutex plus one byte written to
+ * first, the best-response analyses after, then the noisy-input analysis
+ * (scenarios with noise.epsilon > 0), the sweeps of the plot view last.  Publishing is a pointer swap under a mutex plus one byte written to
  * a pipe whose read end the UI poll()s (redis bio.c, cmus job_fd).
  *
  * Every submission bumps an atomic generation counter; computations of an
@@ -22,6 +22,7 @@
 
 #include "mechtune/analysis.h"
 #include "mechtune/error.h"
+#include "mechtune/noise.h"
 #include "mechtune/scenario.h"
 #include "mechtune/sweep.h"
 #include "mechtune/train.h"
@@ -31,6 +32,7 @@ typedef struct mt_worker mt_worker;
 /* What the view needs besides the solve. */
 typedef struct {
 	bool analysis;      /* best responses under `none` and under the active rule */
+	bool noise;         /* the noisy-input analysis, when sc->noise.epsilon > 0 */
 	bool sweeps;        /* the four sweeps of the plot view, for `group` */
 	size_t group;       /* the selected group */
 	size_t sweep_steps; /* points per sweep; 0 picks MT_WORKER_SWEEP_STEPS */
@@ -43,12 +45,15 @@ typedef enum {
 	MT_STAGE_SOLVE = 0,    /* outcome (+ the all-truthful outcome after a lie) */
 	MT_STAGE_ANALYSIS = 1, /* analyses under none and under the active rule */
 	MT_STAGE_SWEEPS = 2,   /* sweeps of the selected group */
+	MT_STAGE_NOISE = 3,    /* noisy-input analysis (runs before the sweeps) */
 	MT_STAGE_COUNT
 } mt_stage;
 
 /* One published stage.  Only the members of its stage are filled; a stage
  * whose status is not MT_OK carries the reason in err and the stages after
- * it are not run for that generation. */
+ * it are not run for that generation, except after the noise stage: its
+ * failure (a payment rule the analysis does not support) only concerns
+ * itself, and the sweeps still run. */
 typedef struct {
 	unsigned long generation;
 	mt_stage stage;
@@ -74,6 +79,10 @@ typedef struct {
 	size_t group;
 	bool have_sweep[MT_WORKER_NSWEEPS];
 	mt_sweep sweeps[MT_WORKER_NSWEEPS]; /* indexed by mt_sweep_family */
+
+	/* MT_STAGE_NOISE */
+	bool have_noise;
+	mt_noise_analysis noise; /* everybody truthful, under the scenario's rule */
 } mt_stage_result;
 
 /* Start the worker thread.  On failure *out is NULL and err says why. */
@@ -101,11 +110,15 @@ void mt_worker_take(mt_worker *w, mt_stage_result *out[MT_STAGE_COUNT]);
 
 void mt_stage_result_free(mt_stage_result *r); /* NULL is a no-op */
 
-/* The parameter range the plot view sweeps for family f and group i of sc:
- * alpha from 0.25 to min(3, max_size / size), beta 0..2, epsilon from 0 to
- * the largest polarizing step, lambda from lambda/5 to 3 lambda.  Returns
- * false when the family has nothing to sweep (no polarizing misreport). */
-bool mt_worker_sweep_range(const mt_scenario *sc, mt_sweep_family f, size_t i, double *from,
-                           double *to);
+/* The parameter range the plot view sweeps for family f and group i of sc
+ * in `steps` evenly spaced points: alpha from about 0.25 to
+ * min(3, max_size / size), beta 0..2, epsilon from 0 to the largest
+ * polarizing step, lambda from about lambda/5 to 3 lambda.  The start is
+ * moved (by less than one step) so that the truthful parameter (1, 1, 0,
+ * lambda) is one of the points: the plot's "max u at" then names the truth
+ * itself when truth-telling is optimal.  Returns false when the family has
+ * nothing to sweep (no polarizing misreport). */
+bool mt_worker_sweep_range(const mt_scenario *sc, mt_sweep_family f, size_t i, size_t steps,
+                           double *from, double *to);
 
 #endif

@@ -19,7 +19,7 @@ typedef struct {
 } cli_command;
 
 extern const cli_command cli_solve, cli_check;
-extern const cli_command cli_analyze, cli_sweep;
+extern const cli_command cli_analyze, cli_sweep, cli_lesson;
 extern const cli_command *const cli_commands[];
 
 /* Options shared by the subcommands that solve a scenario. */

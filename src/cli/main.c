@@ -10,7 +10,8 @@
 #include "cli.h"
 #include "../tui/tui.h"
 
-const cli_command *const cli_commands[] = {&cli_solve, &cli_analyze, &cli_sweep, &cli_check, NULL};
+const cli_command *const cli_commands[] = {&cli_solve, &cli_analyze, &cli_sweep,
+                                           &cli_check, &cli_lesson,  NULL};
 
 static void print_help(void)
 {
@@ -29,7 +30,7 @@ static void print_help(void)
 	       "  --no-color   monochrome (also when NO_COLOR is set)\n"
 	       "  --ascii      ASCII characters only\n"
 	       "  --presenter  projector layout: fewer, wider columns, bigger bars\n"
-	       "  --read-only  demo mode: no edits are saved\n"
+	       "  --read-only  demo mode: edit freely, saving is disabled\n"
 	       "  --help, --version\n");
 }
 
@@ -52,6 +53,8 @@ int main(int argc, char **argv)
 		} else if (!strcmp(s, "--keys-markdown")) { /* hidden: docs/explorer.md */
 			tui_keys_markdown(stdout);
 			return CLI_OK;
+		} else if (!strcmp(s, "--lessons-check")) { /* hidden: tests/tui */
+			return tui_lessons_check(stdout);
 		} else if (!strcmp(s, "--version")) {
 			printf("mechtune %s\n", MT_VERSION);
 			return CLI_OK;

@@ -53,33 +53,40 @@ static bool lambda_changed(const mt_lesson_state *st)
 	return fabs(st->sc->lambda - st->start->lambda) > 1e-12 * st->start->lambda;
 }
 
+static bool lambda_lowered(const mt_lesson_state *st)
+{
+	return st->sc->lambda < st->start->lambda * (1.0 - 1e-12);
+}
+
 static bool divergence_changed(const mt_lesson_state *st)
 {
 	return st->sc->divergence != st->start->divergence;
 }
 
+/* Texts fit the lesson panel at 80x24: five lines of 77 columns on the
+ * default scenario, three under the noisy-input section.  Column names
+ * ('BR none', 'lie Δu', ...) are the outcome table's headings. */
 static const mt_lesson_step why_payments_steps[] = {
-        {"Two groups share one model.  The provider trains the policy that maximizes their "
-         "total reported reward minus a KL divergence from the reference.  Right now the "
-         "payment rule is vcg.  Switch it to none with {payment}: the plain SW-Max rule, "
+        {"Two groups share one model: the provider trains the policy that maximizes their "
+         "total reported reward minus a KL divergence from the reference q.  The payment "
+         "rule is vcg now (pay:vcg in the header).  Press {payment} to switch it to none: "
          "no money changes hands.",
          none_rule},
-        {"Without payments, look at the column 'BR none': every group could gain by "
-         "misreporting.  Select the Alices (the first group) and press {lie} to let them "
-         "play their best lie.",
+        {"Without payments, see the column 'BR none': each group could gain by misreporting "
+         "(its best lie gains that much, ✗).  The Alices are selected ({next_group} changes "
+         "the group): press {lie} to make them play their best lie.",
          none_and_lie},
-        {"The Alices now report extreme rewards and the largest size.  Their utility rose, "
-         "the policy moved their way and the true welfare fell: the Bobs pay for the lie.  "
-         "This is Theorem 4.2: whenever a group's rewards differ and are all positive, a "
-         "polarizing lie pays, whatever the others report.  Press {truth} to make the "
-         "Alices honest again.",
+        {"The Alices now report extreme rewards and the largest size (◆ marks the lie).  "
+         "'lie Δu' shows what it earns them; the policy moved their way and the welfare fell "
+         "below the truthful one: the Bobs pay for the lie (Theorem 4.2).  Press {truth} to "
+         "make the Alices honest again.",
          truth},
-        {"The simplest lie is about size.  Raise the Alices' reported size (move to the "
-         "'size' cell of their report row and press {inc} a few times).",
+        {"The simplest lie is about size.  Move the cursor to the size of the Alices' report "
+         "row (arrow keys) and raise it with {inc}.",
          size_overstated},
-        {"More size, more weight in training, more utility: without payments, inflating "
-         "size never hurts.  So without payments lying pays.  The next lesson, 'vcg', shows "
-         "the payment that fixes it.  Press {next} to finish.",
+        {"More weight in training, more utility: without payments, inflating your size never "
+         "hurts, and lying pays.  The next lesson, 'vcg', shows the payment that fixes it.  "
+         "Press {next} to finish.",
          NULL},
 };
 
@@ -93,37 +100,35 @@ static const mt_lesson why_payments = {
 };
 
 static const mt_lesson_step vcg_steps[] = {
-        {"Under the affine-maximizer (extended VCG) payment every group pays the welfare its "
-         "presence costs the others: what they would get if the model were trained without "
-         "it, minus what they get now.  The payment rule is vcg.  Press {next} to go on.",
+        {"Under the affine-maximizer (vcg) payment each group pays what its presence costs "
+         "the others: their best welfare without it minus their welfare now (the 'pay' "
+         "column).  Press {next} to go on.",
          NULL},
-        {"Let the Alices lie the way that paid without payments: select them and press "
-         "{lie}.",
+        {"Let the Alices tell the lie that pays without payments: with the Alices selected, "
+         "press {lie}.",
          vcg_and_lie},
-        {"The policy moved their way as before, but their payment rose by more than their "
-         "valuation: see 'lie Δu', the change of utility, now negative.  Their utility is "
-         "the true welfare minus a term they cannot influence, so the rule, maximizing "
-         "welfare, already does the best for them.  Switch to none with {payment} and "
-         "compare.",
+        {"The policy moved their way as before, but their payment rose by more: 'lie Δu', "
+         "their change of utility, is negative.  Their utility is the true welfare minus a "
+         "term they cannot influence, and the rule already maximizes welfare.  Press "
+         "{payment} to compare with no payment.",
          none_and_lie},
-        {"Without the payment the same lie pays again.  Switch back to vcg ({payment} "
-         "until it shows vcg) and make the Alices honest with {truth}.",
+        {"Without the payment the same lie pays ('lie Δu' > 0).  Go back to vcg with "
+         "{payment_back}, then make the Alices honest with {truth}.",
          vcg_and_truth},
-        {"Look at the column 'BR vcg': no group can gain by any report, a live check of "
-         "dominant-strategy incentive compatibility (Proposition 4.4).  It does not depend "
-         "on the regularization: change lambda with {lambda_up} or {lambda_down}.",
+        {"See the column 'BR vcg': no group gains by any report (✓), a live check of "
+         "dominant-strategy incentive compatibility (Proposition 4.4).  Change the "
+         "regularization lambda with {lambda_up} or {lambda_down}.",
          lambda_changed},
-        {"Still no profitable lie.  Nor with another divergence: cycle it with "
-         "{divergence}.",
+        {"Still no profitable lie.  Nor with another divergence: cycle it with {divergence}.",
          divergence_changed},
         {"Truth-telling stays optimal for every divergence and lambda, and a truthful group "
-         "never pays more than it gains (IR).  Press {next} to finish.",
+         "never pays more than it gains (IR ✓).  Press {next} to finish.",
          NULL},
 };
 
 static const mt_lesson vcg = {
         .name = "vcg",
-        .title = "How the affine-maximizer payment restores truthfulness",
+        .title = "How the vcg payment restores truthfulness",
         .summary = "under vcg no misreport gains: DSIC and IR (Proposition 4.4)",
         .scenario = "default.yaml",
         .nsteps = COUNT(vcg_steps),
@@ -131,21 +136,20 @@ static const mt_lesson vcg = {
 };
 
 static const mt_lesson_step noise_steps[] = {
-        {"In practice the provider does not see reward models exactly: it trains on "
-         "estimates.  Here every reported reward reaches the trainer with uniform noise of "
-         "up to 0.05.  The panel 'noisy input' shows each group's best gain from lying "
-         "under noise next to the bound 2·w·ε of Theorem 4.12.  Press {next}.",
+        {"The trainer sees every reported reward plus noise of up to ε.  'Noisy input' shows "
+         "each group's best gain from lying under noise next to the bound 2·w·ε (Theorem "
+         "4.12).  Press {next}.",
          NULL},
-        {"Every gain stays below its bound: under vcg truthfulness is approximately "
-         "dominant, and the bound does not depend on lambda, the divergence or the number "
-         "of responses.  Change lambda with {lambda_up} and watch the gains stay inside.",
-         lambda_changed},
-        {"Without payments noise does not help either: switch to none with {payment}.", none_rule},
-        {"The best lie without payments gains far more than the noise bound: payments are "
-         "what makes truth-telling robust.  Press {next} to finish.",
+        {"Under vcg every gain stays within its bound (✓), whatever lambda or the divergence.  "
+         "Lower lambda with {lambda_down} and watch.",
+         lambda_lowered},
+        {"Still within the bounds.  Now press {payment} to switch to no payment: is "
+         "truth-telling still nearly optimal?",
+         none_rule},
+        {"No: the Alices' best lie gains more than their bound (✗).  Payments are what makes "
+         "truth-telling robust to noise.  Press {next} to finish.",
          NULL},
 };
-
 static const mt_lesson noise = {
         .name = "noise",
         .title = "Robustness to noisy input",

@@ -51,35 +51,56 @@ void mt_stage_result_free(mt_stage_result *r)
 	for (size_t f = 0; f < MT_WORKER_NSWEEPS; f++)
 		if (r->have_sweep[f])
 			mt_sweep_release(&r->sweeps[f]);
+	if (r->have_noise)
+		mt_noise_release(&r->noise);
 	free(r);
 }
 
-bool mt_worker_sweep_range(const mt_scenario *sc, mt_sweep_family f, size_t i, double *from,
-                           double *to)
+/* Move *from (keeping *to) so that truth is a point of the grid of `steps`
+ * points; truth outside [from, to] or at an end needs nothing. */
+static void align_to_truth(double truth, size_t steps, double *from, double *to)
+{
+	if (steps < 3 || !(truth > *from && truth < *to))
+		return;
+	double span = *to - *from;
+	double k = round((truth - *from) / span * (double)(steps - 1));
+	if (k < 1.0)
+		k = 1.0;
+	if (k > (double)(steps - 2))
+		k = (double)(steps - 2);
+	double h = (*to - truth) / ((double)(steps - 1) - k);
+	*from = truth - k * h;
+}
+
+bool mt_worker_sweep_range(const mt_scenario *sc, mt_sweep_family f, size_t i, size_t steps,
+                           double *from, double *to)
 {
 	switch (f) {
 	case MT_SWEEP_ALPHA: {
 		double top = sc->max_size / sc->groups[i].size;
 		*from = 0.25;
 		*to = fmax(1.0, fmin(3.0, top));
+		align_to_truth(1.0, steps, from, to);
 		return true;
 	}
 	case MT_SWEEP_BETA:
 		*from = 0.0;
 		*to = 2.0;
+		align_to_truth(1.0, steps, from, to);
 		return true;
 	case MT_SWEEP_EPSILON: {
 		double *buf = malloc(sc->m * sizeof *buf);
 		double eps = 0.0;
 		bool ok = buf && mt_polarize(sc, i, 0.0, buf, &eps) && eps > 0.0;
 		free(buf);
-		*from = 0.0;
+		*from = 0.0; /* the truth: already a point */
 		*to = ok ? eps : 0.0;
 		return ok;
 	}
 	case MT_SWEEP_LAMBDA:
 		*from = sc->lambda / 5.0;
 		*to = sc->lambda * 3.0;
+		align_to_truth(sc->lambda, steps, from, to);
 		return true;
 	}
 	return false;
@@ -186,13 +207,28 @@ static bool stage_sweeps(mt_worker *w, const mt_scenario *sc, const mt_job_needs
 	r->group = needs->group < sc->n ? needs->group : 0;
 	for (int f = 0; f < MT_WORKER_NSWEEPS && r->status == MT_OK; f++) {
 		double from, to;
-		if (!mt_worker_sweep_range(sc, (mt_sweep_family)f, r->group, &from, &to))
+		if (!mt_worker_sweep_range(sc, (mt_sweep_family)f, r->group, steps, &from, &to))
 			continue;
 		r->status = mt_sweep_run(sc, (mt_sweep_family)f, r->group, from, to, steps,
 		                         &r->sweeps[f], cancel, &r->err);
 		r->have_sweep[f] = true;
 	}
 	return finish(w, r, cancel, t0);
+}
+
+/* Publishes even a failed analysis (the UI shows why); returns false only
+ * when cancelled, so that a rule the analysis does not support does not
+ * stop the sweeps. */
+static bool stage_noise(mt_worker *w, const mt_scenario *sc, const mt_cancel *cancel)
+{
+	mt_stage_result *r = stage_new(cancel->mine, MT_STAGE_NOISE);
+	if (!r)
+		return false;
+	double t0 = now_seconds();
+	r->status = mt_noise_analyze(sc, &r->noise, cancel, &r->err);
+	r->have_noise = true;
+	finish(w, r, cancel, t0);
+	return !mt_cancelled(cancel);
 }
 
 static void run_job(mt_worker *w, const mt_scenario *sc, const mt_job_needs *needs,
@@ -202,6 +238,8 @@ static void run_job(mt_worker *w, const mt_scenario *sc, const mt_job_needs *nee
 	if (!stage_solve(w, sc, &cancel))
 		return;
 	if (needs->analysis && !stage_analysis(w, sc, &cancel))
+		return;
+	if (needs->noise && sc->noise.epsilon > 0.0 && !stage_noise(w, sc, &cancel))
 		return;
 	if (needs->sweeps)
 		stage_sweeps(w, sc, needs, &cancel);

@@ -87,6 +87,7 @@ static bool shape_ok(const app *a, const mt_stage_result *r)
 	case MT_STAGE_SOLVE: return r->outcome.m == a->sc->m && r->outcome.n == a->sc->n;
 	case MT_STAGE_ANALYSIS: return r->none.m == a->sc->m && r->none.n == a->sc->n;
 	case MT_STAGE_SWEEPS: return r->group < a->sc->n;
+	case MT_STAGE_NOISE: return r->noise.m == a->sc->m && r->noise.n == a->sc->n;
 	case MT_STAGE_COUNT: break;
 	}
 	return false;
@@ -125,6 +126,7 @@ static void submit(app *a)
 		return;
 	}
 	a->needs.analysis = true;
+	a->needs.noise = true;
 	a->needs.sweeps = a->view == VIEW_PLOT;
 	a->needs.group = app_group(a);
 	a->needs.sweep_steps = MT_WORKER_SWEEP_STEPS;
@@ -153,7 +155,7 @@ static int accept_results(app *a)
 			r |= keys_dispatch(a, key);
 		}
 	}
-	return r;
+	return r | lesson_check(a);
 }
 
 /* ---- undo --------------------------------------------------------------- */
@@ -461,7 +463,7 @@ static int handle_mouse(app *a)
 	return R_NONE;
 }
 
-static int handle_key(app *a, int key, bool is_char)
+static int handle_key_mode(app *a, int key, bool is_char)
 {
 	if (!is_char && key == KEY_RESIZE)
 		return R_REDRAW;
@@ -479,10 +481,15 @@ static int handle_key(app *a, int key, bool is_char)
 	}
 	if (!is_char) /* function keys are coded above any character */
 		key += KEY_OFFSET_FN;
-	int r = keys_dispatch(a, key);
-	if (a->after_key)
-		a->after_key(a, key, r);
-	return r;
+	return keys_dispatch(a, key);
+}
+
+/* Every key, in any mode, may complete a lesson step (a value typed on the
+ * status line, a lesson picked, ...). */
+static int handle_key(app *a, int key, bool is_char)
+{
+	int r = handle_key_mode(a, key, is_char);
+	return r | lesson_check(a);
 }
 
 static int quit_now(app *a, int choice)
@@ -509,6 +516,7 @@ static void app_release(app *a)
 	mt_worker_stop(a->worker);
 	for (int s = 0; s < MT_STAGE_COUNT; s++)
 		mt_stage_result_free(a->res[s]);
+	lesson_release(a);
 	stack_free(&a->undo);
 	stack_free(&a->redo);
 	mt_scenario_free(a->sc);
@@ -533,6 +541,13 @@ int tui_run(const tui_options *o)
 
 	mt_error err = {0};
 	mt_scenario *sc = NULL;
+	const mt_lesson *lesson = o->lesson ? mt_lesson_find(o->lesson) : NULL;
+	if (o->lesson && !lesson) {
+		fprintf(stderr, "mechtune: unknown lesson '%s' (see 'mechtune lesson')\n",
+		        o->lesson);
+		free(a);
+		return 1;
+	}
 	mt_status st = o->file ? mt_scenario_load_file(o->file, &sc, &err)
 	                       : mt_scenario_default(&sc, &err);
 	if (st) {
@@ -560,6 +575,8 @@ int tui_run(const tui_options *o)
 		app_set_status(a, false, "read-only demo: edit freely, nothing is saved");
 	else
 		app_set_status(a, false, "%s: press ? for help, q to quit", a->sc->name);
+	if (lesson)
+		lesson_begin(a, lesson);
 	submit(a);
 
 	bool dirty = true;
@@ -568,9 +585,12 @@ int tui_run(const tui_options *o)
 			draw_all(a);
 			dirty = false;
 		}
+		const mt_stage_result *an = app_result(a, MT_STAGE_ANALYSIS);
 		bool busy = !app_result(a, MT_STAGE_SOLVE) ||
-		            (a->needs.analysis && !app_result(a, MT_STAGE_ANALYSIS) &&
-		             app_result(a, MT_STAGE_SOLVE)->status == MT_OK);
+		            (a->needs.analysis && !an &&
+		             app_result(a, MT_STAGE_SOLVE)->status == MT_OK) ||
+		            (a->needs.noise && a->sc->noise.epsilon > 0.0 && an &&
+		             an->status == MT_OK && !app_result(a, MT_STAGE_NOISE));
 		struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
 		                        {.fd = mt_worker_fd(a->worker), .events = POLLIN}};
 		int n = poll(fds, 2, busy ? 200 : -1);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "mechtune/lesson.h"
 #include "mechtune/scenario.h"
 #include "mechtune/worker.h"
 #include "tui.h"
@@ -57,9 +58,10 @@ typedef struct {
 } confirm_box;
 
 typedef struct {
-	char **paths; /* full paths, NULL for a heading line */
+	char **paths; /* full paths (lesson names), NULL for a heading line */
 	char **labels;
 	size_t len, sel, top;
+	bool lessons; /* the lesson picker, not the scenario picker */
 } picker;
 
 /* Mouse hit boxes recorded while drawing. */
@@ -153,13 +155,13 @@ struct app {
 	hit_box hits[512];
 	size_t nhits;
 
-	/* Hooks for lessons (issue 5): when set, the info panel shows these
-	 * lines instead of the scenario's description and "things to try", and
-	 * after_key is called after every handled key with its reaction. */
-	const char *panel_title;
-	const char *const *panel_lines;
-	size_t panel_nlines;
-	void (*after_key)(app *a, int key, int reaction);
+	/* The running lesson (NULL: none).  The info panel shows its current
+	 * step; lesson_check moves on when the step's check passes. */
+	const mt_lesson *lesson;
+	size_t lesson_step;
+	unsigned long lesson_step_edit; /* edit_id when the step began */
+	mt_scenario *lesson_start;      /* the scenario when the step began */
+	char lesson_text[2048];         /* the step's text, keys filled in */
 
 	volatile int quit_signal; /* set from signal handlers; read by the loop */
 };
@@ -205,6 +207,13 @@ void keys_draw_help(app *a);
 int keys_help_key(app *a, int key);
 /* The hint line: the most important keys that fit in width columns. */
 void keys_draw_hints(app *a, int y, int width);
+/* The key bound to a named action ("lie", "lambda_up", ...) as the screen
+ * names it; false when no key has that action. */
+bool keys_action_key(const app *a, const char *action, char *buf, size_t len);
+/* Copy text to out replacing every {action} by its key (and, on ASCII
+ * terminals, the few non-ASCII characters by ASCII).  Returns false when a
+ * placeholder names no action; bad then holds the first such name. */
+bool keys_expand(const app *a, const char *text, char *out, size_t len, char *bad, size_t badlen);
 
 /* Edits shared by keys and prompts: set cell (row, col) to v keeping its
  * row valid (renormalizing the other entries visibly).  Returns reaction
@@ -244,8 +253,24 @@ void confirm_start(app *a, const char *choices, int (*done)(app *a, int choice),
         ;
 int confirm_key(app *a, int key);
 void picker_open(app *a);
+void picker_open_lessons(app *a);
 void picker_free(app *a);
 int picker_key(app *a, int key);
 void picker_draw(app *a);
+
+/* --- lessons.c ------------------------------------------------------- */
+/* Start lesson l on its scenario (replacing the document).  Returns
+ * reaction flags; a scenario that does not load is explained in the status. */
+int lesson_begin(app *a, const mt_lesson *l);
+/* Leave the lesson (finished: it was completed); the scenario stays. */
+int lesson_leave(app *a, bool finished);
+/* Space: go on when the current step waits for the user. */
+int lesson_next(app *a);
+/* Move on when the current step's check passes: after every key and when
+ * results arrive.  Returns reaction flags. */
+int lesson_check(app *a);
+/* The current step has no check: the user moves on with Space. */
+bool lesson_waiting(const app *a);
+void lesson_release(app *a);
 
 #endif

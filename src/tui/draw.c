@@ -11,6 +11,7 @@
 #include <wchar.h>
 
 #include "mechtune/analysis.h"
+#include "mechtune/noise.h"
 #include "mechtune/payment.h"
 
 /* ---- text helpers ------------------------------------------------------------ */
@@ -211,8 +212,12 @@ static void solver_state(const app *a, char *buf, size_t len, bool *error)
 	const mt_stage_result *solve = app_result(a, MT_STAGE_SOLVE);
 	const mt_stage_result *an = app_result(a, MT_STAGE_ANALYSIS);
 	const mt_stage_result *sw = app_result(a, MT_STAGE_SWEEPS);
+	const mt_stage_result *nz = app_result(a, MT_STAGE_NOISE);
+	bool want_noise = a->needs.noise && a->sc->noise.epsilon > 0.0;
 	for (int k = 0; k < MT_STAGE_COUNT; k++) {
 		const mt_stage_result *r = app_result(a, (mt_stage)k);
+		if (k == MT_STAGE_NOISE) /* its section says why */
+			continue;
 		if (r && r->status != MT_OK) {
 			*error = true;
 			const char *msg = r->err.msg[0] ? r->err.msg : mt_status_str(r->status);
@@ -230,6 +235,8 @@ static void solver_state(const app *a, char *buf, size_t len, bool *error)
 		snprintf(buf, len, "computing%s", a->g->ellipsis);
 	else if (a->needs.analysis && !an)
 		snprintf(buf, len, "best responses%s", a->g->ellipsis);
+	else if (want_noise && !nz && an->status == MT_OK)
+		snprintf(buf, len, "noisy input%s", a->g->ellipsis);
 	else if (a->needs.sweeps && !sw)
 		snprintf(buf, len, "sweeps%s", a->g->ellipsis);
 	else {
@@ -257,15 +264,32 @@ static void draw_header(app *a)
 	attrset((int)(A_NORMAL));
 	int sw = text_width(state) + 2;
 	int rw = text_width(right);
-	char left[600];
+	char lesson_file[96], marks[64];
 	const char *file = a->path ? a->path : "(embedded default)";
+	if (!a->path && a->lesson) {
+		snprintf(lesson_file, sizeof lesson_file, "lesson %s", a->lesson->name);
+		file = lesson_file;
+	}
 	const char *base = strrchr(file, '/');
-	/* The modified mark right after the name: a long file name is clipped
-	 * before it. */
-	snprintf(left, sizeof left, " %s%s%s %s %s", sc->name, app_modified(a) ? " [+]" : "",
-	         a->opt.read_only ? " [read-only]" : "", a->g->sep, base ? base + 1 : file);
+	base = base ? base + 1 : file;
+	/* The marks right after the name; when space is short the file goes
+	 * first, then the name is clipped, the marks stay. */
+	snprintf(marks, sizeof marks, "%s%s", app_modified(a) ? " [+]" : "",
+	         a->opt.read_only ? " [read-only]" : "");
 	int lw = COLS - rw - sw;
-	put(0, 0, lw, a->attr[C_HEADER] | A_BOLD, false, left);
+	int mw = text_width(marks), nw = text_width(sc->name) + 1;
+	int fw = text_width(base) + 3 + text_width(a->g->sep);
+	attr_t hat = a->attr[C_HEADER] | A_BOLD;
+	int x = 0;
+	if (nw + mw + fw <= lw) {
+		x += putf(0, x, lw - x, hat, " %s", sc->name);
+		x += put(0, x, lw - x, hat, false, marks);
+		putf(0, x, lw - x, hat, " %s %s", a->g->sep, base);
+	} else {
+		int room = lw - mw - 1;
+		x += putf(0, x, room, hat, " %s", sc->name);
+		put(0, x, lw - x, hat, false, marks);
+	}
 	put(0, COLS - rw - sw, rw, a->attr[C_HEADER], false, right);
 	put(0, COLS - sw, sw, err ? a->attr[C_HEADER] | A_BOLD : a->attr[C_HEADER], false, " ");
 	put(0, COLS - sw + 1, sw - 1, a->attr[C_HEADER] | (err ? A_BOLD : 0), false, state);
@@ -276,21 +300,36 @@ static void draw_header(app *a)
 typedef struct {
 	int grid_top, grid_rows; /* visible body rows of the grid (reference + 2 per group) */
 	int pol_top, pol_rows;   /* visible responses */
+	int pol_h;               /* screen rows per response (2: presenter's tall bars) */
 	int out_top, out_rows;   /* visible groups */
 	int detail_y;            /* -1: none */
+	int noise_y, noise_rows; /* the noisy-input section, noise_rows 0: none */
 	int info_top, info_rows; /* the panel at the bottom (description or lesson) */
 } layout;
+
+static bool presenter(const app *a)
+{
+	return a->opt.presenter;
+}
+
+static int noise_lines(const app *a, int width);
+
+/* The lesson panel needs its title and a few lines of text. */
+#define LESSON_MIN_ROWS 4
 
 static void compute_layout(const app *a, layout *L)
 {
 	int n = (int)a->sc->n, m = (int)a->sc->m;
 	int avail = LINES - 3; /* header, status, hints */
 	int g = 1 + 2 * n, p = m, o = n;
-	int fixed = 1 + 1 + 2; /* titles of grid, policy, outcome; totals */
-	bool detail = true;
-	if (fixed + g + p + o + 1 > avail)
+	int noise = a->sc->noise.epsilon > 0.0 ? noise_lines(a, COLS) : 0;
+	int fixed = 1 + 1 + 2 + noise; /* titles of grid, policy, outcome; totals */
+	/* The detail line gives way to the noise section and, in class, to air. */
+	bool detail = !noise && !presenter(a);
+	int keep = a->lesson ? LESSON_MIN_ROWS : 0; /* rows the info panel keeps */
+	if (fixed + g + p + o + 1 + keep > avail)
 		detail = false;
-	while (fixed + g + p + o > avail) {
+	while (fixed + g + p + o + keep > avail) {
 		if (g >= p && g >= o && g > 3)
 			g--;
 		else if (p >= o && p > 1)
@@ -299,24 +338,40 @@ static void compute_layout(const app *a, layout *L)
 			o--;
 		else if (g > 1)
 			g--;
+		else if (keep > 0)
+			keep--;
 		else
 			break;
 	}
+	int spare = avail - (fixed + g + p + o + (detail ? 1 : 0));
+	/* Presenter: tall bars when the whole policy shows and room is left for
+	 * the info panel. */
+	int ph = 1;
+	if (presenter(a) && p == m && spare - p >= 8 + keep) {
+		ph = 2;
+		spare -= p;
+	}
 	/* Air between the panels on big terminals. */
-	int gap = avail - (fixed + g + p + o + 1) >= 12 ? 1 : 0;
+	int gap = spare - 1 >= (presenter(a) ? 6 : 12) ? 1 : 0;
+	if (presenter(a) && spare - 1 - keep >= 10)
+		gap = 2;
 	int y = 1;
 	L->grid_top = y + 1;
 	L->grid_rows = g;
 	y += 1 + g + gap;
 	L->pol_top = y + 1;
 	L->pol_rows = p;
-	y += 1 + p + gap;
+	L->pol_h = ph;
+	y += 1 + p * ph + gap;
 	L->out_top = y + 1;
 	L->out_rows = o;
 	y += 1 + o + 1;
 	L->detail_y = detail ? y : -1;
 	y += detail ? 1 : 0;
-	L->info_top = y;
+	L->noise_y = noise ? y + gap : -1;
+	L->noise_rows = noise;
+	y += noise ? noise + gap : 0;
+	L->info_top = y + (noise ? 0 : gap);
 	L->info_rows = LINES - 2 - y;
 }
 
@@ -338,7 +393,7 @@ static int scroll_to(int top, int rows, int total, int want)
 
 static int cell_w(const app *a)
 {
-	return a->opt.presenter ? 10 : 8;
+	return a->opt.presenter ? (COLS >= 110 ? 12 : 10) : 8;
 }
 
 static void draw_grid(app *a, const layout *L)
@@ -488,7 +543,7 @@ static void draw_policy(app *a, const layout *L)
 	pol_first = scroll_to(pol_first, L->pol_rows, (int)sc->m, focus);
 	for (int r = 0; r < L->pol_rows; r++) {
 		int x = pol_first + r;
-		int yy = L->pol_top + r;
+		int yy = L->pol_top + r * L->pol_h;
 		move(yy, 0);
 		clrtoeol();
 		if (x >= (int)sc->m)
@@ -507,7 +562,8 @@ static void draw_policy(app *a, const layout *L)
 			char num[32];
 			attr_t at = c > 0 && stale ? a->attr[C_DIM] : A_NORMAL;
 			putf(yy, xx, 6, at, "%5.3f", v[x]);
-			bar(a, yy, xx + 6, bw, top > 0.0 ? v[x] / top : 0.0, roles[c]);
+			for (int h = 0; h < L->pol_h; h++)
+				bar(a, yy + h, xx + 6, bw, top > 0.0 ? v[x] / top : 0.0, roles[c]);
 			(void)num;
 		}
 	}
@@ -520,9 +576,34 @@ static bool truthful_is_best(double gain, double u)
 	return gain <= MT_DSIC_TOL * (1.0 + fabs(u)) + 5e-7;
 }
 
-static void mark(app *a, int y, int x, bool good)
+static void mark(const app *a, int y, int x, bool good)
 {
 	put(y, x, 2, a->attr[good ? C_GOOD : C_BAD], false, good ? a->g->check : a->g->cross);
+}
+
+/* Columns of the outcome table; x < 0: hidden (the presenter layout shows
+ * fewer, wider columns). */
+enum { OC_V, OC_WV, OC_PAY, OC_UTIL, OC_IR, OC_LIE, OC_BRN, OC_BRR, OC_N };
+
+static void outcome_columns(const app *a, int colx[OC_N], int *name_w)
+{
+	static const int normal[OC_N] = {10, 17, 24, 31, 38, 42, 51, 62};
+	if (!presenter(a)) {
+		memcpy(colx, normal, sizeof normal);
+		*name_w = 9;
+		return;
+	}
+	int extra = (COLS - 80) / 8;
+	extra = extra < 0 ? 0 : extra > 4 ? 4 : extra;
+	int step = 10 + extra, x = 12 + extra;
+	*name_w = x - 1;
+	colx[OC_WV] = colx[OC_IR] = -1;
+	colx[OC_V] = x;
+	colx[OC_PAY] = x += step;
+	colx[OC_UTIL] = x += step;
+	colx[OC_LIE] = x += step;
+	colx[OC_BRN] = x += step + 1;
+	colx[OC_BRR] = x += step + 2;
 }
 
 static void draw_outcome(app *a, const layout *L)
@@ -536,18 +617,23 @@ static void draw_outcome(app *a, const layout *L)
 	move(y, 0);
 	clrtoeol();
 	char rulehead[32];
-	snprintf(rulehead, sizeof rulehead, "BR %s", sc->payment->name);
-	put(y, 0, 10, a->attr[C_TITLE], true, "Outcome");
-	static const int colx[] = {10, 17, 24, 31, 38, 42, 51, 62, 73};
-	const char *heads[] = {"    v", "  w*v",    "  pay",    " util",
-	                       "IR",    "  lie du", " BR none", rulehead};
+	snprintf(rulehead, sizeof rulehead, " BR %s", sc->payment->name);
+	int colx[OC_N], name_w;
+	outcome_columns(a, colx, &name_w);
+	put(y, 0, name_w + 1, a->attr[C_TITLE], true, "Outcome");
+	/* Right-aligned over 6-character numbers; the names match the lesson texts. */
+	const char *heads[OC_N] = {"    v", "  w*v",    "  pay",    " util",
+	                           "IR",    "  lie du", " BR none", rulehead};
 	if (a->g->utf8) {
-		heads[1] = "  w·v";
-		heads[5] = "  lie Δu";
-		heads[6] = " BR ∅";
+		heads[OC_WV] = "  w·v";
+		heads[OC_LIE] = "  lie Δu";
 	}
-	for (int k = 0; k < 8; k++)
-		put(y, colx[k], colx[k + 1] - colx[k], a->attr[C_TITLE], true, heads[k]);
+	/* Under `none` the rule's column would repeat 'BR none'. */
+	if (sc->payment == &mt_pay_none)
+		colx[OC_BRR] = -1;
+	for (int k = 0; k < OC_N; k++)
+		if (colx[k] >= 0)
+			put(y, colx[k], k == OC_BRR ? 12 : 10, a->attr[C_TITLE], false, heads[k]);
 	static int out_first;
 	out_first = scroll_to(out_first, L->out_rows, (int)sc->n, (int)app_group(a));
 	attr_t num_at = stale ? a->attr[C_DIM] : A_NORMAL;
@@ -559,38 +645,44 @@ static void draw_outcome(app *a, const layout *L)
 			break;
 		const mt_group *g = &sc->groups[i];
 		bool sel = (size_t)i == app_group(a);
-		put(yy, 0, 9, sel ? A_BOLD | A_UNDERLINE : A_NORMAL, false, g->name);
+		put(yy, 0, name_w, sel ? A_BOLD | A_UNDERLINE : A_NORMAL, false, g->name);
 		add_hit(a, yy, 0, COLS, HIT_OUTCOME_GROUP, i, 0);
 		if (!o) {
-			put(yy, colx[0], 6, a->attr[C_DIM], false, a->g->ellipsis);
+			put(yy, colx[OC_V], 6, a->attr[C_DIM], false, a->g->ellipsis);
 			continue;
 		}
 		const mt_group_outcome *go = &o->groups[i];
 		char b[32];
-		put(yy, colx[0], 7, num_at, false, (snprintf(b, sizeof b, "%6s", ""), b));
-		putf(yy, colx[0], 7, num_at, "%6s", fmt_num(b, sizeof b, go->valuation));
-		putf(yy, colx[1], 7, num_at, "%6s", fmt_num(b, sizeof b, go->group_valuation));
-		putf(yy, colx[2], 7, num_at, "%6s", fmt_num(b, sizeof b, go->payment));
-		putf(yy, colx[3], 7, num_at | A_BOLD, "%6s", fmt_num(b, sizeof b, go->utility));
+		putf(yy, colx[OC_V], 7, num_at, "%6s", fmt_num(b, sizeof b, go->valuation));
+		if (colx[OC_WV] >= 0)
+			putf(yy, colx[OC_WV], 7, num_at, "%6s",
+			     fmt_num(b, sizeof b, go->group_valuation));
+		putf(yy, colx[OC_PAY], 7, num_at, "%6s", fmt_num(b, sizeof b, go->payment));
+		putf(yy, colx[OC_UTIL], 7, num_at | A_BOLD, "%6s",
+		     fmt_num(b, sizeof b, go->utility));
 		const mt_analysis *an = rule ? rule : none;
-		if (an)
-			mark(a, yy, colx[4], an->groups[i].ir);
-		else
-			put(yy, colx[4], 2, a->attr[C_DIM], false, a->g->ellipsis);
+		if (colx[OC_IR] >= 0) {
+			if (an)
+				mark(a, yy, colx[OC_IR], an->groups[i].ir);
+			else
+				put(yy, colx[OC_IR], 2, a->attr[C_DIM], false, a->g->ellipsis);
+		}
 		/* What the current lie earns the group compared with its truth. */
 		if (mt_group_lies(sc, (size_t)i)) {
 			if (an && !stale) {
 				double du = go->utility - an->groups[i].truthful_utility;
 				bool pays = du > 5e-7;
-				putf(yy, colx[5], 8, a->attr[pays ? C_BAD : C_GOOD], "%8s",
+				putf(yy, colx[OC_LIE], 8, a->attr[pays ? C_BAD : C_GOOD], "%8s",
 				     fmt_gain(b, sizeof b, du));
 			} else {
-				put(yy, colx[5] + 5, 3, a->attr[C_DIM], false, a->g->ellipsis);
+				put(yy, colx[OC_LIE] + 5, 3, a->attr[C_DIM], false, a->g->ellipsis);
 			}
 		}
 		for (int k = 0; k < 2; k++) {
 			const mt_analysis *x = k == 0 ? none : rule;
-			int cx = colx[6 + k];
+			int cx = colx[OC_BRN + k];
+			if (cx < 0)
+				continue;
 			if (!x) {
 				put(yy, cx + 4, 3, a->attr[C_DIM], false, a->g->ellipsis);
 				continue;
@@ -653,6 +745,102 @@ static void draw_detail(app *a, int y)
 	put(y, 0, COLS, a->attr[C_DIM], false, line);
 }
 
+/* ---- noisy input ------------------------------------------------------------------------------------ */
+
+/* "Noisy input ε=0.05  objective lost 0.015 ≤ 2ε·Σw 0.800 ✓", then each
+ * group's best lie gain under noise next to 2·w·ε, as many per line as fit. */
+
+#define NOISE_NAME_W 10
+
+static const char *noise_label(const app *a)
+{
+	return a->g->utf8 ? "best lie gain ≤ 2·w·ε:" : "best lie gain <= 2*w*eps:";
+}
+
+/* Where the group items start: after "  LABEL  ". */
+static int noise_label_w(const app *a)
+{
+	return 2 + text_width(noise_label(a)) + 2;
+}
+
+static int noise_item_width(const app *a, size_t i)
+{
+	int w = text_width(a->sc->groups[i].name);
+	if (w > NOISE_NAME_W)
+		w = NOISE_NAME_W;
+	return w + 1 + 7 + (a->g->utf8 ? 3 : 4) + 5 + 1 + 2;
+}
+
+/* Lines the section needs in `width` columns; draws them from y when y >= 0. */
+static int noise_group_lines(const app *a, int y, int width, const mt_noise_analysis *nz, attr_t at)
+{
+	int label_w = noise_label_w(a);
+	int lines = 1, x = label_w;
+	for (size_t i = 0; i < a->sc->n; i++) {
+		int w = noise_item_width(a, i);
+		if (x > label_w && x + w > width) {
+			lines++;
+			x = label_w;
+		}
+		if (y >= 0 && nz) {
+			int yy = y + lines - 1;
+			const mt_noise_group *g = &nz->groups[i];
+			char b1[32], b2[32];
+			int xx = x;
+			xx += put(yy, xx, NOISE_NAME_W, A_NORMAL, false, a->sc->groups[i].name);
+			xx += putf(yy, xx, width - xx, at, " %7s %s %s ",
+			           fmt_gain(b1, sizeof b1, g->gain),
+			           a->g->utf8 ? "≤" : "<=", fmt_num(b2, sizeof b2, g->bound));
+			mark(a, yy, xx, g->within_bound);
+		}
+		x += w + 3;
+	}
+	return lines;
+}
+
+static int noise_lines(const app *a, int width)
+{
+	return 1 + noise_group_lines(a, -1, width, NULL, A_NORMAL);
+}
+
+static void draw_noise(app *a, const layout *L)
+{
+	const mt_scenario *sc = a->sc;
+	int y = L->noise_y;
+	bool u = a->g->utf8;
+	const mt_stage_result *res = app_any_result(a, MT_STAGE_NOISE);
+	bool stale = res && res->generation != a->gen;
+	attr_t at = stale ? a->attr[C_DIM] : A_NORMAL;
+	char eps[32];
+	snprintf(eps, sizeof eps, "%g", sc->noise.epsilon);
+	int x = putf(y, 0, COLS, a->attr[C_TITLE], "Noisy input %s=%s", u ? "ε" : "eps", eps);
+	x += 2;
+	if (!res) {
+		put(y, x, COLS - x, a->attr[C_DIM], false, a->g->ellipsis);
+		return;
+	}
+	if (res->status != MT_OK) {
+		putf(y, x, COLS - x, a->attr[C_DIM], "not available: %s",
+		     res->err.msg[0] ? res->err.msg : mt_status_str(res->status));
+		return;
+	}
+	const mt_noise_analysis *nz = &res->noise;
+	char b1[32], b2[32];
+	x += putf(y, x, COLS - x, at, "objective lost %s %s %s %s ",
+	          fmt_num(b1, sizeof b1, nz->asw_loss),
+	          u ? "≤" : "<=", u ? "2ε·Σw" : "2*eps*sum(w)",
+	          fmt_num(b2, sizeof b2, nz->welfare_bound));
+	mark(a, y, x, nz->asw_within_bound);
+	x += 3;
+	char samples[48];
+	snprintf(samples, sizeof samples, "%zu samples", nz->samples);
+	if (x + text_width(samples) + 1 < COLS)
+		put(y, COLS - text_width(samples) - 1, text_width(samples), a->attr[C_DIM], false,
+		    samples);
+	put(y + 1, 2, COLS - 2, A_NORMAL, false, noise_label(a));
+	noise_group_lines(a, y + 1, COLS, nz, at);
+}
+
 /* ---- info panel (description, things to try, or a lesson) ------------------------------------------ */
 
 /* Word-wrap s into rows of width w starting at y; returns rows used.
@@ -692,15 +880,27 @@ static void draw_info(app *a, const layout *L)
 	int y = L->info_top, end = L->info_top + L->info_rows;
 	move(y, 0);
 	clrtoeol();
-	if (a->panel_lines) { /* lesson hook */
-		put(y++, 0, COLS, a->attr[C_TITLE], false, a->panel_title ? a->panel_title : "");
-		for (size_t k = 0; k < a->panel_nlines && y < end; k++)
-			y += wrap(y, 2, COLS - 3, end - y, A_NORMAL, a->panel_lines[k]);
+	if (a->lesson) {
+		const mt_lesson *l = a->lesson;
+		char head[256], step[64];
+		snprintf(head, sizeof head, "Lesson: %s", l->title);
+		snprintf(step, sizeof step, "  step %zu of %zu", a->lesson_step + 1, l->nsteps);
+		const char *keys = lesson_waiting(a) ? "Space next  Esc leave" : "Esc leave";
+		int kw = text_width(keys), sw = text_width(step);
+		int hw = COLS - kw - sw - 2;
+		if (text_width(head) > hw) /* the title alone, without "Lesson: " */
+			snprintf(head, sizeof head, "%s", l->title);
+		int x = put(y, 0, hw, a->attr[C_TITLE], false, head);
+		put(y, x, sw, a->attr[C_TITLE], false, step);
+		put(y, COLS - kw - 1, kw, a->attr[C_KEY], false, keys);
+		y++;
+		wrap(y, 2, COLS - 3, end - y, A_NORMAL, a->lesson_text);
 		return;
 	}
 	if (!*sc->description && !sc->ntry)
 		return;
-	y++; /* one blank line of air */
+	if (L->noise_rows == 0 || L->info_rows > 4)
+		y++; /* one blank line of air */
 	/* The things to try matter most in class: the description gets what
 	 * they leave. */
 	int try_rows = 0;
@@ -770,6 +970,8 @@ void draw_all(app *a)
 		draw_outcome(a, &L);
 		if (L.detail_y >= 0)
 			draw_detail(a, L.detail_y);
+		if (L.noise_rows)
+			draw_noise(a, &L);
 		draw_info(a, &L);
 	}
 	if (a->mode != MODE_HELP)

@@ -27,6 +27,9 @@ typedef struct {
 	unsigned char prio;  /* hint order: lower first */
 	unsigned views;
 	key_fn fn;
+	/* Stable action names, parallel to keys (NULL: none).  Lesson texts
+	 * say {action}; keys_action_key turns that into the key. */
+	const char *actions[6];
 } key_binding;
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -700,7 +703,7 @@ static int k_save_as(app *a, int key)
 
 static int k_save(app *a, int key)
 {
-	if (!a->path)
+	if (!a->path || key == 'W')
 		return k_save_as(a, key);
 	return app_save(a, a->path);
 }
@@ -788,14 +791,73 @@ static int k_redraw(app *a, int key)
 	return R_REDRAW;
 }
 
+static int lesson_confirmed(app *a, int choice)
+{
+	if (choice == 'y')
+		picker_open_lessons(a);
+	return R_REDRAW;
+}
+
+/* L opens the lesson picker, or leaves the running lesson; Esc leaves it. */
+static int k_lesson(app *a, int key)
+{
+	if (a->lesson)
+		return lesson_leave(a, false);
+	if (key != 'L')
+		return R_NONE; /* Esc outside a lesson: nothing to leave */
+	if (app_modified(a) && !a->opt.read_only) {
+		confirm_start(a, "yn", lesson_confirmed,
+		              "unsaved changes will be lost: start a lesson anyway? (y/n)");
+		return R_REDRAW;
+	}
+	picker_open_lessons(a);
+	return R_REDRAW;
+}
+
+static int k_lesson_next(app *a, int key)
+{
+	(void)key;
+	return lesson_next(a);
+}
+
 /* ---- the table ---------------------------------------------------------------------- */
 
 #define F(k) KEY_FN(k)
 
 static const key_binding bindings[] = {
-        {{F(KEY_UP), 'k'}, "↑ k", "Up k", "Move", "move up", NULL, NULL, 0, V_ALL, k_up},
-        {{F(KEY_DOWN), 'j'}, "↓ j", "Down j", "Move", "move down", NULL, NULL, 0, V_ALL, k_down},
-        {{F(KEY_LEFT), 'h'}, "← h", "Left h", "Move", "move left", NULL, NULL, 0, V_MAIN, k_left},
+        {{F(KEY_UP), 'k'},
+         "↑ k",
+         "Up k",
+         "Move",
+         "move up",
+         NULL,
+         NULL,
+         0,
+         V_ALL,
+         k_up,
+         {"up", "up"}},
+        {{F(KEY_DOWN), 'j'},
+         "↓ j",
+         "Down j",
+         "Move",
+         "move down",
+         NULL,
+         NULL,
+         0,
+         V_ALL,
+         k_down,
+         {"down", "down"}},
+        {{F(KEY_LEFT), 'h'},
+         "← h",
+         "Left h",
+         "Move",
+         "move left",
+         NULL,
+         NULL,
+         0,
+         V_MAIN,
+         k_left,
+         {"left", "left"}},
         {{F(KEY_RIGHT), 'l'},
          "→ l",
          "Right l",
@@ -805,7 +867,8 @@ static const key_binding bindings[] = {
          NULL,
          0,
          V_MAIN,
-         k_right},
+         k_right,
+         {"right", "right"}},
         {{'\t', F(KEY_BTAB)},
          "Tab S-Tab",
          NULL,
@@ -815,7 +878,8 @@ static const key_binding bindings[] = {
          NULL,
          0,
          V_ALL,
-         k_next_group},
+         k_next_group,
+         {"next_group", "prev_group"}},
         {{'\r', '\n', F(KEY_ENTER), '.', 0},
          "Enter 0-9",
          NULL,
@@ -827,7 +891,8 @@ static const key_binding bindings[] = {
          "edit",
          1,
          V_MAIN,
-         k_edit},
+         k_edit,
+         {"edit", "edit", "edit", "edit"}},
         {{'+', '=', '-', '_'},
          "+ -",
          NULL,
@@ -837,7 +902,8 @@ static const key_binding bindings[] = {
          "nudge",
          2,
          V_MAIN,
-         k_nudge},
+         k_nudge,
+         {"inc", "inc", "dec", "dec"}},
         {{'s'},
          "s",
          NULL,
@@ -847,8 +913,19 @@ static const key_binding bindings[] = {
          NULL,
          0,
          V_MAIN,
-         k_step},
-        {{'a'}, "a", NULL, "Edit", "add a group", NULL, NULL, 0, V_MAIN, k_add_group},
+         k_step,
+         {"step"}},
+        {{'a'},
+         "a",
+         NULL,
+         "Edit",
+         "add a group",
+         NULL,
+         NULL,
+         0,
+         V_MAIN,
+         k_add_group,
+         {"add_group"}},
         {{'x'},
          "x",
          NULL,
@@ -858,7 +935,8 @@ static const key_binding bindings[] = {
          NULL,
          0,
          V_MAIN,
-         k_remove_group},
+         k_remove_group,
+         {"remove_group"}},
         {{'A'},
          "A",
          NULL,
@@ -868,7 +946,8 @@ static const key_binding bindings[] = {
          NULL,
          0,
          V_MAIN,
-         k_add_response},
+         k_add_response,
+         {"add_response"}},
         {{'X'},
          "X",
          NULL,
@@ -878,7 +957,8 @@ static const key_binding bindings[] = {
          NULL,
          0,
          V_MAIN,
-         k_remove_response},
+         k_remove_response,
+         {"remove_response"}},
         {{'r'},
          "r",
          NULL,
@@ -888,8 +968,19 @@ static const key_binding bindings[] = {
          NULL,
          0,
          V_MAIN,
-         k_rename},
-        {{'R'}, "R", NULL, "Edit", "rename the response", NULL, NULL, 0, V_MAIN, k_rename},
+         k_rename,
+         {"rename"}},
+        {{'R'},
+         "R",
+         NULL,
+         "Edit",
+         "rename the response",
+         NULL,
+         NULL,
+         0,
+         V_MAIN,
+         k_rename,
+         {"rename_response"}},
         {{'[', ']'},
          "[ ]",
          NULL,
@@ -899,7 +990,8 @@ static const key_binding bindings[] = {
          "lambda",
          5,
          V_ALL,
-         k_lambda},
+         k_lambda,
+         {"lambda_down", "lambda_up"}},
         {{'{', '}'},
          "{ }",
          NULL,
@@ -909,7 +1001,8 @@ static const key_binding bindings[] = {
          NULL,
          0,
          V_ALL,
-         k_lambda},
+         k_lambda,
+         {"lambda_halve", "lambda_double"}},
         {{'d'},
          "d",
          NULL,
@@ -920,7 +1013,8 @@ static const key_binding bindings[] = {
          NULL,
          0,
          V_ALL,
-         k_divergence},
+         k_divergence,
+         {"divergence"}},
         {{'p', 'P'},
          "p P",
          NULL,
@@ -931,7 +1025,8 @@ static const key_binding bindings[] = {
          "payment",
          4,
          V_ALL,
-         k_payment},
+         k_payment,
+         {"payment", "payment_back"}},
         {{'n'},
          "n",
          NULL,
@@ -941,7 +1036,8 @@ static const key_binding bindings[] = {
          NULL,
          0,
          V_ALL,
-         k_normalization},
+         k_normalization,
+         {"normalization"}},
         {{'b'},
          "b",
          NULL,
@@ -953,7 +1049,8 @@ static const key_binding bindings[] = {
          "lie",
          3,
          V_ALL,
-         k_lie},
+         k_lie,
+         {"lie"}},
         {{'B'},
          "B",
          NULL,
@@ -964,18 +1061,19 @@ static const key_binding bindings[] = {
          NULL,
          0,
          V_ALL,
-         k_lie},
-        {{'t'},
-         "t",
+         k_lie,
+         {"best_reply"}},
+        {{'t', 'T'},
+         "t T",
          NULL,
          "Strategy",
-         "the group tells the truth",
-         NULL,
+         "truth: the group / all",
+         "The group under the cursor tells the truth (t); every group does (T).",
          "truth",
          3,
          V_ALL,
-         k_truth},
-        {{'T'}, "T", NULL, "Strategy", "everybody tells the truth", NULL, NULL, 0, V_ALL, k_truth},
+         k_truth,
+         {"truth", "all_truth"}},
         {{'i'},
          "i",
          NULL,
@@ -986,32 +1084,53 @@ static const key_binding bindings[] = {
          NULL,
          0,
          V_ALL,
-         k_iterate},
-        {{'u'}, "u", NULL, "History", "undo", "Undo (without limit).", "undo", 6, V_ALL, k_undo},
-        {{CTRL_KEY('r'), 'U'}, "^R U", NULL, "History", "redo", NULL, NULL, 0, V_ALL, k_redo},
+         k_iterate,
+         {"iterate"}},
+        {{'u'},
+         "u",
+         NULL,
+         "History, files",
+         "undo",
+         "Undo (without limit).",
+         "undo",
+         6,
+         V_ALL,
+         k_undo,
+         {"undo"}},
+        {{CTRL_KEY('r'), 'U'},
+         "^R U",
+         NULL,
+         "History, files",
+         "redo",
+         NULL,
+         NULL,
+         0,
+         V_ALL,
+         k_redo,
+         {"redo", "redo"}},
         {{'o'},
          "o",
          NULL,
-         "Files",
+         "History, files",
          "open a scenario",
          "Open a scenario: a picker over the installed scenarios, the source tree's scenarios/ and "
          "the current directory, or type a path.",
          NULL,
          0,
          V_ALL,
-         k_open},
-        {{'w'},
-         "w",
+         k_open,
+         {"open"}},
+        {{'w', 'W'},
+         "w W",
          NULL,
-         "Files",
-         "save",
-         "Save to the scenario's file (asks for a name the "
-         "first time).",
+         "History, files",
+         "save / save as",
+         "Save to the scenario's file (asks for a name the first time); W saves as.",
          "save",
          8,
          V_ALL,
-         k_save},
-        {{'W'}, "W", NULL, "Files", "save as", NULL, NULL, 0, V_ALL, k_save_as},
+         k_save,
+         {"save", "save_as"}},
         {{'v'},
          "v",
          NULL,
@@ -1022,10 +1141,41 @@ static const key_binding bindings[] = {
          "plot",
          7,
          V_ALL,
-         k_plot},
-        {{'m'}, "m", NULL, "View", "plot: braille / letters", NULL, NULL, 0, V_PLOT, k_plot_style},
-        {{CTRL_KEY('l')}, "^L", NULL, "View", "redraw the screen", NULL, NULL, 0, V_ALL, k_redraw},
-        {{'?', F(KEY_F(1))}, "? F1", NULL, "View", "this help", NULL, "help", 0, V_ALL, k_help},
+         k_plot,
+         {"plot"}},
+        {{'m'},
+         "m",
+         NULL,
+         "View",
+         "plot: braille / letters",
+         NULL,
+         NULL,
+         0,
+         V_PLOT,
+         k_plot_style,
+         {"plot_style"}},
+        {{CTRL_KEY('l')},
+         "^L",
+         NULL,
+         "View",
+         "redraw the screen",
+         NULL,
+         NULL,
+         0,
+         V_ALL,
+         k_redraw,
+         {"redraw"}},
+        {{'?', F(KEY_F(1))},
+         "? F1",
+         NULL,
+         "View",
+         "this help",
+         NULL,
+         "help",
+         0,
+         V_ALL,
+         k_help,
+         {"help", "help"}},
         {{'q', F(KEY_F(10))},
          "q",
          NULL,
@@ -1035,7 +1185,32 @@ static const key_binding bindings[] = {
          "quit",
          99,
          V_ALL,
-         k_quit},
+         k_quit,
+         {"quit", "quit"}},
+        {{'L', 27},
+         "L Esc",
+         NULL,
+         "Lessons",
+         "lessons / leave the lesson",
+         "Open the lesson picker (guided lessons, as `mechtune lesson NAME`); while a lesson runs, "
+         "L or Esc leaves it (the scenario stays as it is).",
+         "lessons",
+         9,
+         V_ALL,
+         k_lesson,
+         {"lessons", "leave"}},
+        {{' '},
+         "Space",
+         NULL,
+         "Lessons",
+         "lesson: next step",
+         "Go on to the next step of a lesson, when the step says so (the other steps move on by "
+         "themselves once you have done what they ask).",
+         "next",
+         0,
+         V_ALL,
+         k_lesson_next,
+         {"next"}},
 };
 
 #define NBINDINGS (sizeof bindings / sizeof bindings[0])
@@ -1107,9 +1282,14 @@ void keys_draw_hints(app *a, int y, int width)
 	clrtoeol();
 	const key_binding *order[NBINDINGS];
 	size_t n = 0;
-	for (size_t k = 0; k < NBINDINGS; k++)
-		if (bindings[k].hint && (bindings[k].views & (1u << a->view)))
-			order[n++] = &bindings[k];
+	for (size_t k = 0; k < NBINDINGS; k++) {
+		const key_binding *b = &bindings[k];
+		if (!b->hint || !(b->views & (1u << a->view)))
+			continue;
+		if (b->fn == k_lesson_next && !lesson_waiting(a))
+			continue; /* Space only when a lesson step waits for it */
+		order[n++] = b;
+	}
 	/* stable sort by priority */
 	for (size_t i = 1; i < n; i++)
 		for (size_t j = i; j > 0 && order[j]->prio < order[j - 1]->prio; j--) {
@@ -1121,7 +1301,10 @@ void keys_draw_hints(app *a, int y, int width)
 	for (size_t k = 0; k < n; k++) {
 		char key[32];
 		hint_key(a, order[k], key, sizeof key);
-		int need = text_width(key) + 1 + text_width(order[k]->hint) + 2;
+		const char *word = order[k]->hint;
+		if (order[k]->fn == k_lesson && a->lesson)
+			word = "leave lesson";
+		int need = text_width(key) + 1 + text_width(word) + 2;
 		bool is_quit = order[k]->fn == k_quit;
 		if (!is_quit && x + need > width - 8) /* keep room for "q quit" */
 			continue;
@@ -1129,7 +1312,7 @@ void keys_draw_hints(app *a, int y, int width)
 			break;
 		x += put(y, x, width - x, a->attr[C_KEY], false, key);
 		x += put(y, x, width - x, a->attr[C_NORMAL], false, " ");
-		x += put(y, x, width - x, a->attr[C_DIM], false, order[k]->hint);
+		x += put(y, x, width - x, a->attr[C_DIM], false, word);
 		x += put(y, x, width - x, a->attr[C_NORMAL], false, "  ");
 	}
 }
@@ -1218,6 +1401,104 @@ int keys_help_key(app *a, int key)
 		return R_REDRAW;
 	default: a->mode = MODE_NORMAL; return R_REDRAW;
 	}
+}
+
+/* ---- actions by name (lesson texts) ------------------------------------------------ */
+
+/* The name of one key as the screen shows it. */
+static void key_display(const app *a, int key, char *buf, size_t len)
+{
+	bool u = a->g->utf8;
+	switch (key) {
+	case F(KEY_UP): snprintf(buf, len, "%s", u ? "↑" : "Up"); return;
+	case F(KEY_DOWN): snprintf(buf, len, "%s", u ? "↓" : "Down"); return;
+	case F(KEY_LEFT): snprintf(buf, len, "%s", u ? "←" : "Left"); return;
+	case F(KEY_RIGHT): snprintf(buf, len, "%s", u ? "→" : "Right"); return;
+	case F(KEY_BTAB): snprintf(buf, len, "S-Tab"); return;
+	case F(KEY_ENTER):
+	case '\r':
+	case '\n': snprintf(buf, len, "Enter"); return;
+	case '\t': snprintf(buf, len, "Tab"); return;
+	case ' ': snprintf(buf, len, "Space"); return;
+	case 27: snprintf(buf, len, "Esc"); return;
+	default: break;
+	}
+	if (key >= F(KEY_F(1)) && key <= F(KEY_F(12)))
+		snprintf(buf, len, "F%d", key - F(KEY_F(0)));
+	else if (key > 0 && key < 32)
+		snprintf(buf, len, "Ctrl-%c", (char)(key + 'A' - 1));
+	else if (key > 32 && key < 127)
+		snprintf(buf, len, "%c", (char)key);
+	else
+		snprintf(buf, len, "?");
+}
+
+bool keys_action_key(const app *a, const char *action, char *buf, size_t len)
+{
+	for (size_t k = 0; k < NBINDINGS; k++)
+		for (size_t j = 0; j < sizeof bindings[k].keys / sizeof bindings[k].keys[0] &&
+		                   bindings[k].keys[j];
+		     j++)
+			if (bindings[k].actions[j] && !strcmp(bindings[k].actions[j], action)) {
+				key_display(a, bindings[k].keys[j], buf, len);
+				return true;
+			}
+	return false;
+}
+
+/* ASCII stand-ins for the few non-ASCII characters lesson texts use. */
+static const char *const ascii_subst[][2] = {
+        {"Δ", "d"},  {"·", "*"},  {"ε", "eps"}, {"λ", "lambda"}, {"≤", "<="},   {"≥", ">="},
+        {"✓", "ok"}, {"✗", "NO"}, {"◆", "*"},   {"—", "-"},      {"∅", "none"}, {"Σ", "sum "},
+};
+
+bool keys_expand(const app *a, const char *text, char *out, size_t len, char *bad, size_t badlen)
+{
+	bool ok = true;
+	size_t k = 0;
+	if (bad && badlen)
+		bad[0] = 0;
+	while (*text && k + 1 < len) {
+		if (*text == '{') {
+			const char *close = strchr(text, '}');
+			char name[64], key[32];
+			size_t n = close ? (size_t)(close - text - 1) : 0;
+			if (close && n < sizeof name) {
+				memcpy(name, text + 1, n);
+				name[n] = 0;
+				if (keys_action_key(a, name, key, sizeof key)) {
+					k += (size_t)snprintf(out + k, len - k, "%s", key);
+					if (k >= len)
+						k = len - 1;
+					text = close + 1;
+					continue;
+				}
+				if (ok && bad)
+					snprintf(bad, badlen, "%s", name);
+			}
+			ok = false;
+		}
+		if (!a->g->utf8 && (unsigned char)*text >= 0x80) {
+			bool done = false;
+			for (size_t s = 0; s < sizeof ascii_subst / sizeof ascii_subst[0]; s++) {
+				size_t sl = strlen(ascii_subst[s][0]);
+				if (!strncmp(text, ascii_subst[s][0], sl)) {
+					k += (size_t)snprintf(out + k, len - k, "%s",
+					                      ascii_subst[s][1]);
+					if (k >= len)
+						k = len - 1;
+					text += sl;
+					done = true;
+					break;
+				}
+			}
+			if (done)
+				continue;
+		}
+		out[k++] = *text++;
+	}
+	out[k] = 0;
+	return ok;
 }
 
 /* ---- documentation ---------------------------------------------------------------------- */

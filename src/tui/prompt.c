@@ -259,6 +259,7 @@ static void add_dir(picker *p, const char *dir, char seen[][PATH_MAX], size_t *n
 void picker_open(app *a)
 {
 	picker_free(a);
+	a->pick.lessons = false;
 	picker *p = &a->pick;
 	static char seen[8][PATH_MAX];
 	size_t nseen = 0;
@@ -272,6 +273,21 @@ void picker_open(app *a)
 	add_dir(p, "scenarios", seen, &nseen);
 	add_dir(p, ".", seen, &nseen);
 	p->sel = p->len > 2 ? 2 : 0;
+	a->mode = MODE_PICKER;
+}
+
+void picker_open_lessons(app *a)
+{
+	picker_free(a);
+	picker *p = &a->pick;
+	p->lessons = true;
+	for (size_t i = 0; mt_lessons[i]; i++) {
+		char label[512];
+		snprintf(label, sizeof label, "%-14s %s", mt_lessons[i]->name,
+		         mt_lessons[i]->title);
+		picker_add(p, mt_lessons[i]->name, label);
+	}
+	p->sel = 0;
 	a->mode = MODE_PICKER;
 }
 
@@ -316,12 +332,16 @@ int picker_key(app *a, int key)
 		}
 		char path[PATH_MAX + 256];
 		snprintf(path, sizeof path, "%s", p->paths[p->sel]);
+		if (p->lessons) {
+			const mt_lesson *l = mt_lesson_find(path);
+			return l ? lesson_begin(a, l) : R_REDRAW;
+		}
 		return app_open(a, path);
 	}
 	case 27:
 	case 'q':
 		a->mode = MODE_NORMAL;
-		app_set_status(a, false, "nothing opened");
+		app_set_status(a, false, p->lessons ? "no lesson started" : "nothing opened");
 		return R_REDRAW;
 	default: return R_NONE;
 	}
@@ -331,8 +351,11 @@ void picker_draw(app *a)
 {
 	picker *p = &a->pick;
 	put(1, 0, COLS, a->attr[C_TITLE], false,
-	    "Open a scenario: arrows choose, Enter opens, Esc cancels");
+	    p->lessons ? "Lessons: arrows choose, Enter starts, Esc cancels"
+	               : "Open a scenario: arrows choose, Enter opens, Esc cancels");
 	int rows = LINES - 4;
+	if (p->lessons) /* the summaries below the list */
+		rows = (int)p->len;
 	if ((int)p->sel < (int)p->top)
 		p->top = p->sel;
 	if ((int)p->sel >= (int)p->top + rows)
@@ -346,5 +369,17 @@ void picker_draw(app *a)
 		}
 		put(y, 2, COLS - 2, k == p->sel ? a->attr[C_CURSOR] : A_NORMAL, true, p->labels[k]);
 		add_hit(a, y, 2, COLS - 2, HIT_PICKER, (int)k, 0);
+	}
+	if (p->lessons && p->sel < p->len) {
+		const mt_lesson *l = mt_lesson_find(p->paths[p->sel]);
+		if (l) {
+			int y = 3 + (int)p->len;
+			putf(y, 2, COLS - 2, a->attr[C_DIM], "%s: %zu steps on '%s'", l->name,
+			     l->nsteps, l->scenario);
+			putf(y + 1, 2, COLS - 2, A_NORMAL, "%s", l->summary);
+			putf(y + 3, 2, COLS - 2, a->attr[C_DIM],
+			     "Each step says what to do and moves on once it happened; Esc or L "
+			     "leaves a lesson at any time.");
+		}
 	}
 }

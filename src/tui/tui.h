@@ -24,4 +24,9 @@ int tui_run(const tui_options *o);
 /* Write the key table as Markdown (the list in docs/explorer.md). */
 void tui_keys_markdown(FILE *f);
 
+/* Write every lesson step with its {action} placeholders replaced by keys;
+ * returns 0, or 1 when a placeholder names no key or a lesson's scenario is
+ * not embedded (each problem on its own line). */
+int tui_lessons_check(FILE *f);
+
 #endif

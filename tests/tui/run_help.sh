@@ -10,10 +10,10 @@ assert_screen "? help"
 assert_screen "q quit"
 keys '?'
 wait_for "explorer keys"
-for s in Move Edit Rules Strategy History Files View; do
+for s in Move Edit Rules Strategy "History, files" View Lessons; do
 	assert_screen " $s"
 done
-for k in "lie: no-payment best reply" "the group tells the truth" "undo" "redo" "save as" \
+for k in "lie: no-payment best reply" "truth: the group / all" "undo" "redo" "save / save as" "lessons / leave the lesson" \
 	"iterated best responses" "next / previous payment rule" "plot view on / off" "quit (asks if unsaved)"; do
 	assert_screen "$k"
 done
@@ -27,9 +27,13 @@ assert_screen "Bobs"
 keys Z
 wait_for "unknown key: press ? for the list of keys"
 
-# Help in the plot view and in a bigger terminal.
+# Help in the plot view and in a bigger terminal.  Under vcg the α and β
+# sweeps peak exactly at the truth (1 is a grid point, not 1.01).
 keys v
 wait_for "max u at"
+wait_idle
+screen | grep -qE 'max u at 1 +β' || fail "α sweep: utility should peak at exactly 1 under vcg"
+screen | grep -qE 'max u at 1$' || fail "β sweep: utility should peak at exactly 1 under vcg"
 keys '?'
 wait_for "explorer keys"
 keys Escape
