@@ -25,7 +25,7 @@
 
 #define BFGS_MAX_ITER 200
 #define BFGS_GRAD_TOL 1e-11
-#define BFGS_STALL_TOL 1e-15
+#define BFGS_STALL_TOL 1e-12
 #define SIZE_GRID 32
 #define GOLDEN_ITER 60
 #define CLAMP_LO 1e-10
