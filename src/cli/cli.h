@@ -85,5 +85,11 @@ typedef struct {
 	const char *lesson; /* NULL, or a lesson to start with */
 } cli_explore_opts;
 
+/* The defaults: mouse on, colour unless NO_COLOR is set and not empty. */
+void cli_explore_defaults(cli_explore_opts *o);
+/* Apply one explorer option (--no-mouse, --no-color, --ascii, --presenter,
+ * --read-only) to o; false when arg is not one of them. */
+bool cli_explore_option(const char *arg, cli_explore_opts *o);
+
 /* Open the explorer; returns the exit status. */
 int cli_explore(const cli_explore_opts *o);

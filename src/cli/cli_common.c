@@ -166,3 +166,26 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, const void *longopt
 	o->file = argv[optind];
 	return -1;
 }
+
+void cli_explore_defaults(cli_explore_opts *o)
+{
+	const char *nc = getenv("NO_COLOR");
+	*o = (cli_explore_opts){.mouse = true, .color = !(nc && *nc)};
+}
+
+bool cli_explore_option(const char *arg, cli_explore_opts *o)
+{
+	if (!strcmp(arg, "--no-mouse"))
+		o->mouse = false;
+	else if (!strcmp(arg, "--no-color"))
+		o->color = false;
+	else if (!strcmp(arg, "--ascii"))
+		o->ascii = true;
+	else if (!strcmp(arg, "--presenter"))
+		o->presenter = true;
+	else if (!strcmp(arg, "--read-only"))
+		o->read_only = true;
+	else
+		return false;
+	return true;
+}

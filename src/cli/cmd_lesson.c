@@ -1,7 +1,6 @@
 /* mechtune lesson [NAME]: list the guided lessons, or open the explorer on
  * one of them. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -17,8 +16,8 @@ static void list_lessons(FILE *f)
 
 static int run(int argc, char **argv)
 {
-	const char *nc = getenv("NO_COLOR");
-	cli_explore_opts o = {.mouse = true, .color = !(nc && *nc)};
+	cli_explore_opts o;
+	cli_explore_defaults(&o);
 	for (int a = 1; a < argc; a++) {
 		const char *s = argv[a];
 		if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
@@ -26,16 +25,8 @@ static int run(int argc, char **argv)
 			putchar('\n');
 			list_lessons(stdout);
 			return CLI_OK;
-		} else if (!strcmp(s, "--no-mouse")) {
-			o.mouse = false;
-		} else if (!strcmp(s, "--no-color")) {
-			o.color = false;
-		} else if (!strcmp(s, "--ascii")) {
-			o.ascii = true;
-		} else if (!strcmp(s, "--presenter")) {
-			o.presenter = true;
-		} else if (!strcmp(s, "--read-only")) {
-			o.read_only = true;
+		} else if (cli_explore_option(s, &o)) {
+			continue;
 		} else if (s[0] == '-' && s[1]) {
 			return cli_usage_error("lesson", "unknown option '%s'", s);
 		} else if (o.lesson) {

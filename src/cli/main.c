@@ -2,7 +2,6 @@
  * `mechtune COMMAND ...` runs a batch subcommand. */
 #include <locale.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
@@ -43,8 +42,8 @@ int main(int argc, char **argv)
 			if (!strcmp(argv[1], cli_commands[i]->name))
 				return cli_commands[i]->run(argc - 1, argv + 1);
 	}
-	const char *nc = getenv("NO_COLOR");
-	cli_explore_opts o = {.mouse = true, .color = !(nc && *nc)};
+	cli_explore_opts o;
+	cli_explore_defaults(&o);
 	for (int a = 1; a < argc; a++) {
 		const char *s = argv[a];
 		if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
@@ -58,16 +57,8 @@ int main(int argc, char **argv)
 		} else if (!strcmp(s, "--version")) {
 			printf("mechtune %s\n", MT_VERSION);
 			return CLI_OK;
-		} else if (!strcmp(s, "--no-mouse")) {
-			o.mouse = false;
-		} else if (!strcmp(s, "--no-color")) {
-			o.color = false;
-		} else if (!strcmp(s, "--ascii")) {
-			o.ascii = true;
-		} else if (!strcmp(s, "--presenter")) {
-			o.presenter = true;
-		} else if (!strcmp(s, "--read-only")) {
-			o.read_only = true;
+		} else if (cli_explore_option(s, &o)) {
+			continue;
 		} else if (s[0] == '-' && s[1]) {
 			return cli_usage_error(NULL, "unknown option '%s'", s);
 		} else if (o.file) {
