@@ -16,18 +16,6 @@
 #include "mechtune/train.h"
 #include "testutil.h"
 
-/* MT_TEST_SCALE (0 < s <= 1) shrinks the random-scenario counts for the
- * sanitizer builds; the default run does the full counts. */
-static int scaled(int count)
-{
-	const char *s = getenv("MT_TEST_SCALE");
-	double f = s ? atof(s) : 1.0;
-	if (!(f > 0.0) || f > 1.0)
-		f = 1.0;
-	int c = (int)(count * f);
-	return c < 10 ? 10 : c;
-}
-
 /* Utility of group i reporting (r, w) in a private copy: brute force. */
 static double utility_of(mt_scenario *work, size_t i, const double *r, double w)
 {
@@ -150,7 +138,7 @@ static void test_grid_vcg(void **state)
 static void random_properties(const mt_divergence *d)
 {
 	tu_rng rng = {(uint64_t)(uintptr_t)d->name[0] * 7919u + 17u};
-	int count = scaled(1000);
+	int count = tu_scaled(1000);
 	for (int trial = 0; trial < count; trial++) {
 		size_t m = 2 + (size_t)(tu_uniform(&rng) * 5),
 		       n = 1 + (size_t)(tu_uniform(&rng) * 3);
@@ -248,7 +236,7 @@ static void test_iterated_never_lowers(void **state)
 {
 	(void)state;
 	tu_rng rng = {99};
-	int count = scaled(200);
+	int count = tu_scaled(200);
 	for (int trial = 0; trial < count; trial++) {
 		size_t m = 2 + (size_t)(tu_uniform(&rng) * 4),
 		       n = 2 + (size_t)(tu_uniform(&rng) * 2);
@@ -290,7 +278,7 @@ static void test_iterated_vcg_truthful(void **state)
 {
 	(void)state;
 	tu_rng rng = {7};
-	for (int trial = 0; trial < scaled(50); trial++) {
+	for (int trial = 0; trial < tu_scaled(50); trial++) {
 		mt_scenario *sc =
 		        tu_random_scenario(&rng, 4, 3, trial % 2 ? MT_NORM_MAX : MT_NORM_SUM, 0.0);
 		mt_ibr_result ibr;

@@ -14,16 +14,6 @@
 #include "mechtune/train.h"
 #include "testutil.h"
 
-static int scaled(int count)
-{
-	const char *s = getenv("MT_TEST_SCALE");
-	double f = s ? atof(s) : 1.0;
-	if (!(f > 0.0) || f > 1.0)
-		f = 1.0;
-	int c = (int)(count * f);
-	return c < 5 ? 5 : c;
-}
-
 static mt_scenario *noisy_scenario(tu_rng *rng, size_t m, size_t n, mt_norm norm)
 {
 	mt_scenario *sc = tu_random_scenario(rng, m, n, norm, 0.02);
@@ -40,7 +30,7 @@ static void test_bounds_vcg(void **state)
 {
 	(void)state;
 	tu_rng rng = {77};
-	for (int trial = 0; trial < scaled(60); trial++) {
+	for (int trial = 0; trial < tu_scaled(60); trial++) {
 		size_t m = 2 + (size_t)(tu_uniform(&rng) * 4),
 		       n = 2 + (size_t)(tu_uniform(&rng) * 2);
 		mt_scenario *sc = noisy_scenario(&rng, m, n, trial % 2 ? MT_NORM_MAX : MT_NORM_SUM);

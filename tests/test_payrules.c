@@ -143,18 +143,6 @@ static void test_checkpoint_bounds(void **state)
 	}
 }
 
-static mt_scenario *load(const char *name)
-{
-	const char *dir = getenv("MT_SOURCE_DIR");
-	char path[1024];
-	snprintf(path, sizeof path, "%s/scenarios/%s", dir ? dir : ".", name);
-	mt_scenario *sc = NULL;
-	mt_error err = {0};
-	if (mt_scenario_load_file(path, &sc, &err))
-		fail_msg("%s: %s", path, err.msg);
-	return sc;
-}
-
 /* The shipped scenarios show each failure. */
 static void test_shipped_scenarios(void **state)
 {
@@ -163,7 +151,7 @@ static void test_shipped_scenarios(void **state)
 	mt_analysis_opts_default(&o);
 	o.ibr = false;
 	mt_analysis a;
-	mt_scenario *sc = load("checkpoint_fails.yaml");
+	mt_scenario *sc = tu_load_scenario("checkpoint_fails.yaml");
 	assert_ptr_equal(sc->payment, &mt_pay_checkpoint);
 	assert_int_equal(mt_analyze_ex(sc, NULL, &o, &a, NULL, NULL), MT_OK);
 	assert_false(a.dsic);
@@ -175,7 +163,7 @@ static void test_shipped_scenarios(void **state)
 	mt_analysis_release(&a);
 	mt_scenario_free(sc);
 
-	sc = load("early_stop_negative.yaml");
+	sc = tu_load_scenario("early_stop_negative.yaml");
 	assert_ptr_equal(sc->payment, &mt_pay_early_stop);
 	assert_int_equal(mt_analyze_ex(sc, NULL, &o, &a, NULL, NULL), MT_OK);
 	assert_true(a.dsic);

@@ -33,21 +33,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static mt_scenario *load(const char *file)
-{
-	const char *src = getenv("MT_SOURCE_DIR");
-	char path[4096];
-	snprintf(path, sizeof path, "%s/scenarios/%s", src ? src : ".", file);
-	mt_scenario *sc = NULL;
-	mt_error err = {0};
-	mt_status st = mt_scenario_load_file(path, &sc, &err);
-	if (st)
-		fail_msg("%s: %s", path, err.msg);
-	assert_non_null(sc);
-	assert_true(sc->m <= MAXM);
-	return sc;
-}
-
 static size_t group_index(const mt_scenario *sc, const char *name)
 {
 	for (size_t i = 0; i < sc->n; i++)
@@ -264,7 +249,7 @@ static size_t for_each_scenario(void (*fn)(const char *file, const mt_scenario *
 	while ((e = readdir(d))) {
 		if (!is_yaml(e->d_name))
 			continue;
-		mt_scenario *sc = load(e->d_name);
+		mt_scenario *sc = tu_load_scenario(e->d_name);
 		fn(e->d_name, sc);
 		mt_scenario_free(sc);
 		count++;
@@ -325,7 +310,7 @@ static void test_every_scenario_vcg_dsic(void **state)
 static void test_default(void **state)
 {
 	(void)state;
-	mt_scenario *sc = load("default.yaml");
+	mt_scenario *sc = tu_load_scenario("default.yaml");
 	size_t a = group_index(sc, "Alices");
 	double rw[MAXM], eps;
 	assert_true(mt_polarize(sc, a, 0.0, rw, &eps));
@@ -353,7 +338,7 @@ static void test_default(void **state)
 static void test_polarization(void **state)
 {
 	(void)state;
-	mt_scenario *sc = load("polarization.yaml");
+	mt_scenario *sc = tu_load_scenario("polarization.yaml");
 	size_t a = group_index(sc, "Alices"), b = group_index(sc, "Bobs");
 	double rw[MAXM];
 	polarize_checked(sc, a, 0.1, rw);
@@ -416,7 +401,7 @@ static void test_polarization(void **state)
 static void test_size_inflation(void **state)
 {
 	(void)state;
-	mt_scenario *sc = load("size_inflation.yaml");
+	mt_scenario *sc = tu_load_scenario("size_inflation.yaml");
 	size_t w = group_index(sc, "Writers");
 	double w0 = sc->groups[w].size;
 	assert_true(fabs(w0 - 2.0) < SAME);
@@ -464,7 +449,7 @@ static void test_size_inflation(void **state)
 static void test_majority_minority(void **state)
 {
 	(void)state;
-	mt_scenario *sc = load("majority_minority.yaml");
+	mt_scenario *sc = tu_load_scenario("majority_minority.yaml");
 	size_t maj = group_index(sc, "Majority"), min = group_index(sc, "Minority");
 	size_t refuse = response_index(sc, "refuse"), blunt = response_index(sc, "blunt");
 	res t_none, t_vcg_min, t_vcg_maj;
@@ -525,7 +510,7 @@ static void mix(const mt_scenario *sc, size_t i, double beta, double *out)
 static void test_three_groups_soup(void **state)
 {
 	(void)state;
-	mt_scenario *sc = load("three_groups_soup.yaml");
+	mt_scenario *sc = tu_load_scenario("three_groups_soup.yaml");
 	assert_int_equal(sc->n, 3);
 	assert_int_equal(sc->k, 15);
 	size_t h = group_index(sc, "Helpful");
@@ -634,7 +619,7 @@ static void test_three_groups_soup(void **state)
 static void test_table1_synthetic(void **state)
 {
 	(void)state;
-	mt_scenario *sc = load("table1_synthetic.yaml");
+	mt_scenario *sc = tu_load_scenario("table1_synthetic.yaml");
 	assert_int_equal(sc->n, 5);
 	assert_int_equal(sc->m, 10);
 	assert_int_equal(sc->normalization, MT_NORM_SUM);
@@ -698,7 +683,7 @@ static void test_table1_synthetic(void **state)
 static void test_extreme_two_responses(void **state)
 {
 	(void)state;
-	mt_scenario *sc = load("extreme_two_responses.yaml");
+	mt_scenario *sc = tu_load_scenario("extreme_two_responses.yaml");
 	size_t r = group_index(sc, "Rare");
 	assert_int_equal(sc->m, 2);
 	double e = sc->reference[response_index(sc, "rare")];
@@ -794,7 +779,7 @@ static double noisy_utility(const mt_scenario *sc, const mt_payment_rule *rule, 
 static void test_noisy_input(void **state)
 {
 	(void)state;
-	mt_scenario *sc = load("noisy_input.yaml");
+	mt_scenario *sc = tu_load_scenario("noisy_input.yaml");
 	assert_true(fabs(sc->noise.epsilon - 0.05) < 1e-12);
 	assert_int_equal(sc->noise.samples, 400);
 	double eps = sc->noise.epsilon, wsum = 0.0;
@@ -845,7 +830,7 @@ static void test_noisy_input(void **state)
 static void test_divergence_chi2(void **state)
 {
 	(void)state;
-	mt_scenario *sc = load("divergence_chi2.yaml");
+	mt_scenario *sc = tu_load_scenario("divergence_chi2.yaml");
 	assert_string_equal(sc->divergence->name, "chi2");
 	size_t e = group_index(sc, "Editors"), j = response_index(sc, "jargon");
 	for (size_t i = 0; i < sc->n; i++)
@@ -881,7 +866,7 @@ static void test_divergence_chi2(void **state)
 static void test_divergence_hellinger(void **state)
 {
 	(void)state;
-	mt_scenario *sc = load("divergence_hellinger.yaml");
+	mt_scenario *sc = tu_load_scenario("divergence_hellinger.yaml");
 	assert_string_equal(sc->divergence->name, "hellinger");
 	assert_int_equal(sc->normalization, MT_NORM_MAX);
 	size_t t = group_index(sc, "Tutors");
@@ -918,7 +903,7 @@ static void test_divergence_hellinger(void **state)
 static void test_divergence_reverse_kl(void **state)
 {
 	(void)state;
-	mt_scenario *sc = load("divergence_reverse_kl.yaml");
+	mt_scenario *sc = tu_load_scenario("divergence_reverse_kl.yaml");
 	assert_string_equal(sc->divergence->name, "reverse_kl");
 	size_t b = group_index(sc, "Bakers");
 	size_t spicy = response_index(sc, "spicy"), plain = response_index(sc, "plain");
@@ -983,7 +968,7 @@ static void check_tv_shape(const mt_scenario *sc, const double *p)
 static void test_divergence_tv(void **state)
 {
 	(void)state;
-	mt_scenario *sc = load("divergence_tv.yaml");
+	mt_scenario *sc = tu_load_scenario("divergence_tv.yaml");
 	assert_string_equal(sc->divergence->name, "tv");
 	size_t pr = group_index(sc, "Pragmatists");
 	size_t ex = response_index(sc, "example"), an = response_index(sc, "analogy");
@@ -1038,7 +1023,7 @@ static void test_divergence_tv(void **state)
 static void test_zero_minimum(void **state)
 {
 	(void)state;
-	mt_scenario *sc = load("zero_minimum.yaml");
+	mt_scenario *sc = tu_load_scenario("zero_minimum.yaml");
 	size_t c = group_index(sc, "Carols");
 	size_t ins = response_index(sc, "insult"), adv = response_index(sc, "advice");
 	size_t pra = response_index(sc, "praise");
@@ -1082,7 +1067,7 @@ static void test_zero_minimum(void **state)
 static void test_checkpoint_fails(void **state)
 {
 	(void)state;
-	mt_scenario *sc = load("checkpoint_fails.yaml");
+	mt_scenario *sc = tu_load_scenario("checkpoint_fails.yaml");
 	assert_ptr_equal(sc->payment, &mt_pay_checkpoint);
 	mt_analysis a;
 	assert_int_equal(mt_analyze(sc, NULL, &a, NULL, NULL), MT_OK);
@@ -1116,7 +1101,7 @@ static void test_checkpoint_fails(void **state)
 static void test_early_stop_negative(void **state)
 {
 	(void)state;
-	mt_scenario *sc = load("early_stop_negative.yaml");
+	mt_scenario *sc = tu_load_scenario("early_stop_negative.yaml");
 	assert_ptr_equal(sc->payment, &mt_pay_early_stop);
 	tu_rng rng = {3};
 	for (size_t i = 0; i < sc->n; i++) {

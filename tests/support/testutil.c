@@ -1,6 +1,14 @@
 #include "testutil.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "mechtune/yamlio.h"
 
 double tu_uniform(tu_rng *r)
 {
@@ -40,4 +48,26 @@ void tu_random_report(tu_rng *r, const mt_scenario *sc, double *rewards, double 
 	}
 	mt_normalize(sc->normalization, sc->m, rewards);
 	*size = sc->max_size * (0.01 + 0.99 * tu_uniform(r));
+}
+
+int tu_scaled(int count)
+{
+	const char *s = getenv("MT_TEST_SCALE");
+	double f = s ? atof(s) : 1.0;
+	if (!(f > 0.0) || f > 1.0)
+		f = 1.0;
+	int c = (int)(count * f);
+	return c < 10 ? 10 : c;
+}
+
+mt_scenario *tu_load_scenario(const char *file)
+{
+	const char *src = getenv("MT_SOURCE_DIR");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/scenarios/%s", src ? src : ".", file);
+	mt_scenario *sc = NULL;
+	mt_error err = {0};
+	if (mt_scenario_load_file(path, &sc, &err))
+		fail_msg("%s: %s", path, err.msg);
+	return sc;
 }

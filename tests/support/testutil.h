@@ -20,4 +20,12 @@ mt_scenario *tu_random_scenario(tu_rng *r, size_t m, size_t n, mt_norm norm, dou
 /* Random point of the report space of sc (normalized rewards). */
 void tu_random_report(tu_rng *r, const mt_scenario *sc, double *rewards, double *size);
 
+/* count scaled by MT_TEST_SCALE (0 < s <= 1, for the slow sanitizer
+ * builds; the default run does the full count), at least 10. */
+int tu_scaled(int count);
+
+/* Load scenarios/FILE of the source tree (MT_SOURCE_DIR); fails the test
+ * with the loader's message when it does not load. */
+mt_scenario *tu_load_scenario(const char *file);
+
 #endif
