@@ -546,7 +546,7 @@ int tui_run(const tui_options *o)
 		fprintf(stderr, "mechtune: unknown lesson '%s' (see 'mechtune lesson')\n",
 		        o->lesson);
 		free(a);
-		return 1;
+		return 2;
 	}
 	mt_status st = o->file ? mt_scenario_load_file(o->file, &sc, &err)
 	                       : mt_scenario_default(&sc, &err);
@@ -554,7 +554,7 @@ int tui_run(const tui_options *o)
 		char line[1200];
 		fprintf(stderr, "mechtune: %s\n", mt_error_format(&err, line, sizeof line));
 		free(a);
-		return 1;
+		return 2; /* like every other command: a file that does not load is status 2 */
 	}
 	app_replace_scenario(a, sc, o->file);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {

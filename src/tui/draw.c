@@ -737,7 +737,12 @@ static void draw_detail(app *a, int y)
 	if (!br->rewards)
 		return;
 	char line[1024], b[32];
-	int k = snprintf(line, sizeof line, "%s' best lie w/o payment:", sc->groups[i].name);
+	/* "Alices' best lie", "Solo's best lie" */
+	const char *name = sc->groups[i].name;
+	size_t len = strlen(name);
+	bool plural_s = len && (name[len - 1] == 's' || name[len - 1] == 'S');
+	int k = snprintf(line, sizeof line, "%s'%s best lie w/o payment:", name,
+	                 plural_s ? "" : "s");
 	for (size_t x = 0; x < sc->m && k < (int)sizeof line - 64; x++)
 		k += snprintf(line + k, sizeof line - (size_t)k, " %s",
 		              fmt_num(b, sizeof b, br->rewards[x]));
@@ -938,12 +943,21 @@ static void draw_status(app *a)
 static void draw_too_small(void)
 {
 	erase();
-	char l1[80], l2[80];
-	snprintf(l1, sizeof l1, "terminal too small: %dx%d", COLS, LINES);
-	snprintf(l2, sizeof l2, "need at least %dx%d; enlarge it or press q", MIN_COLS, MIN_LINES);
+	char l[3][80];
+	snprintf(l[0], sizeof l[0], "terminal too small: %dx%d", COLS, LINES);
+	snprintf(l[1], sizeof l[1], "need at least %dx%d; enlarge it or press q", MIN_COLS,
+	         MIN_LINES);
+	int n = 2;
+	if (text_width(l[1]) > COLS) { /* 40 columns: split the advice in two */
+		snprintf(l[1], sizeof l[1], "need at least %dx%d;", MIN_COLS, MIN_LINES);
+		snprintf(l[2], sizeof l[2], "enlarge it or press q");
+		n = 3;
+	}
 	int y = LINES / 2 - 1;
-	put(y, (COLS - text_width(l1)) / 2, COLS, A_BOLD, false, l1);
-	put(y + 1, (COLS - text_width(l2)) / 2, COLS, A_NORMAL, false, l2);
+	for (int k = 0; k < n; k++) {
+		int x = (COLS - text_width(l[k])) / 2;
+		put(y + k, x > 0 ? x : 0, COLS, k ? A_NORMAL : A_BOLD, false, l[k]);
+	}
 }
 
 void draw_all(app *a)

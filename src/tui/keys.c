@@ -477,9 +477,13 @@ static int k_remove_response(app *a, int key)
 		return R_REDRAW;
 	mt_scenario_remove_response(n, (size_t)a->col);
 	int r = app_commit(a, n);
-	if (r & R_RESOLVE)
+	if (r & R_RESOLVE) {
+		/* The last response went: stay on the responses, not on the size. */
+		if (a->col >= (int)a->sc->m)
+			a->col = (int)a->sc->m - 1;
 		app_set_status(a, false, "removed response '%s'; rows renormalized (u undoes)",
 		               name);
+	}
 	return r;
 }
 

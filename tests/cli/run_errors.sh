@@ -43,6 +43,10 @@ for f in "$src"/scenarios/*.yaml; do
 done
 printf 'mechtune: 1\nname: x\nresponses: [a, b]\nlambda: 0\ngroups:\n  - name: g\n    size: 1\n    rewards: [0.5, 0.5]\n' >"$tmp/bad.yaml"
 expect 2 "^$tmp/bad.yaml:4:9: " "$bin" solve "$tmp/bad.yaml"
+# the explorer refuses a file that does not load with the same status (before it needs a terminal)
+expect 2 "$tmp/bad.yaml:4:9: " "$bin" "$tmp/bad.yaml"
+expect 2 "nonexistent.yaml" "$bin" "$tmp/nonexistent.yaml"
+expect 2 "unknown lesson" "$bin" lesson nosuch
 # overrides are applied
 expect 0 '"divergence": "chi2"' "$bin" solve --json --divergence chi2 "$src/scenarios/default.yaml"
 expect 0 '"revenue": 0,' "$bin" solve --json --payment none "$src/scenarios/default.yaml"

@@ -63,6 +63,27 @@ keys Enter
 wait_for "Alices true reward of hedge = 0.250"
 wait_idle
 
+# A new group gets a proper possessive in the best-lie line ("group 3's",
+# not "group 3'"); after undo the Bobs keep theirs.
+keys a
+wait_for "added 'group 3'"
+wait_for "group 3's best lie w/o payment"
+keys u
+wait_for "Bobs' best lie w/o payment"
+
+# Removing the last response leaves the cursor on the responses, so X again
+# removes the next one (it used to land on the size column and refuse).
+keys A
+wait_for "added response 'x4'"
+keys X
+wait_for "removed response 'x4'"
+keys X
+wait_for "removed response 'answer'"
+wait_idle
+keys u u
+wait_for "undone"
+wait_idle
+
 keys q
 wait_for "unsaved changes"
 keys n

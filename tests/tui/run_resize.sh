@@ -36,6 +36,13 @@ check_solve_none() {
 }
 check_solve_none
 
+# At 40 columns the advice still shows, split over two lines.
+tm resize-window -t 0 -x 40 -y 10
+wait_for "terminal too small: 40x10"
+wait_for "enlarge it or press q"
+tm resize-window -t 0 -x 80 -y 24
+wait_for "Preferences"
+
 # Too small in one dimension only.
 tm resize-window -t 0 -x 80 -y 10
 wait_for "terminal too small: 80x10"
