@@ -12,6 +12,7 @@ struct mt_engine;
 
 typedef struct mt_payment_rule {
 	const char *name;
+	const char *label; /* at most 7 characters, for narrow table headers */
 	const char *summary;
 	bool dsic; /* DSIC in theory (the analysis checks it numerically anyway) */
 	/* Fill pay[n] for the trained outcome held by the engine. */

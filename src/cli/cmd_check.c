@@ -15,8 +15,8 @@ static int run(int argc, char **argv)
 	mt_scenario *sc;
 	if ((rc = cli_load("check", &opts, &sc)))
 		return rc;
-	printf("%s: ok (%zu responses, %zu groups%s)\n", opts.file, sc->m, sc->n,
-	       sc->k ? ", finite candidate menu" : "");
+	printf("%s: ok (%zu response%s, %zu group%s%s)\n", opts.file, sc->m, sc->m == 1 ? "" : "s",
+	       sc->n, sc->n == 1 ? "" : "s", sc->k ? ", finite candidate menu" : "");
 	mt_scenario_free(sc);
 	return CLI_OK;
 }

@@ -108,8 +108,9 @@ static const mt_lesson_step vcg_steps[] = {
          "press {lie}.",
          vcg_and_lie},
         {"The policy moved their way as before, but their payment rose by more: 'lie Δu', "
-         "their change of utility, is negative.  Their utility is the true welfare minus a "
-         "term they cannot influence, and the rule already maximizes welfare.  Press "
+         "their change of utility, is negative.  Their utility is the true objective "
+         "(welfare minus the divergence) minus a term they cannot influence, and the rule "
+         "already maximizes that objective.  Press "
          "{payment} to compare with no payment.",
          none_and_lie},
         {"Without the payment the same lie pays ('lie Δu' > 0).  Go back to vcg with "

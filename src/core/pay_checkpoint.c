@@ -52,6 +52,7 @@ static mt_status charge(const mt_engine *e, double *pay, mt_error *err)
 
 const mt_payment_rule mt_pay_checkpoint = {
         .name = "checkpoint",
+        .label = "ckpoint",
         .summary = "pivot = best saved checkpoint for the others: cheap, >= 0, not DSIC",
         .dsic = false,
         .charge = charge,

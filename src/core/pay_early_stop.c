@@ -40,6 +40,7 @@ out:
 
 const mt_payment_rule mt_pay_early_stop = {
         .name = "early_stop",
+        .label = "early",
         .summary = "vcg with an early-stopped leave-one-out model: DSIC, may pay groups",
         .dsic = true,
         .charge = charge,

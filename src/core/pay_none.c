@@ -12,6 +12,7 @@ static mt_status charge(const mt_engine *e, double *pay, mt_error *err)
 
 const mt_payment_rule mt_pay_none = {
         .name = "none",
+        .label = "none",
         .summary = "no payment: the SW-Max rule alone (lying pays)",
         .dsic = false,
         .charge = charge,

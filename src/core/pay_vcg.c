@@ -35,6 +35,7 @@ static mt_status charge(const mt_engine *e, double *pay, mt_error *err)
 
 const mt_payment_rule mt_pay_vcg = {
         .name = "vcg",
+        .label = "vcg",
         .summary = "affine maximizer (extended VCG): pay the welfare your report costs the others",
         .dsic = true,
         .charge = charge,

@@ -18,6 +18,7 @@ static mt_status charge(const mt_engine *e, double *pay, mt_error *err)
 
 const mt_payment_rule mt_pay_vcg_shifted = {
         .name = "vcg_shifted",
+        .label = "shifted",
         .summary = "vcg plus a report-independent shift (per-group shift, pivot_fraction)",
         .dsic = true,
         .charge = charge,

@@ -97,12 +97,13 @@ const char *fmt_num(char *buf, size_t len, double v)
 	return buf;
 }
 
-/* Signed, for gains. */
+/* Signed, for gains.  A gain too small for three decimals is still shown
+ * (as +7e-05), so that "+0.000 ✗" never appears: 0 means exactly 0. */
 static const char *fmt_gain(char *buf, size_t len, double v)
 {
-	if (fabs(v) < 5e-4)
-		v = 0.0;
-	if (fabs(v) < 100.0)
+	if (v != 0.0 && fabs(v) < 5e-4)
+		snprintf(buf, len, "%+.0e", v);
+	else if (fabs(v) < 100.0)
 		snprintf(buf, len, "%+.3f", v);
 	else
 		snprintf(buf, len, "%+.3g", v);
@@ -571,9 +572,10 @@ static void draw_policy(app *a, const layout *L)
 
 /* ---- outcome table ------------------------------------------------------------------------------ */
 
+/* The same criterion as the analysis's DSIC check. */
 static bool truthful_is_best(double gain, double u)
 {
-	return gain <= MT_DSIC_TOL * (1.0 + fabs(u)) + 5e-7;
+	return gain <= MT_DSIC_TOL * (1.0 + fabs(u));
 }
 
 static void mark(const app *a, int y, int x, bool good)
@@ -617,7 +619,7 @@ static void draw_outcome(app *a, const layout *L)
 	move(y, 0);
 	clrtoeol();
 	char rulehead[32];
-	snprintf(rulehead, sizeof rulehead, " BR %s", sc->payment->name);
+	snprintf(rulehead, sizeof rulehead, " BR %s", sc->payment->label);
 	int colx[OC_N], name_w;
 	outcome_columns(a, colx, &name_w);
 	put(y, 0, name_w + 1, a->attr[C_TITLE], true, "Outcome");

@@ -12,7 +12,7 @@ expect() {
 import json, sys
 d = json.load(sys.stdin)["noise"]
 f = lambda v: "%.3f" % (0.0 if abs(v) < 5e-4 else v)
-g = lambda v: "%+.3f" % (0.0 if abs(v) < 5e-4 else v)
+g = lambda v: ("%+.0e" % v) if v != 0 and abs(v) < 5e-4 else "%+.3f" % v
 print("objective", f(d["asw_loss"]), f(d["welfare_bound"]))
 for x in d["groups"]:
     print(x["name"], g(x["gain"]), f(x["bound"]), "ok" if x["within_bound"] else "NO")'
