@@ -1061,8 +1061,8 @@ static void test_zero_minimum(void **state)
 
 /* ------------------------- checkpoint_fails / early_stop_negative.yaml */
 
-/* "Those checkpoints depend on the group's own report, so a group can ...
- * lower its own payment: DSIC fails.  Payments stay non-negative."  try:
+/* "Those checkpoints all come from the training run on the group's own
+ * report ... DSIC fails ...; payments stay non-negative."  try:
  * "Switch to --payment vcg: the same lies no longer pay." */
 static void test_checkpoint_fails(void **state)
 {
@@ -1082,7 +1082,7 @@ static void test_checkpoint_fails(void **state)
 		if (br->gain <= dsic_tol(t.u))
 			continue;
 		some = true;
-		/* verified with the solver, and a lower payment is how it pays */
+		/* verified with the solver */
 		eval(sc, NULL, i, br->rewards, br->size, &l);
 		assert_true(l.u > t.u + 1e-6);
 		assert_true(fabs(l.u - br->utility) < 1e-9 * (1.0 + fabs(l.u)));
@@ -1090,6 +1090,14 @@ static void test_checkpoint_fails(void **state)
 		assert_true(gain_of(sc, &mt_pay_vcg, i, br->rewards, br->size) <= dsic_tol(t.u));
 	}
 	assert_true(some);
+	/* "the Alices pay nothing whether they tell the truth or not ...
+	 * their best lie gains 0.216" */
+	res alices;
+	eval(sc, NULL, 0, NULL, 0.0, &alices);
+	assert_true(alices.pay == 0.0);
+	mt_report_outcome *lie = &a.groups[0].best[MT_BR_FULL];
+	assert_true(lie->payment < 1e-4);
+	assert_true(fabs(lie->gain - 0.216) < 5e-4);
 	mt_analysis_release(&a);
 	assert_vcg_truthful(sc);
 	mt_scenario_free(sc);
