@@ -317,6 +317,17 @@ double app_step(const app *a)
 
 /* ---- files ------------------------------------------------------------------ */
 
+/* err as FILE:LINE:COLUMN: msg, with only the file's base name: the status
+ * line is one row, and the reason at the end matters more than the folder. */
+static const char *file_error(const mt_error *err, char *buf, size_t len)
+{
+	mt_error e = *err;
+	const char *base = strrchr(e.file, '/');
+	if (base && base[1])
+		memmove(e.file, base + 1, strlen(base + 1) + 1);
+	return mt_error_format(&e, buf, len);
+}
+
 int app_save(app *a, const char *path)
 {
 	if (a->opt.read_only) {
@@ -326,7 +337,7 @@ int app_save(app *a, const char *path)
 	mt_error err = {0};
 	if (mt_scenario_save(a->sc, path, &err)) {
 		char line[1200];
-		app_set_status(a, true, "not saved: %s", mt_error_format(&err, line, sizeof line));
+		app_set_status(a, true, "not saved: %s", file_error(&err, line, sizeof line));
 		return R_REDRAW;
 	}
 	if (!a->path || strcmp(a->path, path)) {
@@ -347,8 +358,7 @@ int app_open(app *a, const char *path)
 	mt_scenario *sc = NULL;
 	if (mt_scenario_load_file(path, &sc, &err)) {
 		char line[1200];
-		app_set_status(a, true, "cannot open: %s",
-		               mt_error_format(&err, line, sizeof line));
+		app_set_status(a, true, "cannot open: %s", file_error(&err, line, sizeof line));
 		return R_REDRAW;
 	}
 	app_replace_scenario(a, sc, path);

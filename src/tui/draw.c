@@ -939,7 +939,16 @@ static void draw_status(app *a)
 		put(y, 0, COLS, a->attr[C_CHANGED] | A_BOLD, false, a->confirm.question);
 		return;
 	}
-	put(y, 0, COLS, a->status_error ? a->attr[C_ERROR] : A_NORMAL, false, a->status);
+	attr_t at = a->status_error ? a->attr[C_ERROR] : A_NORMAL;
+	if (text_width(a->status) <= COLS || a->view == VIEW_PLOT) {
+		put(y, 0, COLS, at, false, a->status);
+		return;
+	}
+	/* A long message (a file error with its path) takes the row above too,
+	 * so the reason at its end is never cut off. */
+	move(y - 1, 0);
+	clrtoeol();
+	wrap(y - 1, 0, COLS, 2, at, a->status);
 }
 
 static void draw_too_small(void)
