@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(build-essential cmake pkg-config libgsl-dev libyaml-dev libncurses-dev
 	  libcmocka-dev libglpk-dev tmux clang python3 python3-numpy python3-yaml)
-[ "${1:-}" = "--screenshots" ] && packages+=(aha chromium fonts-dejavu-core)
+[ "${1:-}" = "--screenshots" ] && packages+=(imagemagick fonts-dejavu-core)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,11 +3,17 @@
 # tmux server at 80x24, capture the colored screen (capture-pane -e) and
 # render it with scripts/ansi2png.py (ImageMagick).
 #
-#   scripts/screenshots.sh [path/to/mechtune]     (default: build/mechtune)
+#   scripts/screenshots.sh [path/to/mechtune]   (default: build/release/mechtune, built
+#                                               first, as scripts/run.sh does)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=${1:-$root/build/mechtune}
-[ -x "$bin" ] || { echo "screenshots.sh: build mechtune first ($bin not found)" >&2; exit 1; }
+"$root/scripts/deps.sh" --screenshots
+if [ $# -eq 0 ]; then
+	cmake -S "$root" -B "$root/build/release" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build "$root/build/release" -j"$(nproc)" >/dev/null
+fi
+bin=${1:-$root/build/release/mechtune}
+[ -x "$bin" ] || { echo "screenshots.sh: $bin not found; build mechtune first" >&2; exit 1; }
 out=$root/screenshots
 mkdir -p "$out"
 sock="mtshot$$"
