@@ -26,6 +26,7 @@
 #define BFGS_MAX_ITER 200
 #define BFGS_GRAD_TOL 1e-11
 #define BFGS_STALL_TOL 1e-12
+#define BFGS_BEHIND_STALL_TOL 1e-8
 #define SIZE_GRID 32
 #define GOLDEN_ITER 60
 #define CLAMP_LO 1e-10
@@ -529,7 +530,11 @@ static mt_status bfgs_from(br_ctx *c, const double *y0, size_t max_iter)
 		/* kinks (chi2 support changes) defeat the gradient test: also stop
 		 * when the value has stalled for a few iterations */
 		double now = gsl_multimin_fdfminimizer_minimum(mz);
-		stalled = last - now <= BFGS_STALL_TOL * (1.0 + fabs(now)) ? stalled + 1 : 0;
+		/* A run that is not ahead of the best report found so far (-now is
+		 * its utility) and crawls is heading for a known value: stop it
+		 * sooner.  Runs that lead keep the strict tolerance. */
+		double tol = -now > c->best_val ? BFGS_STALL_TOL : BFGS_BEHIND_STALL_TOL;
+		stalled = last - now <= tol * (1.0 + fabs(now)) ? stalled + 1 : 0;
 		last = now;
 		if (stalled >= 3)
 			break;
