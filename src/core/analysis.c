@@ -13,6 +13,9 @@
 
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1149,6 +1152,113 @@ void mt_analysis_opts_default(mt_analysis_opts *o)
 	*o = (mt_analysis_opts){.ibr = true, .ibr_tol = 1e-9, .ibr_rounds = 20};
 }
 
+/* Everything about group i: truthful outcome, the three best responses,
+ * the polarizing misreport and t(x).  Reads `work` only, so groups can be
+ * analysed in parallel. */
+static mt_status analyze_group(const mt_scenario *work, size_t i, const mt_analysis_opts *opts,
+                               mt_group_analysis *ga, double *truth_payment,
+                               const mt_cancel *cancel, mt_error *err)
+{
+	size_t m = work->m;
+	const mt_group *g = &work->groups[i];
+	mt_status st = MT_OK;
+	double *r = malloc(m * sizeof *r);
+	if (!(ga->t = malloc(m * sizeof *ga->t)) || !r) {
+		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory in the analysis");
+		goto out;
+	}
+	mt_report_outcome truth = {0};
+	if ((st = mt_eval_raw(work, i, g->rewards, g->size, &truth, NULL, err)))
+		goto out;
+	ga->truthful_utility = truth.utility;
+	ga->ir = truth.utility >= -MT_DSIC_TOL * (1.0 + fabs(truth.utility));
+	*truth_payment = truth.payment;
+	for (int k = 0; k < 3; k++)
+		if ((st = br_search(work, i, (mt_br_kind)k, NULL, 0.0, &ga->best[k], cancel, err)))
+			goto out;
+	double eps;
+	if (mt_polarize(work, i, opts->polarize_epsilon, r, &eps)) {
+		mt_report_outcome pol = {0};
+		if ((st = mt_eval_raw(work, i, r, g->size, &pol, NULL, err)))
+			goto out;
+		pol.gain = pol.utility - truth.utility;
+		ga->polarize_epsilon = eps;
+		st = mt_report_set(&ga->polarize, m, r, g->size, &pol);
+	} else {
+		truth.gain = 0.0;
+		ga->polarize_epsilon = 0.0;
+		st = mt_report_set(&ga->polarize, m, g->rewards, g->size, &truth);
+	}
+	if (!st)
+		st = sign_function(work, i, ga->t, err);
+out:
+	free(r);
+	return st;
+}
+
+/* The groups are shared out between the calling thread and one helper
+ * (the machine mechtune targets has two cores) through an atomic counter.
+ * Finite menus stay on one thread: GLPK keeps per-thread state. */
+#define PARALLEL_MIN_WORK 16 /* n * m below this: a thread costs more than it saves */
+
+typedef struct {
+	const mt_scenario *work;
+	const mt_analysis_opts *opts;
+	mt_analysis *out;
+	double *truth_payment;
+	const mt_cancel *cancel;
+	atomic_size_t next;
+	atomic_int failed; /* a thread stopped: the others stop too */
+} group_pool;
+
+typedef struct {
+	group_pool *pool;
+	mt_status st;
+	mt_error err;
+} pool_worker;
+
+static void *pool_run(void *arg)
+{
+	pool_worker *w = arg;
+	group_pool *p = w->pool;
+	w->st = MT_OK;
+	for (;;) {
+		size_t i = atomic_fetch_add(&p->next, 1);
+		if (i >= p->work->n || atomic_load(&p->failed))
+			break;
+		if (mt_cancelled(p->cancel)) {
+			w->st = mt_error_set(&w->err, MT_ECANCELED, NULL, 0, 0, "cancelled");
+			atomic_store(&p->failed, 1);
+			break;
+		}
+		w->st = analyze_group(p->work, i, p->opts, &p->out->groups[i], &p->truth_payment[i],
+		                      p->cancel, &w->err);
+		if (w->st) {
+			atomic_store(&p->failed, 1);
+			break;
+		}
+	}
+	return NULL;
+}
+
+static mt_status analyze_groups(group_pool *pool, mt_error *err)
+{
+	pool_worker self = {.pool = pool}, helper = {.pool = pool};
+	pthread_t thread;
+	bool parallel = pool->work->k == 0 && pool->work->n >= 2 &&
+	                pool->work->n * pool->work->m >= PARALLEL_MIN_WORK &&
+	                pthread_create(&thread, NULL, pool_run, &helper) == 0;
+	pool_run(&self);
+	if (parallel)
+		pthread_join(thread, NULL);
+	pool_worker *bad = self.st ? &self : parallel && helper.st ? &helper : NULL;
+	if (!bad)
+		return MT_OK;
+	if (err)
+		*err = bad->err;
+	return bad->st;
+}
+
 mt_status mt_analyze_ex(const mt_scenario *sc, const mt_payment_rule *rule,
                         const mt_analysis_opts *opts, mt_analysis *out, const mt_cancel *cancel,
                         mt_error *err)
@@ -1164,64 +1274,36 @@ mt_status mt_analyze_ex(const mt_scenario *sc, const mt_payment_rule *rule,
 	out->n = n;
 	out->rule = rule ? rule : sc->payment;
 	mt_scenario *work = mt_scenario_clone(sc);
+	double *truth_payment = calloc(n ? n : 1, sizeof *truth_payment);
 	mt_status st = MT_OK;
-	double *r = NULL;
 	out->groups = calloc(n ? n : 1, sizeof *out->groups);
-	if (!work || !out->groups) {
+	if (!work || !out->groups || !truth_payment) {
 		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory in the analysis");
 		goto out;
 	}
 	work->payment = out->rule;
+	group_pool pool = {.work = work,
+	                   .opts = opts,
+	                   .out = out,
+	                   .truth_payment = truth_payment,
+	                   .cancel = cancel};
+	atomic_init(&pool.next, 0);
+	atomic_init(&pool.failed, 0);
+	if ((st = analyze_groups(&pool, err)))
+		goto out;
 	out->dsic = out->ir = out->nonnegative_payments = true;
 	out->max_gain = -INFINITY;
 	for (size_t i = 0; i < n; i++) {
-		mt_group_analysis *ga = &out->groups[i];
-		const mt_group *g = &work->groups[i];
-		if (mt_cancelled(cancel)) {
-			st = mt_error_set(err, MT_ECANCELED, NULL, 0, 0, "cancelled");
-			goto out;
-		}
-		if (!(ga->t = malloc(m * sizeof *ga->t)) || !(r = malloc(m * sizeof *r))) {
-			st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
-			                  "out of memory in the analysis");
-			goto out;
-		}
-		mt_report_outcome truth = {0};
-		if ((st = mt_eval_raw(work, i, g->rewards, g->size, &truth, NULL, err)))
-			goto out;
-		ga->truthful_utility = truth.utility;
-		double tol = MT_DSIC_TOL * (1.0 + fabs(truth.utility));
-		ga->ir = truth.utility >= -tol;
+		const mt_group_analysis *ga = &out->groups[i];
+		double tol = MT_DSIC_TOL * (1.0 + fabs(ga->truthful_utility));
 		out->ir = out->ir && ga->ir;
-		if (truth.payment < -MT_DSIC_TOL * (1.0 + fabs(g->size * truth.valuation)))
+		double wv = ga->truthful_utility + truth_payment[i]; /* w_i v_i */
+		if (truth_payment[i] < -MT_DSIC_TOL * (1.0 + fabs(wv)))
 			out->nonnegative_payments = false;
-		for (int k = 0; k < 3; k++) {
-			if ((st = br_search(work, i, (mt_br_kind)k, NULL, 0.0, &ga->best[k], cancel,
-			                    err)))
-				goto out;
+		for (int k = 0; k < 3; k++)
 			if (ga->best[k].gain > tol)
 				out->dsic = false;
-		}
 		out->max_gain = fmax(out->max_gain, ga->best[MT_BR_FULL].gain);
-		double eps;
-		if (mt_polarize(work, i, opts->polarize_epsilon, r, &eps)) {
-			mt_report_outcome pol = {0};
-			if ((st = mt_eval_raw(work, i, r, g->size, &pol, NULL, err)))
-				goto out;
-			pol.gain = pol.utility - truth.utility;
-			ga->polarize_epsilon = eps;
-			if ((st = mt_report_set(&ga->polarize, m, r, g->size, &pol)))
-				goto out;
-		} else {
-			truth.gain = 0.0;
-			ga->polarize_epsilon = 0.0;
-			if ((st = mt_report_set(&ga->polarize, m, g->rewards, g->size, &truth)))
-				goto out;
-		}
-		free(r);
-		r = NULL;
-		if ((st = sign_function(work, i, ga->t, err)))
-			goto out;
 	}
 	if (opts->ibr)
 		st = mt_iterated_best_response(work, opts->ibr_tol, opts->ibr_rounds, &out->ibr,
@@ -1229,7 +1311,7 @@ mt_status mt_analyze_ex(const mt_scenario *sc, const mt_payment_rule *rule,
 out:
 	if (st == MT_ENOMEM && err && !err->msg[0])
 		mt_error_set(err, st, NULL, 0, 0, "out of memory in the analysis");
-	free(r);
+	free(truth_payment);
 	mt_scenario_free(work);
 	return st;
 }
