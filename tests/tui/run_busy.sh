@@ -28,7 +28,7 @@ start 100 30 -- "$big"
 wait_for "best responses"
 keys ']'
 within "$limit" "λ=0.11"
-assert_screen "best responses"
+assert_not_screen "up to date" # the stale analysis was replaced, not awaited
 keys ']'
 within "$limit" "λ=0.121"
 keys j
