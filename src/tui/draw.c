@@ -916,8 +916,13 @@ static void draw_info(app *a, const layout *L)
 	int desc_rows = end - y - try_rows;
 	if (desc_rows < 1 && end - y >= 4)
 		desc_rows = 1;
-	if (*sc->description && desc_rows > 0)
-		y += wrap(y, 0, COLS - 1, desc_rows, a->attr[C_DIM], sc->description);
+	if (*sc->description && desc_rows > 0) {
+		int ew = text_width(a->g->ellipsis), w = COLS - 2 - ew;
+		int need = wrap(-1, 0, w, 1000, A_NORMAL, sc->description);
+		y += wrap(y, 0, w, desc_rows, a->attr[C_DIM], sc->description);
+		if (need > desc_rows) /* say that the description goes on */
+			put(y - 1, w + 1, ew, a->attr[C_DIM], false, a->g->ellipsis);
+	}
 	for (size_t k = 0; k < sc->ntry && y < end; k++) {
 		put(y, 0, 2, a->attr[C_KEY], false, a->g->utf8 ? "▸" : ">");
 		y += wrap(y, 2, COLS - 3, end - y, A_NORMAL, sc->try_list[k]);
