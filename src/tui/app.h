@@ -135,7 +135,8 @@ struct app {
 			 col 0..m-1 a response, m the size column */
 	int grid_top, grid_left; /* first visible grid row / response column */
 	size_t step_idx;
-	bool braille; /* plot style */
+	bool braille;      /* plot style */
+	bool utility_only; /* plot: utility alone, on its own scale */
 	int help_top;
 
 	/* Visible renormalization: the row that was renormalized and its values

@@ -766,6 +766,16 @@ static int k_plot(app *a, int key)
 	return R_REDRAW | R_RESOLVE;
 }
 
+static int k_plot_curves(app *a, int key)
+{
+	(void)key;
+	a->utility_only = !a->utility_only;
+	app_set_status(a, false, "%s",
+	               a->utility_only ? "plots: utility alone, on its own scale"
+	                               : "plots: utility, w·v and payment");
+	return R_REDRAW;
+}
+
 static int k_plot_style(app *a, int key)
 {
 	(void)key;
@@ -1158,6 +1168,18 @@ static const key_binding bindings[] = {
          V_PLOT,
          k_plot_style,
          {"plot_style"}},
+        {{'c'},
+         "c",
+         NULL,
+         "View",
+         "plot: utility alone / all",
+         "Plot view: show utility alone on its own scale (its peak at the truth under vcg is "
+         "easy to see), or utility, w·v and payment together.",
+         NULL,
+         0,
+         V_PLOT,
+         k_plot_curves,
+         {"plot_curves"}},
         {{CTRL_KEY('l')},
          "^L",
          NULL,

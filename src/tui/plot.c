@@ -16,6 +16,13 @@ enum { SERIES_PAY = 0, SERIES_VAL = 1, SERIES_UTIL = 2, NSERIES = 3 };
 static const role series_role[NSERIES] = {C_CURVE_P, C_CURVE_V, C_CURVE_U};
 static const char series_letter[NSERIES] = {'p', 'v', 'u'};
 
+/* Series drawn: all three on one scale, or utility alone on its own, where
+ * its peak at the truth (under vcg) is plain to see. */
+static bool shown(const app *a, int s)
+{
+	return !a->utility_only || s == SERIES_UTIL;
+}
+
 static double series_value(const mt_sweep_row *r, int s)
 {
 	switch (s) {
@@ -128,6 +135,8 @@ static void draw_panel(app *a, int y, int x, int h, int w, mt_sweep_family f,
 	double lo = INFINITY, hi = -INFINITY;
 	for (size_t k = 0; k < sw->nrows; k++)
 		for (int s = 0; s < NSERIES; s++) {
+			if (!shown(a, s))
+				continue;
 			double v = series_value(&sw->rows[k], s);
 			if (isfinite(v)) {
 				lo = fmin(lo, v);
@@ -154,6 +163,8 @@ static void draw_panel(app *a, int y, int x, int h, int w, mt_sweep_family f,
 #define PX(p) (((p)-p0) / span * (W - 1))
 #define PY(v) ((hi - (v)) / (hi - lo) * (H - 1))
 	for (int s = 0; s < NSERIES; s++) {
+		if (!shown(a, s))
+			continue;
 		for (size_t k = 0; k + 1 < sw->nrows; k++) {
 			double v0 = series_value(&sw->rows[k], s),
 			       v1 = series_value(&sw->rows[k + 1], s);
@@ -236,6 +247,8 @@ void plot_draw(app *a, int top, int height)
 	x += put(top, x, COLS - x, A_NORMAL, false, " (Tab: next group)  ");
 	static const char *names[NSERIES] = {"payment", "w*v", "utility"};
 	for (int s = NSERIES - 1; s >= 0; s--) {
+		if (!shown(a, s))
+			continue;
 		char item[48];
 		if (a->braille)
 			snprintf(item, sizeof item, "%s %s  ", a->g->bar_full,

@@ -34,6 +34,16 @@ wait_for "max u at"
 wait_idle
 screen | grep -qE 'max u at 1 +β' || fail "α sweep: utility should peak at exactly 1 under vcg"
 screen | grep -qE 'max u at 1$' || fail "β sweep: utility should peak at exactly 1 under vcg"
+# c: utility alone, on its own scale; c again: all three curves.
+legend() { line_of "(Tab: next group)"; }
+case "$(legend)" in *payment*) ;; *) fail "the legend should list payment" ;; esac
+keys c
+wait_for "plots: utility alone"
+case "$(legend)" in *payment*) fail "utility alone: the legend still lists payment" ;; esac
+screen | grep -qE 'max u at 1 +β' || fail "utility alone: the α peak moved"
+keys c
+wait_for "plots: utility, w·v and payment"
+case "$(legend)" in *payment*) ;; *) fail "all curves: the legend should list payment" ;; esac
 keys '?'
 wait_for "explorer keys"
 keys Escape
