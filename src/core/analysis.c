@@ -26,7 +26,7 @@
 #include "br_internal.h"
 #include "br_menu.h"
 
-#define BFGS_MAX_ITER 200
+#define BFGS_MAX_ITER 60
 #define BFGS_GRAD_TOL 1e-11
 #define BFGS_STALL_TOL 1e-12
 #define BFGS_BEHIND_STALL_TOL 1e-8
@@ -827,7 +827,7 @@ static mt_status search_reports(br_ctx *c, mt_br_kind kind, const double *cur_r,
 		st = c->st;
 		goto out;
 	}
-	size_t max_iter = m > 256 ? 60 : BFGS_MAX_ITER;
+	size_t max_iter = BFGS_MAX_ITER;
 	size_t nrun = m > 256 ? 3 : ns;
 	for (size_t s = 0; s < ns && s < nrun + (cur_r ? 1 : 0); s++) {
 		if (c->par == PAR_MAX_REW)
