@@ -32,6 +32,16 @@ wait_for() {
 	exit 1
 }
 
+# play_lie: payment none, then the Alices play their no-payment best response
+play_lie() {
+	tm send-keys -t 0 p
+	wait_for "pay:none"
+	wait_for "up to date"
+	tm send-keys -t 0 b
+	wait_for "Alices lie"
+	wait_for "up to date"
+}
+
 # shot NAME [COLS ROWS]
 shot() {
 	sleep 0.2
@@ -75,12 +85,7 @@ shot help
 tm send-keys -t 0 Escape
 
 # The instructive lie: the Alices play their no-payment best response.
-tm send-keys -t 0 p
-wait_for "pay:none"
-wait_for "up to date"
-tm send-keys -t 0 b
-wait_for "Alices lie"
-wait_for "up to date"
+play_lie
 shot lie-none
 tm send-keys -t 0 P
 wait_for "pay:vcg "
@@ -105,10 +110,5 @@ shot noise
 # The presenter layout on a projector-sized terminal, after the lie.
 session 120 36 --presenter "$root/scenarios/default.yaml"
 wait_for "up to date"
-tm send-keys -t 0 p
-wait_for "pay:none"
-wait_for "up to date"
-tm send-keys -t 0 b
-wait_for "Alices lie"
-wait_for "up to date"
+play_lie
 shot presenter 120 36
