@@ -17,8 +17,13 @@ typedef enum {
 	MT_ECANCELED = -5, /* a newer computation superseded this one */
 } mt_status;
 
-#define MT_ERROR_FILE_MAX 512
-#define MT_ERROR_MSG_MAX 512
+/* A path longer than MT_ERROR_FILE_MAX - 1 bytes (PATH_MAX) cannot be opened
+ * anyway; it is kept cut, ending in "...".  A message that does not fit
+ * MT_ERROR_MSG_MAX ends in "..." too.  MT_ERROR_TEXT_MAX holds the whole
+ * "FILE:LINE:COLUMN: msg" line of mt_error_format. */
+#define MT_ERROR_FILE_MAX 4096
+#define MT_ERROR_MSG_MAX 1024
+#define MT_ERROR_TEXT_MAX (MT_ERROR_FILE_MAX + MT_ERROR_MSG_MAX + 32)
 
 typedef struct {
 	char file[MT_ERROR_FILE_MAX]; /* "" when not about a file */
@@ -36,7 +41,8 @@ mt_status mt_error_set(mt_error *err, mt_status status, const char *file, int li
         ;
 
 /* Format err as "FILE:LINE:COLUMN: msg" (or just "msg" when there is no
- * file) into buf of size len.  Returns buf. */
+ * file) into buf of size len (MT_ERROR_TEXT_MAX holds any error).  Returns
+ * buf. */
 char *mt_error_format(const mt_error *err, char *buf, size_t len);
 
 /* A short lowercase word for a status ("invalid input", ...). */

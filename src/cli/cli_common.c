@@ -45,7 +45,7 @@ int cli_load(const char *cmd, const cli_scenario_opts *opts, mt_scenario **out)
 {
 	mt_error err = {0};
 	mt_scenario *sc = NULL;
-	char line[2 * MT_ERROR_MSG_MAX];
+	char line[MT_ERROR_TEXT_MAX];
 	mt_status st = opts->file && strcmp(opts->file, CLI_DEFAULT_FILE)
 	                       ? mt_scenario_load_file(opts->file, &sc, &err)
 	                       : mt_scenario_default(&sc, &err);
@@ -138,6 +138,28 @@ bool cli_scenario_option(int c, const char *arg, cli_scenario_opts *o)
 	}
 }
 
+/* The usage error of getopt_long's '?' or ':' (c): optopt is a short
+ * option's letter, a long option's code, or 0 for an unknown long option,
+ * which is then the last argument read (arg, perhaps "--name=value"). */
+static int option_error(const char *cmd, int c, const char *arg, const struct option *longopts)
+{
+	if (optopt > 0 && optopt < 256)
+		return cli_usage_error(
+		        cmd, c == ':' ? "option '-%c' needs a value" : "unknown option '-%c'",
+		        optopt);
+	const char *name = NULL;
+	for (const struct option *o = longopts; optopt && o->name; o++)
+		if (o->val == optopt && !o->flag)
+			name = o->name;
+	if (!name) {
+		size_t len = strcspn(arg, "=");
+		return cli_usage_error(cmd, "unknown option '%.*s'", (int)len, arg);
+	}
+	if (c == ':')
+		return cli_usage_error(cmd, "option '--%s' needs a value", name);
+	return cli_usage_error(cmd, "option '--%s' takes no value, got '%s'", name, arg);
+}
+
 int cli_parse(const cli_command *cmd, int argc, char **argv, const void *longopts,
               cli_scenario_opts *o, bool (*extra)(int c, const char *arg, void *ctx), void *ctx)
 {
@@ -149,11 +171,8 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, const void *longopt
 			fputs(cmd->usage, stdout);
 			return CLI_OK;
 		}
-		if (c == '?')
-			return cli_usage_error(cmd->name, "unknown option '%s'", argv[optind - 1]);
-		if (c == ':')
-			return cli_usage_error(cmd->name, "option '%s' needs a value",
-			                       argv[optind - 1]);
+		if (c == '?' || c == ':')
+			return option_error(cmd->name, c, argv[optind - 1], longopts);
 		if (cli_scenario_option(c, optarg, o))
 			continue;
 		if (!extra || !extra(c, optarg, ctx))

@@ -1,8 +1,10 @@
 /* mechtune: the command line.  `mechtune [FILE]` opens the explorer;
  * `mechtune COMMAND ...` runs a batch subcommand. */
 #include <locale.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <gsl/gsl_errno.h>
 
@@ -31,6 +33,28 @@ static void print_help(void)
 	       "  --presenter  projector layout: fewer, wider columns, bigger bars\n"
 	       "  --read-only  demo mode: edit freely, saving is disabled\n"
 	       "  --help, --version\n");
+}
+
+/* A word that names no file and has neither a '/' nor a '.' was meant as a
+ * command (a typo of "solve"), not as a scenario file. */
+static bool looks_like_command(const char *s)
+{
+	struct stat st;
+	return !strpbrk(s, "/.") && stat(s, &st) != 0;
+}
+
+static const char *command_list(void)
+{
+	static char list[256];
+	size_t used = 0;
+	for (size_t i = 0; cli_commands[i] && used < sizeof list; i++) {
+		int n = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
+		                 cli_commands[i]->name);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	return list;
 }
 
 int main(int argc, char **argv)
@@ -63,6 +87,9 @@ int main(int argc, char **argv)
 			return cli_usage_error(NULL, "unknown option '%s'", s);
 		} else if (o.file) {
 			return cli_usage_error(NULL, "unknown command '%s' (or a second FILE)", s);
+		} else if (looks_like_command(s)) {
+			return cli_usage_error(NULL, "unknown command '%s' (commands: %s)", s,
+			                       command_list());
 		} else {
 			o.file = s;
 		}

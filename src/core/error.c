@@ -5,18 +5,32 @@
 #include <stdio.h>
 #include <string.h>
 
+/* End a string that snprintf cut at len - 1 bytes with "...", without
+ * leaving half a UTF-8 sequence before it. */
+static void mark_cut(char *s, size_t len)
+{
+	size_t end = len - 4;
+	while (end > 0 && ((unsigned char)s[end] & 0xC0) == 0x80)
+		end--;
+	memcpy(s + end, "...", 4);
+}
+
 mt_status mt_error_set(mt_error *err, mt_status status, const char *file, int line, int column,
                        const char *fmt, ...)
 {
 	if (!err)
 		return status;
-	snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+	int n = snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+	if (n >= (int)sizeof err->file)
+		mark_cut(err->file, sizeof err->file);
 	err->line = line;
 	err->column = column;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof err->msg)
+		mark_cut(err->msg, sizeof err->msg);
 	return status;
 }
 

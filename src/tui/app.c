@@ -336,7 +336,7 @@ int app_save(app *a, const char *path)
 	}
 	mt_error err = {0};
 	if (mt_scenario_save(a->sc, path, &err)) {
-		char line[1200];
+		char line[MT_ERROR_TEXT_MAX];
 		app_set_status(a, true, "not saved: %s", file_error(&err, line, sizeof line));
 		return R_REDRAW;
 	}
@@ -357,7 +357,7 @@ int app_open(app *a, const char *path)
 	mt_error err = {0};
 	mt_scenario *sc = NULL;
 	if (mt_scenario_load_file(path, &sc, &err)) {
-		char line[1200];
+		char line[MT_ERROR_TEXT_MAX];
 		app_set_status(a, true, "cannot open: %s", file_error(&err, line, sizeof line));
 		return R_REDRAW;
 	}
@@ -561,7 +561,7 @@ int tui_run(const tui_options *o)
 	mt_status st = o->file ? mt_scenario_load_file(o->file, &sc, &err)
 	                       : mt_scenario_default(&sc, &err);
 	if (st) {
-		char line[1200];
+		char line[MT_ERROR_TEXT_MAX];
 		fprintf(stderr, "mechtune: %s\n", mt_error_format(&err, line, sizeof line));
 		free(a);
 		return 2; /* like every other command: a file that does not load is status 2 */

@@ -41,7 +41,7 @@ int lesson_begin(app *a, const mt_lesson *l)
 	mt_scenario *sc = NULL;
 	mt_error err = {0};
 	if (mt_scenario_load_embedded(l->scenario, &sc, &err)) {
-		char line[1200];
+		char line[MT_ERROR_TEXT_MAX];
 		app_set_status(a, true, "lesson '%s': %s", l->name,
 		               mt_error_format(&err, line, sizeof line));
 		return R_REDRAW;

@@ -26,6 +26,15 @@ expect 0 '^usage: mechtune solve' "$bin" solve --help
 expect 0 '^usage: mechtune check' "$bin" check --help
 expect 2 "unknown option '--frobnicate'" "$bin" solve --frobnicate "$src/scenarios/default.yaml"
 expect 2 "unknown option '--bogus'" "$bin" --bogus
+# grouped short options, values given to flags, and typos of commands are named as typed
+expect 2 "solve: unknown option '-x'" "$bin" solve -xy "$src/scenarios/default.yaml"
+expect 2 "option '--json' takes no value, got '--json=foo'" "$bin" solve --json=foo "$src/scenarios/default.yaml"
+expect 2 "unknown option '--lambdax'" "$bin" solve --lambdax=3 "$src/scenarios/default.yaml"
+expect 2 "^mechtune: unknown command 'frobnicate' \(commands: solve, analyze" "$bin" frobnicate
+# a path of any length is named whole in an error (long paths used to be cut at 511 bytes)
+long="$tmp/$(printf 'd%.0s' {1..200})/$(printf 'e%.0s' {1..200})/$(printf 'f%.0s' {1..200})"
+mkdir -p "$long" && printf 'name: [\n' >"$long/broken.yaml"
+expect 2 "^$long/broken.yaml:2:1: yaml syntax error" "$bin" check "$long/broken.yaml"
 expect 2 "needs a value" "$bin" solve "$src/scenarios/default.yaml" --lambda
 expect 2 "missing scenario FILE" "$bin" solve
 expect 2 "unknown divergence 'nope' \(use one of: kl, chi2" "$bin" solve --divergence nope "$src/scenarios/default.yaml"
