@@ -663,12 +663,11 @@ static void draw_outcome(app *a, const layout *L)
 		putf(yy, colx[OC_UTIL], 7, num_at | A_BOLD, "%6s",
 		     fmt_num(b, sizeof b, go->utility));
 		const mt_analysis *an = rule ? rule : none;
-		if (colx[OC_IR] >= 0) {
-			if (an)
-				mark(a, yy, colx[OC_IR], an->groups[i].ir);
-			else
-				put(yy, colx[OC_IR], 2, a->attr[C_DIM], false, a->g->ellipsis);
-		}
+		/* IR of this row: the utility beside it is not negative (the same
+		 * tolerance as the analysis' IR check at the truth). */
+		if (colx[OC_IR] >= 0)
+			mark(a, yy, colx[OC_IR],
+			     go->utility >= -MT_DSIC_TOL * (1.0 + fabs(go->utility)));
 		/* What the current lie earns the group compared with its truth. */
 		if (mt_group_lies(sc, (size_t)i)) {
 			if (an && !stale) {

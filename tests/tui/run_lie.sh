@@ -56,4 +56,41 @@ keys q
 wait_for "unsaved changes"
 keys n
 wait_exit 0
+stop
+
+# The IR mark describes its own row: both groups playing their best lies
+# without payment and then charged under vcg have negative utilities, so
+# their rows say IR ✗ (it used to say ✓, the IR of the truth).
+start 100 30 -- "$MT_SOURCE_DIR/scenarios/polarization.yaml"
+wait_idle
+keys p
+wait_for "pay:none"
+wait_idle
+keys b
+wait_for "Alices lie"
+wait_idle
+keys Tab b
+wait_for "Bobs lie"
+wait_idle
+keys P
+wait_for "pay:vcg "
+wait_idle
+for g in Alices Bobs; do
+	row=$(screen | grep -E "^$g +[0-9]" | tail -n 1)
+	util=$(echo "$row" | nums | sed -n 4p)
+	case "$util" in -*) ;; *) fail "$g should have a negative utility under vcg, row: $row" ;; esac
+	echo "$row" | grep -qE -- "$util +✗" || fail "$g: IR mark beside utility $util is not ✗: $row"
+done
+# A truthful row with a non-negative utility keeps ✓.
+keys T
+wait_for "all groups tell the truth"
+wait_idle
+for g in Alices Bobs; do
+	screen | grep -E "^$g +[0-9]" | tail -n 1 | grep -qE -- " [0-9]+\.[0-9]{3} +✓" ||
+		fail "$g: truthful row should say IR ✓"
+done
+keys q
+wait_for "unsaved changes"
+keys n
+wait_exit 0
 echo PASS
