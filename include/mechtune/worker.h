@@ -13,7 +13,10 @@
  * scenario belongs to the worker, a taken result belongs to the caller.
  *
  * Process-wide setup (gsl_set_error_handler_off, setlocale, signal
- * dispositions) must happen before mt_worker_start. */
+ * dispositions) must happen before mt_worker_start.  The worker thread
+ * blocks every asynchronous signal (all but SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+ * SIGABRT, SIGTRAP, SIGSYS), so signals sent to the process are handled by
+ * the caller's threads. */
 #ifndef MECHTUNE_WORKER_H
 #define MECHTUNE_WORKER_H
 

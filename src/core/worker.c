@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,7 +291,18 @@ mt_status mt_worker_start(mt_worker **out, mt_error *err)
 	atomic_init(&w->generation, 0);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
+	/* The thread inherits a mask that blocks every asynchronous signal, so
+	 * they all reach the caller's thread, whose poll() they must wake
+	 * (SIGTERM, SIGWINCH, ...).  Faults stay deliverable to the thread that
+	 * causes them. */
+	sigset_t all, old;
+	sigfillset(&all);
+	static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS};
+	for (size_t k = 0; k < sizeof faults / sizeof faults[0]; k++)
+		sigdelset(&all, faults[k]);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	int rc = pthread_create(&w->thread, NULL, worker_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc) {
 		pthread_cond_destroy(&w->wake);
 		pthread_mutex_destroy(&w->lock);
