@@ -366,55 +366,7 @@ int app_open(app *a, const char *path)
 	return R_REDRAW | R_RESOLVE;
 }
 
-/* ---- signals and the terminal ------------------------------------------------- */
-
-static volatile sig_atomic_t got_signal;
-static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
-static struct sigaction old_fatal[sizeof fatal_signals / sizeof fatal_signals[0]];
-static bool curses_on;
-
-static void on_quit_signal(int sig)
-{
-	got_signal = sig;
-}
-
-/* A crash must not leave the terminal in raw mode.  endwin() is not
- * async-signal-safe, but the process is about to die anyway (htop does the
- * same); then the previous disposition (default, or a sanitizer's) runs. */
-static void on_fatal_signal(int sig)
-{
-	if (curses_on)
-		endwin();
-	for (size_t k = 0; k < sizeof fatal_signals / sizeof fatal_signals[0]; k++)
-		if (fatal_signals[k] == sig)
-			sigaction(sig, &old_fatal[k], NULL);
-	raise(sig);
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_quit_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sa.sa_handler = on_fatal_signal;
-	sa.sa_flags = (int)SA_RESETHAND;
-	for (size_t k = 0; k < sizeof fatal_signals / sizeof fatal_signals[0]; k++)
-		sigaction(fatal_signals[k], &sa, &old_fatal[k]);
-	signal(SIGPIPE, SIG_IGN);
-}
-
-static void restore_signals(void)
-{
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	for (size_t k = 0; k < sizeof fatal_signals / sizeof fatal_signals[0]; k++)
-		sigaction(fatal_signals[k], &old_fatal[k], NULL);
-}
+/* ---- the terminal ------------------------------------------------------------- */
 
 static bool locale_is_utf8(void)
 {
@@ -424,8 +376,8 @@ static bool locale_is_utf8(void)
 
 static void start_curses(app *a)
 {
+	sig_before_curses();
 	initscr();
-	curses_on = true;
 	cbreak();
 	noecho();
 	nonl();
@@ -438,6 +390,7 @@ static void start_curses(app *a)
 		mouseinterval(0);
 	}
 	draw_init_colors(a);
+	sig_after_curses(a->opt.mouse);
 }
 
 /* ---- the loop ------------------------------------------------------------------ */
@@ -524,6 +477,7 @@ static int on_signal(app *a, int sig)
 static void app_release(app *a)
 {
 	mt_worker_stop(a->worker);
+	recover_release(a);
 	for (int s = 0; s < MT_STAGE_COUNT; s++)
 		mt_stage_result_free(a->res[s]);
 	lesson_release(a);
@@ -574,12 +528,19 @@ int tui_run(const tui_options *o)
 		rc = 1;
 		goto out;
 	}
-	if (mt_worker_start(&a->worker, &err)) {
-		fprintf(stderr, "mechtune: %s\n", err.msg);
+	/* Signals before the worker thread, which inherits a mask that
+	 * blocks them (worker.h). */
+	if (!sig_install()) {
+		fprintf(stderr, "mechtune: cannot create the signal pipe: %s\n", strerror(errno));
 		rc = 1;
 		goto out;
 	}
-	install_signals();
+	if (mt_worker_start(&a->worker, &err)) {
+		fprintf(stderr, "mechtune: %s\n", err.msg);
+		sig_restore();
+		rc = 1;
+		goto out;
+	}
 	start_curses(a);
 	if (o->read_only)
 		app_set_status(a, false, "read-only demo: edit freely, nothing is saved");
@@ -587,9 +548,13 @@ int tui_run(const tui_options *o)
 		app_set_status(a, false, "%s: press ? for help, q to quit", a->sc->name);
 	if (lesson)
 		lesson_begin(a, lesson);
+	else
+		recover_offer(a);
 	submit(a);
 
 	bool dirty = true;
+	int leave_sig = 0; /* a terminating signal, or SIGHUP for a lost terminal */
+	bool lost = false;
 	for (;;) {
 		if (dirty) {
 			draw_all(a);
@@ -601,16 +566,29 @@ int tui_run(const tui_options *o)
 		             app_result(a, MT_STAGE_SOLVE)->status == MT_OK) ||
 		            (a->needs.noise && a->sc->noise.epsilon > 0.0 && an &&
 		             an->status == MT_OK && !app_result(a, MT_STAGE_NOISE));
-		struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
-		                        {.fd = mt_worker_fd(a->worker), .events = POLLIN}};
-		int n = poll(fds, 2, busy ? 200 : -1);
-		int r = R_NONE;
-		if (got_signal) {
-			int sig = got_signal;
-			got_signal = 0;
-			r |= on_signal(a, sig);
+		int timeout = recover_tick(a, now_seconds());
+		if (busy && (timeout < 0 || timeout > 200))
+			timeout = 200;
+		struct pollfd fds[3] = {{.fd = STDIN_FILENO, .events = POLLIN},
+		                        {.fd = mt_worker_fd(a->worker), .events = POLLIN},
+		                        {.fd = sig_fd(), .events = POLLIN}};
+		int n = poll(fds, 3, timeout);
+		if (n < 0 && errno != EINTR) { /* cannot wait for the terminal: as if lost */
+			leave_sig = SIGHUP;
+			lost = true;
+			break;
 		}
-		if (n < 0 && errno != EINTR)
+		int r = R_NONE;
+		if (n > 0 && fds[2].revents) {
+			int sig;
+			while (!leave_sig && (sig = sig_take()) != 0) {
+				if (sig == SIGINT)
+					r |= on_signal(a, sig);
+				else
+					leave_sig = sig;
+			}
+		}
+		if (leave_sig)
 			break;
 		if (busy)
 			r |= R_REDRAW; /* the "computing" clock */
@@ -619,13 +597,20 @@ int tui_run(const tui_options *o)
 		}
 		wint_t wc;
 		int kind;
+		bool got_key = false;
 		/* Read keys also after EINTR: SIGWINCH arrives as KEY_RESIZE. */
 		while (!(r & R_QUIT) && (kind = get_wch(&wc)) != ERR) {
+			got_key = true;
 			r |= handle_key(a, (int)wc, kind == OK);
 			if (r & R_RESOLVE) {
 				submit(a);
 				r &= ~R_RESOLVE;
 			}
+		}
+		if (n > 0 && !(r & R_QUIT) && terminal_lost(a, fds[0].revents, got_key)) {
+			leave_sig = SIGHUP;
+			lost = true;
+			break;
 		}
 		if (r & R_RESOLVE)
 			submit(a);
@@ -634,9 +619,14 @@ int tui_run(const tui_options *o)
 		if (r & R_REDRAW)
 			dirty = true;
 	}
-	endwin();
-	curses_on = false;
-	restore_signals();
+	if (leave_sig) {
+		rc = recover_leave(a, leave_sig, lost);
+	} else {
+		endwin();
+		sig_curses_ended();
+		recover_clean_quit(a);
+	}
+	sig_restore();
 out:
 	app_release(a);
 	free(a);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "mechtune/lesson.h"
+#include "mechtune/recover.h"
 #include "mechtune/scenario.h"
 #include "mechtune/worker.h"
 #include "tui.h"
@@ -164,7 +165,22 @@ struct app {
 	mt_scenario *lesson_start;      /* the scenario when the step began */
 	char lesson_text[2048];         /* the step's text, keys filled in */
 
-	volatile int quit_signal; /* set from signal handlers; read by the loop */
+	/* Recovery (recover.c): where recovery files of the document go, the
+	 * one this session restored from (rewritten on the next signal,
+	 * removed once the document is saved or on a clean quit), and the
+	 * serialized image the fatal-signal handler writes. */
+	mt_recover_places places;
+	char *places_path; /* the path places were computed for */
+	bool places_ok;
+	unsigned long places_gen; /* bumped when places or recover_owned change */
+	char recover_owned[MT_RECOVER_PATH_MAX];
+	unsigned long owned_saved_id; /* saved_id when it was restored */
+	bool image_have;
+	unsigned long image_edit, image_places;
+	double image_due;       /* when to serialize again (0: not scheduled) */
+	mt_scenario *recovered; /* offered at start, waiting for the answer */
+	char recover_offer[MT_RECOVER_PATH_MAX];
+	int empty_reads; /* poll said readable but nothing came, in a row */
 };
 
 /* --- app.c ----------------------------------------------------------- */
@@ -258,6 +274,38 @@ void picker_open_lessons(app *a);
 void picker_free(app *a);
 int picker_key(app *a, int key);
 void picker_draw(app *a);
+
+/* --- recover.c ------------------------------------------------------ */
+/* Signals: sig_install (before the worker thread starts) catches SIGHUP,
+ * SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM and SIGXCPU into a
+ * self-pipe (sig_fd for poll, sig_take returns the next one, 0 when none)
+ * and the fatal signals into a handler that restores the terminal and
+ * writes the prepared image.  false when the pipe cannot be made. */
+bool sig_install(void);
+void sig_restore(void);
+int sig_fd(void);
+int sig_take(void);
+/* Around initscr: remember the terminal's mode, then the bytes that leave
+ * the screen, for the fatal handler; sig_curses_ended after endwin. */
+void sig_before_curses(void);
+void sig_after_curses(bool mouse);
+void sig_curses_ended(void);
+/* Whether the terminal is gone, from poll's revents of stdin and whether
+ * any key was read after it (EOF, POLLHUP, POLLERR, EIO). */
+bool terminal_lost(app *a, short revents, bool got_key);
+/* Offer the first recovery file of the document (a question); call once at
+ * start. */
+void recover_offer(app *a);
+/* Keep the places and the fatal handler's image current; returns the poll
+ * timeout (ms) the next serialization needs, -1 for none. */
+int recover_tick(app *a, double now);
+/* A terminating signal or the lost terminal: write the recovery file when
+ * there are unsaved changes, restore the terminal, say so in one line on
+ * stderr.  Returns the exit status, 128 + sig. */
+int recover_leave(app *a, int sig, bool lost);
+/* A clean quit: the file restored from is removed. */
+void recover_clean_quit(app *a);
+void recover_release(app *a);
 
 /* --- lessons.c ------------------------------------------------------- */
 /* Start lesson l on its scenario (replacing the document).  Returns

@@ -12,12 +12,22 @@ TM="tmux -u -L $SOCK -f /dev/null"
 # tmux clients must not eat the stdin of the loops that call them
 tm() { $TM "$@" </dev/null; }
 WORK=$(mktemp -d)
+AUX=$(mktemp -d) # the tests' own files, outside the folder mechtune runs in
 TIMEOUT=${MT_TUI_TIMEOUT:-20}
 cleanup() {
 	tm kill-server 2>/dev/null
-	rm -rf "$WORK"
+	rm -rf "$WORK" "$AUX"
 }
 trap cleanup EXIT INT TERM
+
+# After mechtune exits the pane prints "mechtune exited N" and the terminal
+# modes that matter ("tty: icanon echo" when they were restored).
+cat >"$AUX/after.sh" <<'EOF'
+echo "mechtune exited $1"
+modes=$(stty -a | tr ' ;' '\n\n' | grep -xE -- '-?(icanon|echo)' | xargs)
+echo "tty: $modes"
+sleep 600
+EOF
 
 # start COLS LINES [ENV=VALUE ...] -- [mechtune args...]: run mechtune in a
 # fresh window; when it exits the pane prints "mechtune exited N".
@@ -36,8 +46,8 @@ start() {
 	local try
 	for try in $(seq 1 50); do
 		tm new-session -d -x "$cols" -y "$lines" -e TERM=xterm-256color -e LANG=C.UTF-8 \
-			-e LC_ALL=C.UTF-8 "${envs[@]}" \
-			"cd '$WORK' && '$MT_BINARY'$args; echo \"mechtune exited \$?\"; sleep 600" \
+			-e LC_ALL=C.UTF-8 -e XDG_STATE_HOME="$AUX/state" "${envs[@]}" \
+			"cd '$WORK' && '$MT_BINARY'$args; sh '$AUX/after.sh' \$?" \
 			2>/dev/null && tm has-session -t 0 2>/dev/null && return 0
 		sleep 0.1
 	done
@@ -118,6 +128,15 @@ wait_exit() {
 	local alt
 	alt=$($TM display-message -p -t 0 '#{alternate_on}')
 	[ "$alt" = 0 ] || fail "the terminal was left in the alternate screen"
+	wait_for "tty: "
+	assert_screen "tty: icanon echo"
+}
+
+# pid_of: the pid of the mechtune running in the window.
+pid_of() {
+	local pane_pid
+	pane_pid=$($TM display-message -p -t 0 '#{pane_pid}')
+	pgrep -P "$pane_pid" -x "$(basename "$MT_BINARY")" | head -n 1
 }
 
 # The numbers (x.yyy) of the lines on stdin, one a line.

@@ -57,11 +57,10 @@ wait_exit 0
 [ -f "$WORK/new.yaml" ] || fail "save as before quitting did not write the file"
 stop
 
-# SIGTERM: terminal restored, clean exit status.
+# SIGTERM: terminal restored, status 128 + 15 (run_recover.sh: with edits).
 start 80 24 -- "$WORK/mine.yaml"
 wait_idle
-pid=$(pgrep -f "^$MT_BINARY $WORK/mine.yaml" | head -n 1)
-[ -n "$pid" ] || pid=$(pgrep -n -x "$(basename "$MT_BINARY")")
-kill -TERM "$pid"
-wait_exit 0
+kill -TERM "$(pid_of)"
+wait_exit 143
+assert_screen "mechtune: caught SIGTERM; no unsaved changes"
 echo PASS
