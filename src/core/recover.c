@@ -91,8 +91,7 @@ static bool add_state_loc(mt_recover_places *p, const char *sdir, const char *na
 		return false;
 	n = 0;
 	if (!cat(stem, MT_RECOVER_PATH_MAX, &n, sdir) || !cat(stem, MT_RECOVER_PATH_MAX, &n, "/") ||
-	    !cat(stem, MT_RECOVER_PATH_MAX, &n, name) ||
-	    n + SLOT_SUFFIX_MAX >= MT_RECOVER_PATH_MAX)
+	    !cat(stem, MT_RECOVER_PATH_MAX, &n, name) || n + SLOT_SUFFIX_MAX >= MT_RECOVER_PATH_MAX)
 		return false;
 	p->loc[p->nloc++].state = true;
 	return true;
@@ -117,7 +116,8 @@ mt_status mt_recover_places_init(mt_recover_places *p, const char *file, mt_erro
 			bool ok = true;
 			if (slash)
 				ok = cat(stem, MT_RECOVER_PATH_MAX, &n, p->loc[0].dir) &&
-				     (!strcmp(p->loc[0].dir, "/") || cat(stem, MT_RECOVER_PATH_MAX, &n, "/"));
+				     (!strcmp(p->loc[0].dir, "/") ||
+				      cat(stem, MT_RECOVER_PATH_MAX, &n, "/"));
 			ok = ok && cat(stem, MT_RECOVER_PATH_MAX, &n, ".") &&
 			     cat(stem, MT_RECOVER_PATH_MAX, &n, base) &&
 			     n + SLOT_SUFFIX_MAX < MT_RECOVER_PATH_MAX;

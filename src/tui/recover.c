@@ -240,9 +240,9 @@ bool terminal_lost(app *a, short revents, bool got_key)
 /* Keep a->places for the document's current path. */
 static void sync_places(app *a)
 {
-	if (a->places_ok && (a->path ? a->places_path && !strcmp(a->path, a->places_path)
-	                             : !a->places_path))
-		return;
+	if (a->places_gen &&
+	    (a->path ? a->places_path && !strcmp(a->path, a->places_path) : !a->places_path))
+		return; /* computed (places_gen > 0) for this path */
 	free(a->places_path);
 	a->places_path = a->path ? strdup(a->path) : NULL;
 	a->places_ok = (!a->path || a->places_path) &&
@@ -292,14 +292,13 @@ static void *serializer_main(void *arg)
 		ser.meta = NULL;
 		ser.pending = false;
 		pthread_mutex_unlock(&ser.lock);
-		if (sc && im && mt_scenario_emit(sc, &im->text, &im->len, NULL) != MT_OK) {
+		/* Out of memory: no image rather than a stale one. */
+		if (!sc || mt_scenario_emit(sc, &im->text, &im->len, NULL) != MT_OK) {
 			free(im);
-			im = NULL; /* out of memory: no image rather than a stale one */
+			im = NULL;
 		}
 		mt_scenario_free(sc);
-		publish_image(sc ? im : NULL);
-		if (!sc)
-			free(im);
+		publish_image(im);
 		pthread_mutex_lock(&ser.lock);
 	}
 	pthread_mutex_unlock(&ser.lock);
@@ -367,7 +366,7 @@ int recover_tick(app *a, double now)
 	}
 	bool want = wants_recovery(a);
 	bool fresh = want ? a->image_have && a->image_edit == a->edit_id &&
-	                            a->image_places == a->places_gen
+	                             a->image_places == a->places_gen
 	                  : !a->image_have;
 	if (fresh) {
 		a->image_due = 0;
@@ -427,8 +426,8 @@ int recover_leave(app *a, int sig, bool lost)
 	if (!app_modified(a))
 		snprintf(line, sizeof line, "mechtune: %s; no unsaved changes\n", what);
 	else if (a->opt.read_only)
-		snprintf(line, sizeof line, "mechtune: %s; read-only mode: the edits are not kept\n",
-		         what);
+		snprintf(line, sizeof line,
+		         "mechtune: %s; read-only mode: the edits are not kept\n", what);
 	else if (!a->places_ok)
 		snprintf(line, sizeof line,
 		         "mechtune: %s; unsaved changes LOST: no folder for a recovery file (set "
@@ -451,8 +450,8 @@ int recover_leave(app *a, int sig, bool lost)
 			free(im->text);
 		free(im);
 		if (!text && mt_scenario_emit(a->sc, &text, &len, &err) != MT_OK)
-			snprintf(line, sizeof line, "mechtune: %s; unsaved changes LOST: %s\n", what,
-			         err.msg);
+			snprintf(line, sizeof line, "mechtune: %s; unsaved changes LOST: %s\n",
+			         what, err.msg);
 		else if ((e = mt_recover_write(&a->places, a->recover_owned, text, len, path,
 		                               sizeof path)))
 			snprintf(line, sizeof line,
@@ -502,9 +501,10 @@ static int offer_answer(app *a, int choice)
 			memcpy(a->recover_owned, a->recover_offer, sizeof a->recover_owned);
 			a->owned_saved_id = saved;
 			a->places_gen++;
-			app_set_status(a, false,
-			               "restored the unsaved changes of %s (u undoes; saving removes it)",
-			               name);
+			app_set_status(
+			        a, false,
+			        "restored the unsaved changes of %s (u undoes; saving removes it)",
+			        name);
 		}
 		return r;
 	}

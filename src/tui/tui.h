@@ -16,9 +16,10 @@ typedef struct {
 	const char *lesson; /* NULL, or a lesson to start with (issue 5) */
 } tui_options;
 
-/* Run the explorer until the user quits.  Returns 0, or 1 when the
- * terminal cannot be used or the scenario does not load (one line on
- * stderr says why). */
+/* Run the explorer until the user quits.  Returns 0; 1 when the terminal
+ * cannot be used, 2 when the scenario does not load (one line on stderr says
+ * why); 128 + N after signal N or a lost terminal (129, as for SIGHUP), when
+ * unsaved changes went to a recovery file (one line on stderr names it). */
 int tui_run(const tui_options *o);
 
 /* Write the key table as Markdown (the list in docs/explorer.md). */
