@@ -14,7 +14,19 @@ tm() { $TM "$@" </dev/null; }
 WORK=$(mktemp -d)
 AUX=$(mktemp -d) # the tests' own files, outside the folder mechtune runs in
 TIMEOUT=${MT_TUI_TIMEOUT:-20}
+# The explorer is killed with SIGKILL before its tmux server: a hang-up would
+# leave recovery files next to the scenarios it was editing (the source
+# tree's).  run_recover.sh and run_signals.sh send the signals they test.
+kill_explorers() {
+	local pane_pid pid
+	for pane_pid in $($TM list-panes -a -F '#{pane_pid}' </dev/null 2>/dev/null); do
+		for pid in $(pgrep -P "$pane_pid" -x "$(basename "$MT_BINARY")"); do
+			kill -KILL "$pid" 2>/dev/null
+		done
+	done
+}
 cleanup() {
+	kill_explorers
 	tm kill-server 2>/dev/null
 	rm -rf "$WORK" "$AUX"
 }
@@ -57,6 +69,7 @@ start() {
 
 # stop: end the tmux server (and whatever runs in it) before the next start.
 stop() {
+	kill_explorers
 	tm kill-server 2>/dev/null
 	local try
 	for try in $(seq 1 50); do
