@@ -1,7 +1,9 @@
 /* Recovery files (mechtune/recover.h): where they go, that a write never
  * replaces another session's file (only the owned one), the fallback to the
  * state folder when the file's folder cannot be written, and finding them. */
+#ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700 /* realpath */
+#endif
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>

@@ -1,7 +1,9 @@
 /* Recovery files (include/mechtune/recover.h).  mt_recover_write and
  * mt_recover_find run in signal handlers: they use no malloc, no stdio and
  * no locale, only the string helpers below and async-signal-safe calls. */
+#ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700 /* realpath */
+#endif
 #include "mechtune/recover.h"
 
 #include <errno.h>
