@@ -49,6 +49,12 @@ keys r
 wait_for "λ=0.55"
 wait_for "restored the unsaved changes of .mine.yaml.mtrecover"
 assert_screen "[+]"
+keys u # the restore is an edit: undo shows the file, redo the edit again
+wait_for "λ=0.5 "
+wait_gone "[+]"
+keys U
+wait_for "λ=0.55"
+assert_screen "[+]"
 keys ']'
 wait_for "λ=0.605"
 kill -HUP "$(pid_of)"
@@ -74,9 +80,12 @@ check_recovery "$rec2" "0.4545"
 stop
 
 # d discards the first; the second is offered next time; quitting without
-# saving after restoring it removes it.
+# saving after restoring it removes it.  A scenario file changed since is
+# pointed out.
+touch -d "@$(($(date +%s) + 120))" "$WORK/mine.yaml"
 start 200 30 -- "$WORK/mine.yaml"
 wait_for "r restore, d discard, k keep for later"
+assert_screen "(the file is newer)"
 keys d
 wait_for "discarded .mine.yaml.mtrecover"
 [ ! -e "$rec" ] || fail "d did not remove $rec"
