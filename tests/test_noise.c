@@ -49,7 +49,7 @@ static void test_bounds_vcg(void **state)
 			double u;
 			assert_int_equal(mt_noise_expected_utility(sc, i, g->rewards,
 			                                           sc->groups[i].size, &u, NULL,
-			                                           NULL, NULL),
+			                                           NULL, NULL, NULL),
 			                 MT_OK);
 			assert_true(fabs(u - g->best_utility) <= 1e-12 * (1.0 + fabs(u)));
 			/* no random reward report beats it */
@@ -58,7 +58,7 @@ static void test_bounds_vcg(void **state)
 				tu_random_report(&rng, sc, r, &size);
 				assert_int_equal(mt_noise_expected_utility(sc, i, r,
 				                                           sc->groups[i].size, &u,
-				                                           NULL, NULL, NULL),
+				                                           NULL, NULL, NULL, NULL),
 				                 MT_OK);
 				if (u > g->best_utility + 1e-7 * (1.0 + fabs(u)))
 					fail_msg("trial %d: random report %.12g beats search %.12g",

@@ -46,7 +46,8 @@ static void test_mirror_converges(void **state)
 		assert_int_equal(mt_engine_init(&e, sc, NULL, NULL), MT_OK);
 		double p[6], tmp[6];
 		double eta = 0.5 / sc->lambda; /* eta lambda = 1/2: geometric convergence */
-		assert_int_equal(mt_mirror_ascent(&e.rule, e.S, 200, eta, p, tmp, NULL, NULL, NULL),
+		assert_int_equal(mt_mirror_ascent(&e.rule, e.S, 200, eta, p, tmp, NULL, NULL, NULL,
+		                                  NULL, NULL),
 		                 MT_OK);
 		for (size_t x = 0; x < 6; x++)
 			assert_true(fabs(p[x] - e.p[x]) < 1e-9);

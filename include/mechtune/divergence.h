@@ -22,6 +22,11 @@ typedef struct mt_divergence {
 	double (*fprime)(double t, double lambda);
 	/* f''(t) for t > 0; 0 for tv. */
 	double (*fsecond)(double t, double lambda);
+	/* Optional log-domain forms for mirror ascent: f'(e^u) and f(e^u) from
+	 * u = log t, exact where e^u underflows (kl: f' = lambda (u + 1)).
+	 * NULL: fprime(exp(u)), f(exp(u)). */
+	double (*fprime_log)(double u, double lambda);
+	double (*f_log)(double u, double lambda);
 	/* Maximize sum_x p S - D_f(p||q) over the simplex: fill p[m] and
 	 * *value (the maximum).  S is already shifted so that max S = 0 (the
 	 * caller, mt_train, does this for stability). */

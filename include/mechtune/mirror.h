@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "mechtune/cancel.h"
 #include "mechtune/train.h"
 
 /* Called with every iterate p^t, t = 0 (p = q) .. steps, and D_f(p^t||q).
@@ -13,10 +14,18 @@
 typedef void (*mt_mirror_visit)(size_t t, const double *p, double div, void *ctx);
 
 /* Run `steps` mirror-ascent steps with step size eta on the simplex:
- * p^{t+1}(x) ∝ p^t(x) exp(eta (S(x) - f'(p^t(x)/q(x)))).  Leaves the last
- * iterate in p[m]; visit (may be NULL) sees every iterate.  scratch holds m
- * doubles.  Fails with MT_ENUMERIC when an iterate is not finite. */
+ * p^{t+1}(x) ∝ p^t(x) exp(eta (S(x) - f'(p^t(x)/q(x)))).  The iterates are
+ * kept as logarithms, so a probability that underflows a double keeps its
+ * exact weight (and, for kl and reverse_kl, its exact divergence).  Leaves
+ * the last iterate in p[m] and, if div is non-NULL, D_f(p||q) of it in
+ * *div; visit (may be NULL) sees every iterate.  scratch holds m doubles.
+ *
+ * Checks cancel before every step (MT_ECANCELED).  Fails with MT_ENUMERIC
+ * when an iterate or its divergence is not a finite number: the steps are
+ * too large for this divergence and lambda (the exact iterates overflow),
+ * and the message says to lower training.step_size. */
 mt_status mt_mirror_ascent(const mt_rule *r, const double *S, size_t steps, double eta, double *p,
-                           double *scratch, mt_mirror_visit visit, void *ctx, mt_error *err);
+                           double *scratch, mt_mirror_visit visit, void *ctx, double *div,
+                           const mt_cancel *cancel, mt_error *err);
 
 #endif

@@ -42,10 +42,11 @@ typedef struct {
 
 /* Expected utility of group i reporting (rewards, size), others as in sc,
  * and (if non-NULL) the expected true welfare and true ASW, under sc's
- * noise and payment rule: `samples` real solves. */
+ * noise and payment rule: `samples` real solves, checking cancel before
+ * each (MT_ECANCELED). */
 mt_status mt_noise_expected_utility(const mt_scenario *sc, size_t i, const double *rewards,
                                     double size, double *utility, double *welfare, double *asw,
-                                    mt_error *err);
+                                    const mt_cancel *cancel, mt_error *err);
 
 /* Per group, the best reward misreport under noise (sizes kept true) and
  * its gain next to 2 w_i epsilon; the ASW lost to noise next to

@@ -65,7 +65,8 @@ void mt_sensitivity_apply(const mt_rule *r, const double *p, const double *g, do
 }
 
 mt_status mt_eval_raw(const mt_scenario *sc, size_t i, const double *rewards, double size,
-                      mt_report_outcome *out, double *welfare, mt_error *err)
+                      mt_report_outcome *out, double *welfare, const mt_cancel *cancel,
+                      mt_error *err)
 {
 	mt_scenario view = *sc;
 	mt_group *gs = malloc(sc->n * sizeof *gs);
@@ -82,7 +83,7 @@ mt_status mt_eval_raw(const mt_scenario *sc, size_t i, const double *rewards, do
 	gs[i].reported = buf;
 	gs[i].reported_size = size;
 	view.groups = gs;
-	st = mt_solve(&view, &o, NULL, err);
+	st = mt_solve(&view, &o, cancel, err);
 	if (st)
 		goto out;
 	out->size = size;
@@ -136,9 +137,9 @@ mt_status mt_evaluate_report(const mt_scenario *sc, size_t i, const double *rewa
 		                    mt_norm_name(sc->normalization));
 	mt_report_outcome truth = {0}, r = {0};
 	const mt_group *g = &sc->groups[i];
-	mt_status st = mt_eval_raw(sc, i, g->rewards, g->size, &truth, NULL, err);
+	mt_status st = mt_eval_raw(sc, i, g->rewards, g->size, &truth, NULL, NULL, err);
 	if (!st)
-		st = mt_eval_raw(sc, i, rewards, size, &r, NULL, err);
+		st = mt_eval_raw(sc, i, rewards, size, &r, NULL, NULL, err);
 	if (st)
 		return st;
 	r.gain = r.utility - truth.utility;
@@ -927,7 +928,7 @@ static mt_status br_search(const mt_scenario *sc, size_t i, mt_br_kind kind, con
 		st = search_size(&c);
 	} else if (sc->k) {
 		st = mt_menu_best(&c, sc, i, kind == MT_BR_FULL, c.Sm, c.cand_div, c.best_y,
-		                  &c.best_val, err);
+		                  &c.best_val, cancel, err);
 	} else if (c.shape == MT_SHAPE_NONE && sc->divergence == &mt_div_kl &&
 	           sc->normalization == MT_NORM_MAX) {
 		c.T = kind == MT_BR_FULL ? c.W : c.wi;
@@ -947,11 +948,11 @@ static mt_status br_search(const mt_scenario *sc, size_t i, mt_br_kind kind, con
 	memcpy(rs, r, m * sizeof *r);
 	ws = w;
 	snap_report(sc, rs, &ws, kind == MT_BR_REWARDS ? g->size : c.W);
-	st = mt_eval_raw(sc, i, g->rewards, g->size, &truth, NULL, err);
+	st = mt_eval_raw(sc, i, g->rewards, g->size, &truth, NULL, cancel, err);
 	if (!st)
-		st = mt_eval_raw(sc, i, r, w, &best, NULL, err);
+		st = mt_eval_raw(sc, i, r, w, &best, NULL, cancel, err);
 	if (!st)
-		st = mt_eval_raw(sc, i, rs, ws, &snapped, NULL, err);
+		st = mt_eval_raw(sc, i, rs, ws, &snapped, NULL, cancel, err);
 	if (st)
 		goto out;
 	if (snapped.utility >= best.utility) {
@@ -1026,10 +1027,11 @@ mt_status mt_best_response(const mt_scenario *sc, size_t i, mt_br_kind kind, mt_
 
 /* ------------------------------------------------------ whole analyses */
 
-static mt_status sign_function(const mt_scenario *sc, size_t i, double *t, mt_error *err)
+static mt_status sign_function(const mt_scenario *sc, size_t i, double *t, const mt_cancel *cancel,
+                               mt_error *err)
 {
 	mt_engine e;
-	mt_status st = mt_engine_init(&e, sc, NULL, err);
+	mt_status st = mt_engine_init(&e, sc, cancel, err);
 	if (!st) {
 		size_t m = sc->m;
 		const double *rm = sc->groups[i].rewards;
@@ -1060,10 +1062,11 @@ void mt_ibr_release(mt_ibr_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-static mt_status welfare_of(const mt_scenario *sc, double *w, mt_error *err)
+static mt_status welfare_of(const mt_scenario *sc, double *w, const mt_cancel *cancel,
+                            mt_error *err)
 {
 	mt_outcome o;
-	mt_status st = mt_solve(sc, &o, NULL, err);
+	mt_status st = mt_solve(sc, &o, cancel, err);
 	if (!st)
 		*w = o.welfare;
 	mt_outcome_release(&o);
@@ -1086,7 +1089,7 @@ mt_status mt_iterated_best_response(const mt_scenario *sc, double tol, size_t ma
 	}
 	for (size_t i = 0; i < n; i++)
 		mt_group_tell_truth(work, i);
-	if ((st = welfare_of(work, &out->welfare_truthful, err)))
+	if ((st = welfare_of(work, &out->welfare_truthful, cancel, err)))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		work->groups[i].reported_size = sc->groups[i].reported_size;
@@ -1102,7 +1105,8 @@ mt_status mt_iterated_best_response(const mt_scenario *sc, double tol, size_t ma
 			}
 			mt_group *g = &work->groups[i];
 			mt_report_outcome cur = {0}, br = {0};
-			st = mt_eval_raw(work, i, g->reported, g->reported_size, &cur, NULL, err);
+			st = mt_eval_raw(work, i, g->reported, g->reported_size, &cur, NULL, cancel,
+			                 err);
 			if (!st)
 				st = br_search(work, i, MT_BR_FULL, g->reported, g->reported_size,
 				               &br, cancel, err);
@@ -1123,7 +1127,7 @@ mt_status mt_iterated_best_response(const mt_scenario *sc, double tol, size_t ma
 		out->sizes[i] = work->groups[i].reported_size;
 		memcpy(out->rewards + i * m, work->groups[i].reported, m * sizeof(double));
 	}
-	if ((st = welfare_of(work, &out->welfare_final, err)))
+	if ((st = welfare_of(work, &out->welfare_final, cancel, err)))
 		goto out;
 	out->welfare_loss = out->welfare_truthful - out->welfare_final;
 out:
@@ -1168,7 +1172,7 @@ static mt_status analyze_group(const mt_scenario *work, size_t i, const mt_analy
 		goto out;
 	}
 	mt_report_outcome truth = {0};
-	if ((st = mt_eval_raw(work, i, g->rewards, g->size, &truth, NULL, err)))
+	if ((st = mt_eval_raw(work, i, g->rewards, g->size, &truth, NULL, cancel, err)))
 		goto out;
 	ga->truthful_utility = truth.utility;
 	ga->ir = truth.utility >= -MT_DSIC_TOL * (1.0 + fabs(truth.utility));
@@ -1179,7 +1183,7 @@ static mt_status analyze_group(const mt_scenario *work, size_t i, const mt_analy
 	double eps;
 	if (mt_polarize(work, i, opts->polarize_epsilon, r, &eps)) {
 		mt_report_outcome pol = {0};
-		if ((st = mt_eval_raw(work, i, r, g->size, &pol, NULL, err)))
+		if ((st = mt_eval_raw(work, i, r, g->size, &pol, NULL, cancel, err)))
 			goto out;
 		pol.gain = pol.utility - truth.utility;
 		ga->polarize_epsilon = eps;
@@ -1190,7 +1194,7 @@ static mt_status analyze_group(const mt_scenario *work, size_t i, const mt_analy
 		st = mt_report_set(&ga->polarize, m, g->rewards, g->size, &truth);
 	}
 	if (!st)
-		st = sign_function(work, i, ga->t, err);
+		st = sign_function(work, i, ga->t, cancel, err);
 out:
 	free(r);
 	return st;

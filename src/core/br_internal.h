@@ -24,7 +24,8 @@ mt_pay_shape mt_pay_shape_of(const mt_payment_rule *r);
  * real solver; fills valuation, payment and utility of group i and, if
  * non-NULL, *welfare (true social welfare).  out->rewards is not touched. */
 mt_status mt_eval_raw(const mt_scenario *sc, size_t i, const double *rewards, double size,
-                      mt_report_outcome *out, double *welfare, mt_error *err);
+                      mt_report_outcome *out, double *welfare, const mt_cancel *cancel,
+                      mt_error *err);
 
 /* Fill out with a copy of rewards and the numbers of src. */
 mt_status mt_report_set(mt_report_outcome *out, size_t m, const double *rewards, double size,

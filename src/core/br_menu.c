@@ -89,7 +89,8 @@ static bool solve(lp_state *s, size_t m, double tol, double *y)
 }
 
 mt_status mt_menu_best(void *ctx, const mt_scenario *sc, size_t i, bool full, const double *Sm,
-                       const double *cand_div, double *best_y, double *best_val, mt_error *err)
+                       const double *cand_div, double *best_y, double *best_val,
+                       const mt_cancel *cancel, mt_error *err)
 {
 	size_t m = sc->m;
 	bool sum = sc->normalization == MT_NORM_SUM;
@@ -109,6 +110,10 @@ mt_status mt_menu_best(void *ctx, const mt_scenario *sc, size_t i, bool full, co
 		goto out;
 	}
 	for (size_t c = 0; c < sc->k; c++) {
+		if (mt_cancelled(cancel)) {
+			st = mt_error_set(err, MT_ECANCELED, NULL, 0, 0, "cancelled");
+			goto out;
+		}
 		if (!build(&s, sc, c, Sm, cand_div, sum, full, cap))
 			continue;
 		bool found = false;

@@ -20,6 +20,17 @@ static double fsecond(double t, double lambda)
 	return lambda / t;
 }
 
+static double fprime_log(double u, double lambda)
+{
+	return lambda * (u + 1.0);
+}
+
+static double f_log(double u, double lambda)
+{
+	double t = exp(u);
+	return t > 0.0 ? lambda * t * u : 0.0;
+}
+
 /* S is shifted (max S = 0), so every exponent is <= 0 and the sum is at
  * least q(argmax) > 0: the log-sum-exp is safe without a further shift. */
 static mt_status optimize(size_t m, const double *q, const double *S, double lambda, double *p,
@@ -79,6 +90,8 @@ const mt_divergence mt_div_kl = {
         .f = f,
         .fprime = fprime,
         .fsecond = fsecond,
+        .fprime_log = fprime_log,
+        .f_log = f_log,
         .optimize = optimize,
         .max_value_without = max_value_without,
 };

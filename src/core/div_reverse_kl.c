@@ -18,6 +18,11 @@ static double fsecond(double t, double lambda)
 	return lambda / (t * t);
 }
 
+static double f_log(double u, double lambda)
+{
+	return -lambda * u;
+}
+
 static double t_of(double y, double lambda)
 {
 	return -lambda / y;
@@ -43,5 +48,6 @@ const mt_divergence mt_div_reverse_kl = {
         .f = f,
         .fprime = fprime,
         .fsecond = fsecond,
+        .f_log = f_log,
         .optimize = optimize,
 };

@@ -4,38 +4,73 @@
 #include <math.h>
 #include <string.h>
 
+/* f'(t) and f(t) at t = e^u, through the divergence's log-domain forms when
+ * it has them (they stay exact where e^u underflows). */
+static double fprime_at(const mt_divergence *d, double u, double lambda)
+{
+	return d->fprime_log ? d->fprime_log(u, lambda) : d->fprime(exp(u), lambda);
+}
+
+static double f_at(const mt_divergence *d, double u, double lambda)
+{
+	return d->f_log ? d->f_log(u, lambda) : d->f(exp(u), lambda);
+}
+
+static mt_status diverged(const mt_rule *r, size_t t, size_t steps, double eta, mt_error *err)
+{
+	return mt_error_set(err, MT_ENUMERIC, NULL, 0, 0,
+	                    "mirror ascent diverged at step %zu of %zu (%s, lambda %g, "
+	                    "step_size %g): the iterates overflow; lower training.step_size, "
+	                    "for example to %g",
+	                    t, steps, r->div->name, r->lambda, eta, eta / 10.0);
+}
+
 mt_status mt_mirror_ascent(const mt_rule *r, const double *S, size_t steps, double eta, double *p,
-                           double *scratch, mt_mirror_visit visit, void *ctx, mt_error *err)
+                           double *scratch, mt_mirror_visit visit, void *ctx, double *div,
+                           const mt_cancel *cancel, mt_error *err)
 {
 	size_t m = r->m;
+	double *lp = scratch; /* log p^t, normalized */
+	double d = 0.0;
 	memcpy(p, r->q, m * sizeof *p);
+	for (size_t x = 0; x < m; x++)
+		lp[x] = r->q[x] > 0.0 ? log(r->q[x]) : -INFINITY;
 	if (visit)
 		visit(0, p, 0.0, ctx);
 	for (size_t t = 1; t <= steps; t++) {
+		if (mt_cancelled(cancel))
+			return mt_error_set(err, MT_ECANCELED, NULL, 0, 0, "cancelled");
 		/* log p + eta * gradient, normalized with log-sum-exp */
 		double top = -INFINITY;
 		for (size_t x = 0; x < m; x++) {
-			if (!(p[x] > 0.0)) {
-				scratch[x] = -INFINITY;
-				continue;
-			}
-			double grad = S[x] - r->div->fprime(p[x] / r->q[x], r->lambda);
-			scratch[x] = log(p[x]) + eta * grad;
-			top = fmax(top, scratch[x]);
+			if (lp[x] == -INFINITY)
+				continue; /* no mass, no reference mass: stays at 0 */
+			double u = lp[x] - log(r->q[x]);
+			double v = lp[x] + eta * (S[x] - fprime_at(r->div, u, r->lambda));
+			if (!isfinite(v))
+				return diverged(r, t, steps, eta, err);
+			lp[x] = v;
+			top = fmax(top, v);
 		}
 		if (!isfinite(top))
-			return mt_error_set(
-			        err, MT_ENUMERIC, NULL, 0, 0,
-			        "mirror ascent diverged at step %zu; lower training.step_size", t);
+			return diverged(r, t, steps, eta, err);
 		double z = 0.0;
-		for (size_t x = 0; x < m; x++) {
-			p[x] = exp(scratch[x] - top);
-			z += p[x];
-		}
 		for (size_t x = 0; x < m; x++)
-			p[x] /= z;
+			z += exp(lp[x] - top);
+		double lz = top + log(z);
+		d = 0.0;
+		for (size_t x = 0; x < m; x++) {
+			lp[x] -= lz;
+			p[x] = exp(lp[x]);
+			if (lp[x] != -INFINITY)
+				d += r->q[x] * f_at(r->div, lp[x] - log(r->q[x]), r->lambda);
+		}
+		if (!isfinite(d))
+			return diverged(r, t, steps, eta, err);
 		if (visit)
-			visit(t, p, mt_divergence_value(r->div, m, p, r->q, r->lambda), ctx);
+			visit(t, p, d, ctx);
 	}
+	if (div)
+		*div = d;
 	return MT_OK;
 }

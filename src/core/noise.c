@@ -27,9 +27,12 @@ static double noise_at(const mt_scenario *sc, size_t s, size_t j, size_t x)
 
 mt_status mt_noise_expected_utility(const mt_scenario *sc, size_t i, const double *rewards,
                                     double size, double *utility, double *welfare, double *asw,
-                                    mt_error *err)
+                                    const mt_cancel *cancel, mt_error *err)
 {
 	size_t m = sc->m, n = sc->n, ns = sc->noise.samples;
+	if (ns < 1)
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0,
+		                    "noise.samples is 0; use at least 1 sample");
 	mt_status st = MT_OK;
 	mt_scenario view = *sc;
 	mt_group *gs = malloc(n * sizeof *gs);
@@ -48,13 +51,17 @@ mt_status mt_noise_expected_utility(const mt_scenario *sc, size_t i, const doubl
 			gs[j].reported_size = size;
 	}
 	for (size_t s = 0; s < ns; s++) {
+		if (mt_cancelled(cancel)) {
+			st = mt_error_set(err, MT_ECANCELED, NULL, 0, 0, "cancelled");
+			goto out;
+		}
 		for (size_t j = 0; j < n; j++) {
 			const double *r = j == i ? rewards : sc->groups[j].reported;
 			for (size_t x = 0; x < m; x++)
 				buf[j * m + x] = r[x] + noise_at(sc, s, j, x);
 		}
 		mt_outcome o;
-		st = mt_solve(&view, &o, NULL, err);
+		st = mt_solve(&view, &o, cancel, err);
 		if (!st) {
 			su += o.groups[i].utility;
 			sw += o.welfare;
@@ -95,6 +102,14 @@ mt_status mt_noise_analyze(const mt_scenario *sc, mt_noise_analysis *out, const 
 	out->n = n;
 	out->samples = ns;
 	out->epsilon = sc->noise.epsilon;
+	if (ns < 1)
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0,
+		                    "noise.samples is 0; use at least 1 sample");
+	if (ns > SIZE_MAX / sizeof(double) / m)
+		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
+		                    "noise.samples %zu times %zu responses does not fit in memory; "
+		                    "lower noise.samples",
+		                    ns, m);
 	mt_status st = MT_OK;
 	mt_scenario *work = mt_scenario_clone(sc);
 	double *Sm_s = malloc(ns * m * sizeof *Sm_s), *off_s = malloc(ns * m * sizeof *off_s);
@@ -108,7 +123,7 @@ mt_status mt_noise_analyze(const mt_scenario *sc, mt_noise_analysis *out, const 
 		mt_group_tell_truth(work, j);
 	/* the noiseless truthful baseline */
 	mt_outcome o;
-	st = mt_solve(work, &o, NULL, err);
+	st = mt_solve(work, &o, cancel, err);
 	if (!st) {
 		out->welfare_exact = o.welfare;
 		out->asw_exact = o.welfare - mt_divergence_value(sc->divergence, m, o.policy,
@@ -137,11 +152,15 @@ mt_status mt_noise_analyze(const mt_scenario *sc, mt_noise_analysis *out, const 
 		double *welfare = i == 0 ? &out->welfare_noisy : NULL,
 		       *asw = i == 0 ? &out->asw_noisy : NULL;
 		st = mt_noise_expected_utility(work, i, gi->rewards, gi->size, &g->truthful_utility,
-		                               welfare, asw, err);
+		                               welfare, asw, cancel, err);
 		if (st)
 			goto out;
 		/* the samples, as the search sees them: S_{-i} and the own term */
-		for (size_t s = 0; s < ns; s++)
+		for (size_t s = 0; s < ns; s++) {
+			if (mt_cancelled(cancel)) {
+				st = mt_error_set(err, MT_ECANCELED, NULL, 0, 0, "cancelled");
+				goto out;
+			}
 			for (size_t x = 0; x < m; x++) {
 				double Sm = 0.0;
 				for (size_t j = 0; j < n; j++)
@@ -152,11 +171,12 @@ mt_status mt_noise_analyze(const mt_scenario *sc, mt_noise_analysis *out, const 
 				Sm_s[s * m + x] = Sm;
 				off_s[s * m + x] = gi->size * noise_at(work, s, i, x);
 			}
+		}
 		st = mt_br_noisy_rewards(work, i, ns, Sm_s, off_s, g->rewards, cancel, err);
 		if (st)
 			goto out;
 		st = mt_noise_expected_utility(work, i, g->rewards, gi->size, &g->best_utility,
-		                               NULL, NULL, err);
+		                               NULL, NULL, cancel, err);
 		if (st)
 			goto out;
 		g->gain = g->best_utility - g->truthful_utility;

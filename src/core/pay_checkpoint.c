@@ -42,7 +42,7 @@ static mt_status charge(const mt_engine *e, double *pay, mt_error *err)
 	for (size_t i = 0; i < sc->n; i++)
 		c.best[i] = mt_engine_asw_without(e, i); /* the final model p* */
 	st = mt_mirror_ascent(&e->rule, e->S, sc->training.steps, sc->training.step_size, buf,
-	                      buf + sc->m, visit, &c, err);
+	                      buf + sc->m, visit, &c, NULL, e->cancel, err);
 	if (!st)
 		for (size_t i = 0; i < sc->n; i++)
 			pay[i] = c.best[i] - mt_engine_asw_without(e, i);

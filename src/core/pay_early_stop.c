@@ -27,11 +27,14 @@ static mt_status charge(const mt_engine *e, double *pay, mt_error *err)
 		const mt_group *g = &sc->groups[i];
 		for (size_t x = 0; x < m; x++)
 			Si[x] = e->S[x] - g->reported_size * g->reported[x];
+		double div;
 		st = mt_mirror_ascent(&e->rule, Si, sc->training.steps, sc->training.step_size, pk,
-		                      tmp, NULL, NULL, err);
+		                      tmp, NULL, NULL, &div, e->cancel, err);
 		if (st)
 			goto out;
-		pay[i] = mt_asw(&e->rule, Si, pk) - mt_engine_asw_without(e, i);
+		/* the divergence of the log-domain iterate: finite even where a
+		 * probability of pk underflows (reverse_kl) */
+		pay[i] = mt_dot(m, pk, Si) - div - mt_engine_asw_without(e, i);
 	}
 out:
 	free(Si);

@@ -116,7 +116,7 @@ mt_status mt_sweep_run(const mt_scenario *sc, mt_sweep_family family, size_t gro
 				                  "out of memory in the sweep");
 				goto out;
 			}
-			st = mt_solve(work, &o, NULL, err);
+			st = mt_solve(work, &o, cancel, err);
 			if (!st) {
 				for (size_t j = 0; j < sc->n; j++)
 					row->utilities[j] = o.groups[j].utility;
@@ -128,7 +128,7 @@ mt_status mt_sweep_run(const mt_scenario *sc, mt_sweep_family family, size_t gro
 			mt_outcome_release(&o);
 		} else {
 			mt_report_outcome ro = {0};
-			st = mt_eval_raw(work, group, r, size, &ro, &row->welfare, err);
+			st = mt_eval_raw(work, group, r, size, &ro, &row->welfare, cancel, err);
 			row->valuation = ro.valuation;
 			row->payment = ro.payment;
 			row->utility = ro.utility;
