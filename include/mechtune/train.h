@@ -10,6 +10,13 @@
 
 #define MT_NO_CANDIDATE ((size_t)-1)
 
+/* The range of lambda the engine computes in: wider than the documented
+ * 1e-4 .. 1e4 (a lambda sweep reaches lambda / 5 and 3 lambda) and narrow
+ * enough that S / lambda and 2 lambda never overflow.  Outside it mt_train
+ * fails with MT_EINVAL.  Keep the text of that message in step. */
+#define MT_LAMBDA_MIN 1e-8
+#define MT_LAMBDA_MAX 1e8
+
 /* The training rule: a borrowed view of a scenario's outcome space. */
 typedef struct {
 	size_t m;
@@ -27,7 +34,8 @@ void mt_rule_from_scenario(mt_rule *r, const mt_scenario *sc);
 /* Train on the aggregate reward S[m]: fill p[m] with the maximizer of
  * ASW(p) = <p,S> - D_f(p||q) over the outcome space, *value with the maximum
  * and *choice (may be NULL) with the candidate index (MT_NO_CANDIDATE on the
- * simplex).  scratch holds m doubles.  Fails with MT_ENUMERIC when the
+ * simplex).  scratch holds m doubles.  Fails with MT_EINVAL when lambda is
+ * outside MT_LAMBDA_MIN .. MT_LAMBDA_MAX and with MT_ENUMERIC when S or the
  * optimum is not finite. */
 mt_status mt_train(const mt_rule *r, const double *S, double *p, double *value, size_t *choice,
                    double *scratch, mt_error *err);
@@ -91,7 +99,9 @@ mt_status mt_outcome_init(mt_outcome *o, size_t m, size_t n);
 void mt_outcome_release(mt_outcome *o);
 
 /* Solve sc under its training and payment rule into out (initialized here;
- * release it with mt_outcome_release even on failure). */
+ * release it with mt_outcome_release even on failure).  Every number of a
+ * successful outcome is finite: a non-finite one fails the solve with
+ * MT_ENUMERIC and a message naming it. */
 mt_status mt_solve(const mt_scenario *sc, mt_outcome *out, const mt_cancel *cancel, mt_error *err);
 
 #endif

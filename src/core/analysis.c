@@ -1156,6 +1156,26 @@ void mt_analysis_opts_default(mt_analysis_opts *o)
 	*o = (mt_analysis_opts){.ibr = true, .ibr_tol = 1e-9, .ibr_rounds = 20};
 }
 
+/* The boundary where a non-finite number would become a result: every
+ * number comes from real solves, which are finite, but differences of
+ * huge ones may not be. */
+static mt_status check_group_finite(const mt_scenario *sc, size_t i, const mt_group_analysis *ga,
+                                    mt_error *err)
+{
+	bool ok = isfinite(ga->truthful_utility);
+	for (int k = 0; k < 3; k++)
+		ok = ok && isfinite(ga->best[k].gain) && isfinite(ga->best[k].utility);
+	ok = ok && isfinite(ga->polarize.gain);
+	for (size_t x = 0; x < sc->m; x++)
+		ok = ok && isfinite(ga->t[x]);
+	if (ok)
+		return MT_OK;
+	return mt_error_set(err, MT_ENUMERIC, NULL, 0, 0,
+	                    "the analysis of group '%s' failed: a gain or t(x) is not a finite "
+	                    "number (%s, lambda %g); move lambda towards 1 or lower the sizes",
+	                    sc->groups[i].name, sc->divergence->name, sc->lambda);
+}
+
 /* Everything about group i: truthful outcome, the three best responses,
  * the polarizing misreport and t(x).  Reads `work` only, so groups can be
  * analysed in parallel. */
@@ -1195,6 +1215,8 @@ static mt_status analyze_group(const mt_scenario *work, size_t i, const mt_analy
 	}
 	if (!st)
 		st = sign_function(work, i, ga->t, cancel, err);
+	if (!st)
+		st = check_group_finite(work, i, ga, err);
 out:
 	free(r);
 	return st;

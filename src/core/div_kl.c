@@ -31,6 +31,19 @@ static double f_log(double u, double lambda)
 	return t > 0.0 ? lambda * t * u : 0.0;
 }
 
+static mt_status normalizer_failed(double z, double lambda, mt_error *err)
+{
+	if (isfinite(z))
+		return mt_error_set(err, MT_ENUMERIC, NULL, 0, 0,
+		                    "kl training failed: the normalizer sum q exp(S/lambda) is %g, "
+		                    "not positive (lambda %g); move lambda towards 1",
+		                    z, lambda);
+	return mt_error_set(err, MT_ENUMERIC, NULL, 0, 0,
+	                    "kl training failed: the normalizer sum q exp(S/lambda) is not a "
+	                    "finite number (lambda %g); move lambda towards 1",
+	                    lambda);
+}
+
 /* S is shifted (max S = 0), so every exponent is <= 0 and the sum is at
  * least q(argmax) > 0: the log-sum-exp is safe without a further shift. */
 static mt_status optimize(size_t m, const double *q, const double *S, double lambda, double *p,
@@ -43,8 +56,7 @@ static mt_status optimize(size_t m, const double *q, const double *S, double lam
 		z += p[x];
 	}
 	if (!(z > 0.0) || !isfinite(z))
-		return mt_error_set(err, MT_ENUMERIC, NULL, 0, 0,
-		                    "kl training failed: normalizer %g is not positive", z);
+		return normalizer_failed(z, lambda, err);
 	const double iz = 1.0 / z;
 	for (size_t x = 0; x < m; x++)
 		p[x] *= iz;
@@ -76,8 +88,7 @@ static mt_status max_value_without(size_t m, const double *q, const double *S, d
 		z = lse_without(m, q, S, w, r, top, inv);
 	}
 	if (!(z > 0.0) || !isfinite(z))
-		return mt_error_set(err, MT_ENUMERIC, NULL, 0, 0,
-		                    "kl training failed: normalizer %g is not positive", z);
+		return normalizer_failed(z, lambda, err);
 	*value = top + lambda * log(z);
 	return MT_OK;
 }

@@ -55,12 +55,17 @@ static mt_status solve_mu(const mass_ctx *c, double lo, double hi, double *mu, m
 		}
 	}
 	gsl_root_fsolver_free(s);
-	if (st != MT_OK)
-		return mt_error_set(
-		        err, MT_ENUMERIC, NULL, 0, 0,
-		        "%s training failed: the root finder for mu did not converge (%s)",
-		        c->d->div->name, gsl_strerror(gs));
-	return MT_OK;
+	if (st == MT_OK)
+		return MT_OK;
+	if (gs == GSL_SUCCESS) /* ran out of iterations */
+		return mt_error_set(err, MT_ENUMERIC, NULL, 0, 0,
+		                    "%s training failed: the root finder for mu did not converge "
+		                    "in %d iterations (lambda %g); move lambda towards 1",
+		                    c->d->div->name, MAX_ITER, c->lambda);
+	return mt_error_set(err, MT_ENUMERIC, NULL, 0, 0,
+	                    "%s training failed: the root finder for mu stopped: %s (lambda %g); "
+	                    "move lambda towards 1",
+	                    c->d->div->name, gsl_strerror(gs), c->lambda);
 }
 
 mt_status mt_root_optimize(const mt_root_div *d, size_t m, const double *q, const double *S,
@@ -81,8 +86,11 @@ mt_status mt_root_optimize(const mt_root_div *d, size_t m, const double *q, cons
 		sum += p[x];
 	}
 	if (!(sum > 0.0) || !isfinite(sum))
-		return mt_error_set(err, MT_ENUMERIC, NULL, 0, 0,
-		                    "%s training failed: policy mass %g", d->div->name, sum);
+		return mt_error_set(
+		        err, MT_ENUMERIC, NULL, 0, 0,
+		        "%s training failed: the policy's total mass is %s (lambda %g); "
+		        "move lambda towards 1",
+		        d->div->name, isfinite(sum) ? "not positive" : "not finite", lambda);
 	double val = 0.0;
 	for (size_t x = 0; x < m; x++) {
 		p[x] /= sum;

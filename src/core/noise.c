@@ -193,6 +193,18 @@ mt_status mt_noise_analyze(const mt_scenario *sc, mt_noise_analysis *out, const 
 	out->asw_loss = out->asw_exact - out->asw_noisy;
 	out->asw_within_bound =
 	        out->asw_loss <= out->welfare_bound + NOISE_TOL * (1.0 + out->welfare_bound);
+	bool finite = isfinite(out->welfare_loss) && isfinite(out->asw_loss) &&
+	              isfinite(out->welfare_bound);
+	for (size_t i = 0; i < n; i++)
+		finite = finite && isfinite(out->groups[i].gain) &&
+		         isfinite(out->groups[i].truthful_utility) &&
+		         isfinite(out->groups[i].bound);
+	if (!finite)
+		st = mt_error_set(
+		        err, MT_ENUMERIC, NULL, 0, 0,
+		        "the noise analysis failed: a utility or welfare is not a finite "
+		        "number (%s, lambda %g); move lambda towards 1 or lower the sizes",
+		        sc->divergence->name, sc->lambda);
 out:
 	free(Sm_s);
 	free(off_s);

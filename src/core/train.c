@@ -47,6 +47,13 @@ double mt_asw(const mt_rule *r, const double *S, const double *p)
 	return mt_dot(r->m, p, S) - mt_divergence_value(r->div, r->m, p, r->q, r->lambda);
 }
 
+static mt_status not_finite_reward(mt_error *err)
+{
+	return mt_error_set(err, MT_ENUMERIC, NULL, 0, 0,
+	                    "the aggregate reward is too large to compute with (sizes times "
+	                    "rewards overflow); lower max_size and the sizes");
+}
+
 /* Best candidate of a finite menu; ties go to the lowest index. */
 static mt_status train_menu(const mt_rule *r, const double *S, double *p, double *value,
                             size_t *choice, mt_error *err)
@@ -63,6 +70,8 @@ static mt_status train_menu(const mt_rule *r, const double *S, double *p, double
 			best = c;
 		}
 	}
+	if (best != MT_NO_CANDIDATE && !isfinite(top))
+		return not_finite_reward(err);
 	if (best == MT_NO_CANDIDATE)
 		return mt_error_set(
 		        err, MT_ENUMERIC, NULL, 0, 0,
@@ -80,6 +89,11 @@ static mt_status train_menu(const mt_rule *r, const double *S, double *p, double
 mt_status mt_train(const mt_rule *r, const double *S, double *p, double *value, size_t *choice,
                    double *scratch, mt_error *err)
 {
+	if (!(r->lambda >= MT_LAMBDA_MIN && r->lambda <= MT_LAMBDA_MAX))
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0,
+		                    "lambda %g is outside the range mechtune computes in "
+		                    "(1e-8 to 1e8); set lambda within it",
+		                    r->lambda);
 	if (r->k)
 		return train_menu(r, S, p, value, choice, err);
 	if (choice)
@@ -87,18 +101,23 @@ mt_status mt_train(const mt_rule *r, const double *S, double *p, double *value, 
 	double smax = S[0];
 	for (size_t x = 1; x < r->m; x++)
 		smax = S[x] > smax ? S[x] : smax;
-	for (size_t x = 0; x < r->m; x++)
+	double nonfinite = 0.0; /* becomes NaN when some S(x) is not finite */
+	for (size_t x = 0; x < r->m; x++) {
 		scratch[x] = S[x] - smax;
+		nonfinite += 0.0 * scratch[x];
+	}
+	if (!isfinite(smax) || nonfinite != 0.0)
+		return not_finite_reward(err);
 	double v;
 	mt_status st = r->div->optimize(r->m, r->q, scratch, r->lambda, p, &v, err);
 	if (st)
 		return st;
 	*value = v + smax;
 	if (!isfinite(*value))
-		return mt_error_set(
-		        err, MT_ENUMERIC, NULL, 0, 0,
-		        "%s training produced a non-finite objective; try a larger lambda",
-		        r->div->name);
+		return mt_error_set(err, MT_ENUMERIC, NULL, 0, 0,
+		                    "%s training failed: the objective is not a finite number "
+		                    "(lambda %g); move lambda towards 1 or lower the sizes",
+		                    r->div->name, r->lambda);
 	return MT_OK;
 }
 
@@ -173,6 +192,37 @@ void mt_outcome_release(mt_outcome *o)
 	memset(o, 0, sizeof *o);
 }
 
+/* The boundary where a non-finite number would become a result. */
+static mt_status check_finite(const mt_scenario *sc, const mt_outcome *o, mt_error *err)
+{
+	const char *what = NULL, *group = NULL;
+	for (size_t x = 0; x < o->m && !what; x++)
+		if (!isfinite(o->policy[x]))
+			what = "policy";
+	for (size_t i = 0; i < o->n && !what; i++) {
+		const mt_group_outcome *go = &o->groups[i];
+		group = sc->groups[i].name;
+		what = !isfinite(go->group_valuation) ? "valuation"
+		       : !isfinite(go->payment)       ? "payment"
+		       : !isfinite(go->utility)       ? "utility"
+		                                      : NULL;
+	}
+	if (!what) {
+		group = NULL;
+		what = !isfinite(o->objective) ? "objective"
+		       : !isfinite(o->welfare) ? "welfare"
+		       : !isfinite(o->revenue) ? "revenue"
+		                               : NULL;
+	}
+	if (!what)
+		return MT_OK;
+	return mt_error_set(err, MT_ENUMERIC, NULL, 0, 0,
+	                    "solving failed: the %s%s%s%s is not a finite number (%s, lambda %g, "
+	                    "payment %s); move lambda towards 1 or lower the sizes",
+	                    what, group ? " of group '" : "", group ? group : "", group ? "'" : "",
+	                    sc->divergence->name, sc->lambda, sc->payment->name);
+}
+
 mt_status mt_solve(const mt_scenario *sc, mt_outcome *out, const mt_cancel *cancel, mt_error *err)
 {
 	mt_engine e;
@@ -206,6 +256,7 @@ mt_status mt_solve(const mt_scenario *sc, mt_outcome *out, const mt_cancel *canc
 		out->welfare += go->group_valuation;
 		out->revenue += pay[i];
 	}
+	st = check_finite(sc, out, err);
 out_engine:
 	free(pay);
 	mt_engine_release(&e);
