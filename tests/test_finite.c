@@ -216,18 +216,20 @@ static void test_extreme_scenarios(void **state)
 		}
 }
 
-/* Beyond what the engine computes: a clean error, never a non-number. */
+/* At and beyond the ends of the range the engine computes in: a clean
+ * error (always, beyond them), never a non-number. */
 static void test_out_of_range(void **state)
 {
 	(void)state;
-	const double bad_lambdas[] = {1.7e308, 1e300, 1e-300, 1e-320, 4.9e-324};
+	const double edge_lambdas[] = {1.7e308,  1e300,         1e-300,       1e-320,
+	                               4.9e-324, MT_LAMBDA_MIN, MT_LAMBDA_MAX};
 	mt_scenario *sc = tu_load_scenario("default.yaml");
 	for (size_t d = 0; mt_divergences[d]; d++)
 		for (size_t r = 0; mt_payment_rules[r]; r++)
-			for (size_t l = 0; l < 5; l++) {
+			for (size_t l = 0; l < sizeof edge_lambdas / sizeof edge_lambdas[0]; l++) {
 				sc->divergence = mt_divergences[d];
 				sc->payment = mt_payment_rules[r];
-				sc->lambda = bad_lambdas[l];
+				sc->lambda = edge_lambdas[l];
 				char what[256];
 				snprintf(what, sizeof what, "default, %s, %s, lambda %g",
 				         sc->divergence->name, sc->payment->name, sc->lambda);
@@ -238,6 +240,9 @@ static void test_out_of_range(void **state)
 					check_outcome(&o, what);
 				else
 					assert_clean_error(st, &err, what);
+				/* outside the engine's range: refused, whatever the rule */
+				if (l < 5 && st != MT_EINVAL)
+					fail_msg("%s: not refused (status %d)", what, st);
 				mt_outcome_release(&o);
 			}
 	mt_scenario_free(sc);
