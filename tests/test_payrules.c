@@ -44,7 +44,7 @@ static void test_mirror_converges(void **state)
 		mt_scenario *sc = tu_random_scenario(&rng, 6, 3, MT_NORM_SUM, 0.0);
 		mt_engine e;
 		assert_int_equal(mt_engine_init(&e, sc, NULL, NULL), MT_OK);
-		double p[6], tmp[6];
+		double p[6], tmp[12];
 		double eta = 0.5 / sc->lambda; /* eta lambda = 1/2: geometric convergence */
 		assert_int_equal(mt_mirror_ascent(&e.rule, e.S, 200, eta, p, tmp, NULL, NULL, NULL,
 		                                  NULL, NULL),

@@ -18,7 +18,7 @@ typedef void (*mt_mirror_visit)(size_t t, const double *p, double div, void *ctx
  * kept as logarithms, so a probability that underflows a double keeps its
  * exact weight (and, for kl and reverse_kl, its exact divergence).  Leaves
  * the last iterate in p[m] and, if div is non-NULL, D_f(p||q) of it in
- * *div; visit (may be NULL) sees every iterate.  scratch holds m doubles.
+ * *div; visit (may be NULL) sees every iterate.  scratch holds 2m doubles.
  *
  * Checks cancel before every step (MT_ECANCELED).  Fails with MT_ENUMERIC
  * when an iterate or its divergence is not a finite number: the steps are

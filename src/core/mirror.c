@@ -34,11 +34,11 @@ mt_status mt_mirror_ascent(const mt_rule *r, const double *S, size_t steps, doub
                            const mt_cancel *cancel, mt_error *err)
 {
 	size_t m = r->m;
-	double *lp = scratch; /* log p^t, normalized */
+	double *lp = scratch, *lq = scratch + m; /* log p^t (normalized), log q */
 	double d = 0.0;
 	memcpy(p, r->q, m * sizeof *p);
 	for (size_t x = 0; x < m; x++)
-		lp[x] = r->q[x] > 0.0 ? log(r->q[x]) : -INFINITY;
+		lp[x] = lq[x] = r->q[x] > 0.0 ? log(r->q[x]) : -INFINITY;
 	if (visit)
 		visit(0, p, 0.0, ctx);
 	for (size_t t = 1; t <= steps; t++) {
@@ -49,7 +49,7 @@ mt_status mt_mirror_ascent(const mt_rule *r, const double *S, size_t steps, doub
 		for (size_t x = 0; x < m; x++) {
 			if (lp[x] == -INFINITY)
 				continue; /* no mass, no reference mass: stays at 0 */
-			double u = lp[x] - log(r->q[x]);
+			double u = lp[x] - lq[x];
 			double v = lp[x] + eta * (S[x] - fprime_at(r->div, u, r->lambda));
 			if (!isfinite(v))
 				return diverged(r, t, steps, eta, err);
@@ -62,13 +62,16 @@ mt_status mt_mirror_ascent(const mt_rule *r, const double *S, size_t steps, doub
 		for (size_t x = 0; x < m; x++)
 			z += exp(lp[x] - top);
 		double lz = top + log(z);
-		d = 0.0;
 		for (size_t x = 0; x < m; x++) {
 			lp[x] -= lz;
 			p[x] = exp(lp[x]);
-			if (lp[x] != -INFINITY)
-				d += r->q[x] * f_at(r->div, lp[x] - log(r->q[x]), r->lambda);
 		}
+		if (!visit && t < steps)
+			continue; /* only the last divergence is wanted */
+		d = 0.0;
+		for (size_t x = 0; x < m; x++)
+			if (lp[x] != -INFINITY)
+				d += r->q[x] * f_at(r->div, lp[x] - lq[x], r->lambda);
 		if (!isfinite(d))
 			return diverged(r, t, steps, eta, err);
 		if (visit)

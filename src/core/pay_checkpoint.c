@@ -35,10 +35,10 @@ static mt_status charge(const mt_engine *e, double *pay, mt_error *err)
 	if (sc->k)
 		return mt_pay_vcg.charge(e, pay, err);
 	mt_status st = MT_OK;
-	double *buf = malloc((2 * sc->m + sc->n) * sizeof *buf);
+	double *buf = malloc((3 * sc->m + sc->n) * sizeof *buf); /* p, 2m scratch, best */
 	if (!buf)
 		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory while charging");
-	visit_ctx c = {.e = e, .best = buf + 2 * sc->m};
+	visit_ctx c = {.e = e, .best = buf + 3 * sc->m};
 	for (size_t i = 0; i < sc->n; i++)
 		c.best[i] = mt_engine_asw_without(e, i); /* the final model p* */
 	st = mt_mirror_ascent(&e->rule, e->S, sc->training.steps, sc->training.step_size, buf,

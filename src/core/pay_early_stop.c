@@ -15,10 +15,10 @@ static mt_status charge(const mt_engine *e, double *pay, mt_error *err)
 	if (sc->k)
 		return mt_pay_vcg.charge(e, pay, err);
 	mt_status st = MT_OK;
-	double *Si = malloc(3 * m * sizeof *Si);
+	double *Si = malloc(4 * m * sizeof *Si);
 	if (!Si)
 		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory while charging");
-	double *pk = Si + m, *tmp = Si + 2 * m;
+	double *pk = Si + m, *tmp = Si + 2 * m; /* tmp: 2m */
 	for (size_t i = 0; i < sc->n; i++) {
 		if (mt_cancelled(e->cancel)) {
 			st = mt_error_set(err, MT_ECANCELED, NULL, 0, 0, "cancelled");
