@@ -89,6 +89,9 @@ static mt_status train_menu(const mt_rule *r, const double *S, double *p, double
 mt_status mt_train(const mt_rule *r, const double *S, double *p, double *value, size_t *choice,
                    double *scratch, mt_error *err)
 {
+	if (!isfinite(r->lambda))
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0,
+		                    "lambda is not a finite number; set lambda from 1e-8 to 1e8");
 	if (!(r->lambda >= MT_LAMBDA_MIN && r->lambda <= MT_LAMBDA_MAX))
 		return mt_error_set(err, MT_EINVAL, NULL, 0, 0,
 		                    "lambda %g is outside the range mechtune computes in "
