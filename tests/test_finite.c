@@ -284,13 +284,19 @@ static void test_analyses(void **state)
 					         "analysis of %s, %s, %s, lambda %g", names[s],
 					         sc->divergence->name, sc->payment->name,
 					         sc->lambda);
+					/* the searches skip reports under which a rule's
+					 * training overflows: the analysis works whenever
+					 * the scenario itself solves */
+					mt_outcome o;
+					bool solves = mt_solve(sc, &o, NULL, NULL) == MT_OK;
+					mt_outcome_release(&o);
 					mt_analysis a;
 					mt_error err = {0};
 					mt_status st =
 					        mt_analyze_ex(sc, NULL, &opts, &a, NULL, &err);
 					if (st == MT_OK)
 						check_analysis(&a, what);
-					else if (must_succeed(sc))
+					else if (solves || must_succeed(sc))
 						fail_msg("%s: failed: %s", what, err.msg);
 					else
 						assert_clean_error(st, &err, what);

@@ -336,8 +336,13 @@ static double surrogate(br_ctx *c, const double *y, bool grad)
 	size_t m = c->m;
 	if (c->nsamp)
 		return surrogate_noisy(c, y, grad);
-	for (size_t x = 0; x < m; x++)
+	double nonfinite = 0.0;
+	for (size_t x = 0; x < m; x++) {
 		c->S[x] = c->Sm[x] + y[x];
+		nonfinite += 0.0 * y[x];
+	}
+	if (nonfinite != 0.0) /* NaN: a search step left the report space; no candidate */
+		return -INFINITY;
 	double val, u;
 	if (c->shape != MT_SHAPE_OTHER) {
 		mt_status st = mt_train(&c->rule, c->S, c->p, &val, NULL, c->scratch, c->err);
@@ -369,8 +374,18 @@ static double surrogate(br_ctx *c, const double *y, bool grad)
 	memcpy(c->eng.S, c->S, m * sizeof *c->S);
 	mt_status st = mt_train(&c->eng.rule, c->eng.S, c->eng.p, &c->eng.objective, &c->eng.choice,
 	                        c->eng.scratch, c->err);
-	if (!st)
-		st = c->work->payment->charge(&c->eng, c->pay, c->err);
+	if (!st) {
+		/* A report under which the rule's own training overflows
+		 * (checkpoint's mirror ascent with a large step) is no candidate:
+		 * skip it.  The truth and the winner are re-evaluated by the real
+		 * solver, which reports such a failure there. */
+		mt_error perr = {0};
+		st = c->work->payment->charge(&c->eng, c->pay, &perr);
+		if (st == MT_ENUMERIC)
+			return -INFINITY;
+		if (st && c->err)
+			*c->err = perr;
+	}
 	if (st) {
 		c->st = c->st ? c->st : st;
 		return -INFINITY;
