@@ -3,6 +3,7 @@
  * redrawn from the model on each frame; ncurses sends only the difference. */
 #include "app.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "mechtune/analysis.h"
 #include "mechtune/noise.h"
 #include "mechtune/payment.h"
+#include "mechtune/strbuf.h"
 
 /* ---- text helpers ------------------------------------------------------------ */
 
@@ -44,6 +46,22 @@ static size_t fit(const char *s, int w, int *cols)
 	}
 	*cols = used;
 	return off;
+}
+
+const char *clip_text(const char *s, int w, const char *ellipsis, char *buf, size_t len)
+{
+	mt_strbuf sb;
+	mt_strbuf_init(&sb, buf, len);
+	int cols, ew = text_width(ellipsis);
+	size_t all = strlen(s), bytes = fit(s, w, &cols);
+	if (bytes < all) { /* does not fit: room for the ellipsis */
+		bytes = fit(s, w > ew ? w - ew : 0, &cols);
+		mt_strbuf_addf(&sb, "%.*s", (int)(bytes < (size_t)INT_MAX ? bytes : INT_MAX), s);
+		sb.truncated = true;
+	} else {
+		mt_strbuf_add(&sb, s);
+	}
+	return mt_strbuf_finish(&sb, ellipsis);
 }
 
 int text_width(const char *s)
@@ -737,17 +755,20 @@ static void draw_detail(app *a, int y)
 	const mt_report_outcome *br = &none->groups[i].best[MT_BR_FULL];
 	if (!br->rewards)
 		return;
-	char line[1024], b[32];
-	/* "Alices' best lie", "Solo's best lie" */
-	const char *name = sc->groups[i].name;
-	size_t len = strlen(name);
-	bool plural_s = len && (name[len - 1] == 's' || name[len - 1] == 'S');
-	int k = snprintf(line, sizeof line, "%s'%s best lie w/o payment:", name,
-	                 plural_s ? "" : "s");
-	for (size_t x = 0; x < sc->m && k < (int)sizeof line - 64; x++)
-		k += snprintf(line + k, sizeof line - (size_t)k, " %s",
-		              fmt_num(b, sizeof b, br->rewards[x]));
-	k += snprintf(line + k, sizeof line - (size_t)k, ", size %.3g (b plays it)", br->size);
+	char line[1024], b[32], name[256];
+	/* "Alices' best lie", "Solo's best lie"; a long name is clipped so the
+	 * numbers still show. */
+	const char *full = sc->groups[i].name;
+	size_t len = strlen(full);
+	bool plural_s = len && (full[len - 1] == 's' || full[len - 1] == 'S');
+	clip_text(full, COLS / 3 > 12 ? COLS / 3 : 12, a->g->ellipsis, name, sizeof name);
+	mt_strbuf sb;
+	mt_strbuf_init(&sb, line, sizeof line);
+	mt_strbuf_addf(&sb, "%s'%s best lie w/o payment:", name, plural_s ? "" : "s");
+	for (size_t x = 0; x < sc->m && !sb.truncated; x++)
+		mt_strbuf_addf(&sb, " %s", fmt_num(b, sizeof b, br->rewards[x]));
+	mt_strbuf_addf(&sb, ", size %.3g (b plays it)", br->size);
+	mt_strbuf_finish(&sb, a->g->ellipsis);
 	put(y, 0, COLS, a->attr[C_DIM], false, line);
 }
 
