@@ -74,6 +74,12 @@ void app_set_status(app *a, bool error, const char *fmt, ...)
 	vsnprintf(a->status, sizeof a->status, fmt, ap);
 	va_end(ap);
 	a->status_error = error;
+	if (a->undo_note) { /* the edit of this key dropped old undo steps */
+		size_t len = strlen(a->status);
+		snprintf(a->status + len, sizeof a->status - len,
+		         "; undo memory full (%zu MiB): the %zu oldest undo steps were dropped",
+		         HISTORY_BUDGET >> 20, a->undo_note);
+	}
 }
 
 /* ---- results ------------------------------------------------------------ */
@@ -160,40 +166,6 @@ static int accept_results(app *a)
 
 /* ---- undo --------------------------------------------------------------- */
 
-static bool stack_push(snap_stack *s, mt_scenario *sc, unsigned long id)
-{
-	if (s->len == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 32;
-		mt_scenario **items = realloc(s->items, cap * sizeof *items);
-		if (!items)
-			return false;
-		s->items = items;
-		unsigned long *ids = realloc(s->ids, cap * sizeof *ids);
-		if (!ids)
-			return false;
-		s->ids = ids;
-		s->cap = cap;
-	}
-	s->items[s->len] = sc;
-	s->ids[s->len++] = id;
-	return true;
-}
-
-static void stack_clear(snap_stack *s)
-{
-	for (size_t k = 0; k < s->len; k++)
-		mt_scenario_free(s->items[k]);
-	s->len = 0;
-}
-
-static void stack_free(snap_stack *s)
-{
-	stack_clear(s);
-	free(s->items);
-	free(s->ids);
-	memset(s, 0, sizeof *s);
-}
-
 mt_scenario *app_begin(app *a)
 {
 	mt_scenario *c = mt_scenario_clone(a->sc);
@@ -210,12 +182,16 @@ int app_commit(app *a, mt_scenario *next)
 		mt_scenario_free(next);
 		return R_REDRAW;
 	}
-	if (!stack_push(&a->undo, a->sc, a->edit_id)) {
+	size_t dropped;
+	if (!history_push(&a->hist, a->sc, a->edit_id, next, &dropped)) {
 		app_set_status(a, true, "out of memory: the change was not made");
 		mt_scenario_free(next);
 		return R_REDRAW;
 	}
-	stack_clear(&a->redo);
+	if (dropped) {
+		a->undo_note += dropped;
+		app_set_status(a, false, "changed");
+	}
 	a->pending_key = 0;
 	a->sc = next;
 	a->edit_id = ++a->next_id;
@@ -223,23 +199,20 @@ int app_commit(app *a, mt_scenario *next)
 	return R_REDRAW | R_RESOLVE;
 }
 
-/* Move between the two stacks: undo (from = undo) or redo. */
 static int undo_redo(app *a, bool undo)
 {
-	snap_stack *from = undo ? &a->undo : &a->redo, *to = undo ? &a->redo : &a->undo;
-	if (!from->len) {
+	int done = history_step(&a->hist, undo, &a->sc, &a->edit_id);
+	if (!done) {
 		app_set_status(a, false, "nothing to %s", undo ? "undo" : "redo");
 		return R_REDRAW;
 	}
-	if (!stack_push(to, a->sc, a->edit_id)) {
+	if (done < 0) {
 		app_set_status(a, true, "out of memory: cannot %s", undo ? "undo" : "redo");
 		return R_REDRAW;
 	}
-	from->len--;
-	a->sc = from->items[from->len];
-	a->edit_id = from->ids[from->len];
 	app_clamp_cursor(a);
-	app_set_status(a, false, "%s (%zu more)", undo ? "undone" : "redone", from->len);
+	app_set_status(a, false, "%s (%zu more)", undo ? "undone" : "redone",
+	               undo ? history_undo_len(&a->hist) : history_redo_len(&a->hist));
 	free(a->hl_prev);
 	a->hl_prev = NULL;
 	return R_REDRAW | R_RESOLVE;
@@ -263,8 +236,7 @@ void app_replace_scenario(app *a, mt_scenario *sc, const char *path)
 {
 	mt_scenario_free(a->sc);
 	a->sc = sc;
-	stack_clear(&a->undo);
-	stack_clear(&a->redo);
+	history_clear(&a->hist);
 	char *p = path ? strdup(path) : NULL;
 	free(a->path);
 	a->path = p;
@@ -481,8 +453,7 @@ static void app_release(app *a)
 	for (int s = 0; s < MT_STAGE_COUNT; s++)
 		mt_stage_result_free(a->res[s]);
 	lesson_release(a);
-	stack_free(&a->undo);
-	stack_free(&a->redo);
+	history_release(&a->hist);
 	mt_scenario_free(a->sc);
 	picker_free(a);
 	free(a->path);

@@ -1,8 +1,9 @@
 /* app.h — the explorer's state, shared by the files of src/tui.
  *
  * Only the UI thread touches any of this.  The scenario being edited is
- * app.sc; every change first pushes a clone on the undo stack, then edits
- * app.sc, then the main loop submits a fresh clone to the worker. */
+ * app.sc; every change is made on a clone, which replaces app.sc while
+ * the history keeps what differs from the old one; then the main loop
+ * submits a fresh clone to the worker. */
 #ifndef MT_TUI_APP_H
 #define MT_TUI_APP_H
 
@@ -14,6 +15,7 @@
 #include "mechtune/recover.h"
 #include "mechtune/scenario.h"
 #include "mechtune/worker.h"
+#include "history.h"
 #include "tui.h"
 
 /* Reaction flags returned by key handlers (htop's HandlerResult). */
@@ -73,12 +75,6 @@ typedef struct {
 	int row, col;
 } hit_box;
 
-typedef struct {
-	mt_scenario **items;
-	unsigned long *ids;
-	size_t len, cap;
-} snap_stack;
-
 /* Glyphs: UTF-8 or ASCII. */
 typedef struct {
 	const char *check, *cross, *lie, *bar_full, *bar_part[8], *vline, *hline, *dots, *arrow,
@@ -119,7 +115,8 @@ struct app {
 	mt_scenario *sc;
 	char *path; /* NULL: not saved anywhere yet (the embedded default) */
 	unsigned long edit_id, saved_id, next_id;
-	snap_stack undo, redo;
+	history hist;     /* undo and redo (history.h) */
+	size_t undo_note; /* undo steps dropped by the current key's edit */
 
 	/* The solver. */
 	mt_worker *worker;

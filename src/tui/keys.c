@@ -1254,6 +1254,7 @@ int keys_dispatch(app *a, int key)
 	/* The highlight of a renormalized row lasts until the next key. */
 	free(a->hl_prev);
 	a->hl_prev = NULL;
+	a->undo_note = 0; /* so is the note that undo steps were dropped */
 	if (key >= '0' && key <= '9' && a->view == VIEW_MAIN)
 		return k_edit(a, key);
 	for (size_t k = 0; k < NBINDINGS; k++) {
