@@ -41,7 +41,8 @@ static mt_scenario *random_edit(tu_rng *r, const mt_scenario *sc, int *kind)
 {
 	mt_scenario *n = mt_scenario_clone(sc);
 	assert_non_null(n);
-	size_t i = (size_t)(tu_uniform(r) * (double)n->n), x = (size_t)(tu_uniform(r) * (double)n->m);
+	size_t i = (size_t)(tu_uniform(r) * (double)n->n),
+	       x = (size_t)(tu_uniform(r) * (double)n->m);
 	char name[64];
 	*kind = (int)(tu_uniform(r) * 11);
 	switch (*kind) {

@@ -300,14 +300,16 @@ static const char *file_error(const mt_error *err, char *buf, size_t len)
 	return mt_error_format(&e, buf, len);
 }
 
-int app_save(app *a, const char *path)
+int app_save(app *a, const char *path, unsigned flags)
 {
 	if (a->opt.read_only) {
 		app_set_status(a, true, "read-only mode: saving is disabled");
 		return R_REDRAW;
 	}
 	mt_error err = {0};
-	if (mt_scenario_save(a->sc, path, &err)) {
+	mt_save_target t;
+	mt_save_target_probe(path, &t);
+	if (mt_scenario_save_flags(a->sc, path, flags, &err)) {
 		char line[MT_ERROR_TEXT_MAX];
 		app_set_status(a, true, "not saved: %s", file_error(&err, line, sizeof line));
 		return R_REDRAW;
@@ -320,7 +322,8 @@ int app_save(app *a, const char *path)
 		}
 	}
 	a->saved_id = a->edit_id;
-	app_set_status(a, false, "saved %s", path);
+	app_set_status(a, false, "saved %s%s", path,
+	               t.symlink ? " (written to the file the link points to)" : "");
 	return R_REDRAW;
 }
 
@@ -457,6 +460,7 @@ static void app_release(app *a)
 	mt_scenario_free(a->sc);
 	picker_free(a);
 	free(a->path);
+	free(a->save_path);
 	free(a->hl_prev);
 }
 

@@ -144,7 +144,9 @@ struct app {
 
 	char status[512];
 	bool status_error;
-	bool quit_after_save; /* "save and quit" went through "save as" */
+	bool quit_after_save; /* quit once the save (maybe after a question) succeeds */
+	char *save_path;      /* the save waiting for a yes (overwrite, read-only) */
+	unsigned save_flags;  /* its mt_scenario_save_flags flags */
 	int pending_key;      /* b/B/i pressed before the best responses were ready */
 
 	input_line input;
@@ -207,7 +209,8 @@ void app_set_status(app *a, bool error, const char *fmt, ...)
         ;
 /* Replace the document (ownership of sc moves in); resets undo history. */
 void app_replace_scenario(app *a, mt_scenario *sc, const char *path);
-int app_save(app *a, const char *path);
+/* Save to path (flags: mt_scenario_save_flags); the status says how it went. */
+int app_save(app *a, const char *path, unsigned flags);
 int app_open(app *a, const char *path);
 void app_clamp_cursor(app *a);
 size_t app_group(const app *a); /* the group the cursor is on (0 on the reference row) */

@@ -39,12 +39,12 @@ static bool is_vector(ch_kind k)
 }
 
 struct hist_entry {
-	unsigned long id;   /* the edit id of the state this entry holds */
-	mt_scenario *full;  /* the whole other state (a shape change), or NULL */
-	mt_scenario top;    /* the other state's scalars (pointers unused) */
-	hist_change *ch;    /* the other state's differing parts */
+	unsigned long id;  /* the edit id of the state this entry holds */
+	mt_scenario *full; /* the whole other state (a shape change), or NULL */
+	mt_scenario top;   /* the other state's scalars (pointers unused) */
+	hist_change *ch;   /* the other state's differing parts */
 	size_t nch;
-	size_t bytes;       /* what the entry holds, for the budget */
+	size_t bytes; /* what the entry holds, for the budget */
 };
 
 /* Malloc's own overhead per block, roughly. */

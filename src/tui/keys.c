@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "mechtune/analysis.h"
 #include "mechtune/payment.h"
+#include "mechtune/yamlio.h"
 
 typedef int (*key_fn)(app *a, int key);
 
@@ -657,6 +659,67 @@ static int k_redo(app *a, int key)
 	return app_redo(a);
 }
 
+static int save_done(app *a, int r)
+{
+	if (a->quit_after_save && !app_modified(a))
+		r |= R_QUIT;
+	a->quit_after_save = false;
+	return r;
+}
+
+static int save_answer(app *a, int choice)
+{
+	char *path = a->save_path;
+	a->save_path = NULL;
+	int r = R_REDRAW;
+	if (choice == 'y' && path)
+		r = app_save(a, path, a->save_flags);
+	else if (path)
+		app_set_status(a, false, "not saved: %s was left as it was", path);
+	free(path);
+	return save_done(a, r);
+}
+
+/* path names the file the document came from. */
+static bool is_own_file(const app *a, const char *path)
+{
+	struct stat x, y;
+	if (!a->path)
+		return false;
+	if (!strcmp(a->path, path))
+		return true;
+	return !stat(a->path, &x) && !stat(path, &y) && x.st_dev == y.st_dev &&
+	       x.st_ino == y.st_ino;
+}
+
+/* Save to path, first asking when that replaces a read-only file, or (save
+ * as) a file other than the document's own. */
+static int save_checked(app *a, const char *path, bool save_as)
+{
+	mt_save_target t;
+	mt_save_target_probe(path, &t);
+	bool other = save_as && t.exists && !is_own_file(a, path);
+	if (!t.read_only && !other)
+		return save_done(a, app_save(a, path, 0));
+	char *p = strdup(path);
+	if (!p) {
+		app_set_status(a, true, "out of memory: not saved");
+		return save_done(a, R_REDRAW);
+	}
+	free(a->save_path);
+	a->save_path = p;
+	a->save_flags = t.read_only ? MT_SAVE_READ_ONLY_OK : 0;
+	const char *base = strrchr(path, '/');
+	char name[256];
+	clip_text(base && base[1] ? base + 1 : path, 48, a->g->ellipsis, name, sizeof name);
+	if (t.read_only)
+		confirm_start(a, "yn", save_answer, "%s is read-only: replace it anyway? (y/n)",
+		              name);
+	else
+		confirm_start(a, "yn", save_answer, "%s already exists: overwrite it? (y/n)", name);
+	return R_REDRAW;
+}
+
 static int finish_save_as(app *a, const char *text)
 {
 	if (!*text) {
@@ -664,11 +727,7 @@ static int finish_save_as(app *a, const char *text)
 		a->quit_after_save = false;
 		return R_REDRAW;
 	}
-	int r = app_save(a, text);
-	if (a->quit_after_save && !app_modified(a))
-		r |= R_QUIT;
-	a->quit_after_save = false;
-	return r;
+	return save_checked(a, text, true);
 }
 
 static void default_file_name(const app *a, char *buf, size_t len)
@@ -709,7 +768,7 @@ static int k_save(app *a, int key)
 {
 	if (!a->path || key == 'W')
 		return k_save_as(a, key);
-	return app_save(a, a->path);
+	return save_checked(a, a->path, false);
 }
 
 static int open_confirmed(app *a, int choice)
@@ -737,12 +796,10 @@ static int quit_answer(app *a, int choice)
 		return R_QUIT;
 	if (choice != 'y')
 		return R_REDRAW;
-	if (!a->path) {
-		a->quit_after_save = true;
+	a->quit_after_save = true;
+	if (!a->path)
 		return k_save_as(a, 'W');
-	}
-	int r = app_save(a, a->path);
-	return app_modified(a) ? r : R_QUIT;
+	return save_checked(a, a->path, false);
 }
 
 static int k_quit(app *a, int key)

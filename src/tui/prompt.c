@@ -36,6 +36,7 @@ static int input_finish(app *a, bool accept)
 	a->mode = MODE_NORMAL;
 	curs_set(0);
 	if (!accept) {
+		a->quit_after_save = false; /* "save and quit" ends with the save's prompt */
 		app_set_status(a, false, "cancelled: nothing was changed");
 		return R_REDRAW;
 	}
