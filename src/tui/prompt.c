@@ -214,6 +214,19 @@ static bool has_suffix(const char *s, const char *suf)
 	return n >= k && !strcmp(s + n - k, suf);
 }
 
+/* "812 B", "3.4 KB", "12 MB" */
+static const char *size_text(char *buf, size_t len, double bytes)
+{
+	static const char *const unit[] = {"B", "KB", "MB", "GB"};
+	size_t u = 0;
+	while (bytes >= 1000.0 && u + 1 < sizeof unit / sizeof unit[0]) {
+		bytes /= 1000.0;
+		u++;
+	}
+	snprintf(buf, len, u && bytes < 10.0 ? "%6.1f %s" : "%6.0f %s", bytes, unit[u]);
+	return buf;
+}
+
 static void add_dir(picker *p, const char *dir, char seen[][PATH_MAX], size_t *nseen)
 {
 	char real[PATH_MAX];
@@ -244,15 +257,17 @@ static void add_dir(picker *p, const char *dir, char seen[][PATH_MAX], size_t *n
 	for (size_t k = 0; k < n; k++) {
 		if (!names[k])
 			continue;
-		char path[PATH_MAX + 256], label[512];
+		char path[PATH_MAX + 256], label[512], size[32];
 		snprintf(path, sizeof path, "%s/%s", real, names[k]);
-		mt_scenario *sc = NULL;
-		if (mt_scenario_load_file(path, &sc, NULL) == MT_OK)
-			snprintf(label, sizeof label, "%-28s %s", names[k], sc->name);
-		else
-			snprintf(label, sizeof label, "%-28s (does not load)", names[k]);
-		mt_scenario_free(sc);
-		picker_add(p, path, label);
+		/* Only the file's type and size: the chosen file alone is
+		 * parsed (a FIFO named x.yaml would block, a big file take
+		 * seconds).  stat() follows links and never blocks. */
+		struct stat sb;
+		if (!stat(path, &sb) && S_ISREG(sb.st_mode)) {
+			snprintf(label, sizeof label, "%-28s %s", names[k],
+			         size_text(size, sizeof size, (double)sb.st_size));
+			picker_add(p, path, label);
+		}
 		free(names[k]);
 	}
 }
