@@ -1162,7 +1162,7 @@ static const key_binding bindings[] = {
          NULL,
          "History, files",
          "undo",
-         "Undo (without limit).",
+         "Undo (every step; at most 64 MiB of history, the oldest steps go first).",
          "undo",
          6,
          V_ALL,
