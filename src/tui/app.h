@@ -252,6 +252,8 @@ int text_width(const char *s);
 /* s in at most w columns: cut with the ellipsis when it is wider.  Returns
  * buf (len bytes). */
 const char *clip_text(const char *s, int w, const char *ellipsis, char *buf, size_t len);
+/* put() of a name: one too wide for w columns ends with the ellipsis. */
+int put_name(const app *a, int y, int x, int w, attr_t at, const char *s);
 void add_hit(app *a, int y, int x, int w, hit_kind k, int row, int col);
 double cell_value(const app *a, int row, int col, bool *exists);
 void cell_name(const app *a, int row, int col, char *buf, size_t len);

@@ -64,6 +64,12 @@ const char *clip_text(const char *s, int w, const char *ellipsis, char *buf, siz
 	return mt_strbuf_finish(&sb, ellipsis);
 }
 
+int put_name(const app *a, int y, int x, int w, attr_t at, const char *s)
+{
+	char buf[1024];
+	return put(y, x, w, at, false, clip_text(s, w, a->g->ellipsis, buf, sizeof buf));
+}
+
 int text_width(const char *s)
 {
 	int cols;
@@ -306,7 +312,8 @@ static void draw_header(app *a)
 		putf(0, x, lw - x, hat, " %s %s", a->g->sep, base);
 	} else {
 		int room = lw - mw - 1;
-		x += putf(0, x, room, hat, " %s", sc->name);
+		x += put(0, x, room, hat, false, " ");
+		x += put_name(a, 0, x, room - 1, hat, sc->name);
 		put(0, x, lw - x, hat, false, marks);
 	}
 	put(0, COLS - rw - sw, rw, a->attr[C_HEADER], false, right);
@@ -431,11 +438,14 @@ static void draw_grid(app *a, const layout *L)
 	put(y, 0, NAME_W, a->attr[C_TITLE], true, "Preferences");
 	int x = NAME_W;
 	for (int c = a->grid_left; c < a->grid_left + vis; c++, x += cw) {
-		char lab[64];
-		snprintf(lab, sizeof lab, "%*s", cw - 2, sc->responses[c]);
+		char lab[64], cut[48];
 		int wlab = text_width(sc->responses[c]);
-		if (wlab > cw - 2)
-			snprintf(lab, sizeof lab, " %s", sc->responses[c]);
+		if (wlab > cw - 2) /* clipped, with an ellipsis */
+			snprintf(lab, sizeof lab, " %s",
+			         clip_text(sc->responses[c], cw - 2, a->g->ellipsis, cut,
+			                   sizeof cut));
+		else
+			snprintf(lab, sizeof lab, "%*s", cw - 2, sc->responses[c]);
 		put(y, x, cw - 1, a->attr[C_TITLE], true, lab);
 		add_hit(a, y, x, cw, HIT_POLICY_RESPONSE, 0, c);
 	}
@@ -464,7 +474,7 @@ static void draw_grid(app *a, const layout *L)
 		if (!row)
 			snprintf(label, sizeof label, "reference q");
 		else if (truth_row)
-			snprintf(label, sizeof label, "%s", g->name);
+			clip_text(g->name, NAME_W - 3, a->g->ellipsis, label, sizeof label);
 		else
 			snprintf(label, sizeof label, "  report");
 		attr_t lat = !row ? a->attr[C_DIM] : truth_row ? A_BOLD : a->attr[C_NORMAL];
@@ -567,7 +577,7 @@ static void draw_policy(app *a, const layout *L)
 		clrtoeol();
 		if (x >= (int)sc->m)
 			break;
-		put(yy, 0, lab - 1, x == a->col ? A_BOLD : A_NORMAL, false, sc->responses[x]);
+		put_name(a, yy, 0, lab - 1, x == a->col ? A_BOLD : A_NORMAL, sc->responses[x]);
 		add_hit(a, yy, 0, lab, HIT_POLICY_RESPONSE, 0, x);
 		for (int c = 0; c < ncol; c++) {
 			const double *v = c == 0   ? sc->reference
@@ -665,7 +675,7 @@ static void draw_outcome(app *a, const layout *L)
 			break;
 		const mt_group *g = &sc->groups[i];
 		bool sel = (size_t)i == app_group(a);
-		put(yy, 0, name_w, sel ? A_BOLD | A_UNDERLINE : A_NORMAL, false, g->name);
+		put_name(a, yy, 0, name_w, sel ? A_BOLD | A_UNDERLINE : A_NORMAL, g->name);
 		add_hit(a, yy, 0, COLS, HIT_OUTCOME_GROUP, i, 0);
 		if (!o) {
 			put(yy, colx[OC_V], 6, a->attr[C_DIM], false, a->g->ellipsis);
@@ -814,7 +824,7 @@ static int noise_group_lines(const app *a, int y, int width, const mt_noise_anal
 			const mt_noise_group *g = &nz->groups[i];
 			char b1[32], b2[32];
 			int xx = x;
-			xx += put(yy, xx, NOISE_NAME_W, A_NORMAL, false, a->sc->groups[i].name);
+			xx += put_name(a, yy, xx, NOISE_NAME_W, A_NORMAL, a->sc->groups[i].name);
 			xx += putf(yy, xx, width - xx, at, " %7s %s %s ",
 			           fmt_gain(b1, sizeof b1, g->gain),
 			           a->g->utf8 ? "≤" : "<=", fmt_num(b2, sizeof b2, g->bound));

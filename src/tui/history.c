@@ -118,7 +118,10 @@ static void **slot(mt_scenario *sc, const hist_change *c)
 	return NULL;
 }
 
-/* Copy the scalars of src into dst, keeping dst's shape and pointers. */
+/* Copy the scalars of src into dst, keeping dst's shape and pointers.
+ * Every member not listed here is treated as a scalar and swapped by value:
+ * a new pointer member of mt_scenario (or of mt_group, below) must be
+ * listed, and get a change kind of its own. */
 static void put_scalars(mt_scenario *dst, const mt_scenario *src)
 {
 	mt_scenario keep = *dst;
@@ -134,6 +137,14 @@ static void put_scalars(mt_scenario *dst, const mt_scenario *src)
 	dst->groups = keep.groups;
 	dst->k = keep.k;
 	dst->candidates = keep.candidates;
+}
+
+/* Only the scalars of an entry's top are ever read. */
+static void forget_pointers(mt_scenario *s)
+{
+	mt_scenario z = {0};
+	put_scalars(&z, s);
+	*s = z;
 }
 
 static void put_group_scalars(mt_group *dst, const mt_group *src)
@@ -280,10 +291,13 @@ static hist_entry *make_delta(mt_scenario *old, const mt_scenario *next)
 		*p = NULL;
 		e->ch[e->nch++] = c;
 	}
-	for (size_t i = 0; i < old->n; i++)
-		if (group_scalars_differ(&old->groups[i], &next->groups[i]))
-			e->ch[e->nch++] =
-			        (hist_change){.kind = CH_GROUP, .i = i, .u.group = old->groups[i]};
+	for (size_t i = 0; i < old->n; i++) {
+		if (!group_scalars_differ(&old->groups[i], &next->groups[i]))
+			continue;
+		hist_change *c = &e->ch[e->nch++];
+		*c = (hist_change){.kind = CH_GROUP, .i = i};
+		put_group_scalars(&c->u.group, &old->groups[i]); /* no pointers */
+	}
 	if (!same_try(old, next)) {
 		hist_change *c = &e->ch[e->nch++];
 		*c = (hist_change){.kind = CH_TRY};
@@ -292,7 +306,8 @@ static hist_entry *make_delta(mt_scenario *old, const mt_scenario *next)
 		old->try_list = NULL;
 		old->ntry = 0;
 	}
-	e->top = *old; /* its pointers are never used */
+	e->top = *old;
+	forget_pointers(&e->top); /* they were old's, freed next */
 	mt_scenario_free(old);
 	return e;
 }
@@ -313,6 +328,7 @@ static void swap_entry(hist_entry *e, mt_scenario **doc, unsigned long *id)
 	mt_scenario *sc = *doc, cur = *sc;
 	put_scalars(sc, &e->top);
 	e->top = cur;
+	forget_pointers(&e->top); /* they stay the document's */
 	for (size_t k = 0; k < e->nch; k++) {
 		hist_change *c = &e->ch[k];
 		if (c->kind == CH_TRY) {
@@ -323,7 +339,8 @@ static void swap_entry(hist_entry *e, mt_scenario **doc, unsigned long *id)
 			c->u.try_list.list = l;
 			c->u.try_list.n = n;
 		} else if (c->kind == CH_GROUP) {
-			mt_group g = sc->groups[c->i];
+			mt_group g = {0};
+			put_group_scalars(&g, &sc->groups[c->i]);
 			put_group_scalars(&sc->groups[c->i], &c->u.group);
 			c->u.group = g;
 		} else {

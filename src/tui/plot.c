@@ -243,7 +243,7 @@ void plot_draw(app *a, int top, int height)
 	bool stale = res && res->generation != a->gen;
 	/* Title and legend. */
 	int x = 0;
-	x += putf(top, x, COLS, A_BOLD, "%s", sc->groups[i].name);
+	x += put_name(a, top, x, COLS / 2, A_BOLD, sc->groups[i].name);
 	x += put(top, x, COLS - x, A_NORMAL, false, " (Tab: next group)  ");
 	static const char *names[NSERIES] = {"payment", "w*v", "utility"};
 	for (int s = NSERIES - 1; s >= 0; s--) {
