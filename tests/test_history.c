@@ -67,6 +67,11 @@ static mt_scenario *random_edit(tu_rng *r, const mt_scenario *sc, int *kind)
 	case 6:
 		snprintf(name, sizeof name, "scenario %u", (unsigned)(tu_uniform(r) * 1e9));
 		assert_int_equal(mt_scenario_set_name(&n->name, name), MT_OK);
+		if (n->k) { /* and a candidate's name */
+			snprintf(name, sizeof name, "c%u", (unsigned)(tu_uniform(r) * 1e9));
+			assert_int_equal(mt_scenario_set_name(&n->candidates[x % n->k].name, name),
+			                 MT_OK);
+		}
 		break;
 	case 7:
 		if (n->n < 6) {
@@ -84,9 +89,13 @@ static mt_scenario *random_edit(tu_rng *r, const mt_scenario *sc, int *kind)
 			assert_int_equal(mt_scenario_remove_response(n, x), MT_OK);
 		}
 		break;
-	case 9: /* the reference */
+	case 9: /* the reference, and a candidate's policy */
 		n->reference[x] += 0.1;
 		mt_normalize(MT_NORM_SUM, n->m, n->reference);
+		if (n->k) {
+			n->candidates[i % n->k].policy[x] += 0.1;
+			mt_normalize(MT_NORM_SUM, n->m, n->candidates[i % n->k].policy);
+		}
 		break;
 	default: /* several fields at once, and the things to try */
 		n->groups[i].size = n->groups[i].reported_size = 1.0 + tu_uniform(r);
@@ -101,13 +110,12 @@ static mt_scenario *random_edit(tu_rng *r, const mt_scenario *sc, int *kind)
 
 /* Undo everything and redo everything: each state is given back exactly
  * (the YAML is the same, byte for byte), with its edit id. */
-static void test_round_trip(void **state)
+static void round_trip(const char *file)
 {
-	(void)state;
 	enum { STEPS = 400 };
 	tu_rng r = {42};
 	history h = {0};
-	mt_scenario *doc = tu_load_scenario("default.yaml");
+	mt_scenario *doc = tu_load_scenario(file);
 	unsigned long id = 1;
 	char **yaml = calloc(STEPS + 1, sizeof *yaml);
 	int kinds[11] = {0};
@@ -147,6 +155,13 @@ static void test_round_trip(void **state)
 	free(yaml);
 	history_release(&h);
 	mt_scenario_free(doc);
+}
+
+static void test_round_trip(void **state)
+{
+	(void)state;
+	round_trip("default.yaml");
+	round_trip("three_groups_soup.yaml"); /* with a candidate menu */
 }
 
 /* 100 lambda changes on 64 groups x 4096 responses: each step holds a few
