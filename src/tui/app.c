@@ -77,8 +77,8 @@ void app_set_status(app *a, bool error, const char *fmt, ...)
 	if (a->undo_note) { /* the edit of this key dropped old undo steps */
 		size_t len = strlen(a->status);
 		snprintf(a->status + len, sizeof a->status - len,
-		         "; undo memory full (%zu MiB): the %zu oldest undo steps were dropped",
-		         HISTORY_BUDGET >> 20, a->undo_note);
+		         "; undo keeps %zu MiB: oldest %zu step%s dropped", HISTORY_BUDGET >> 20,
+		         a->undo_note, a->undo_note == 1 ? "" : "s");
 	}
 }
 
