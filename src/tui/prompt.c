@@ -248,12 +248,7 @@ static void add_dir(picker *p, const char *dir, char seen[][PATH_MAX], size_t *n
 			names[n++] = strdup(e->d_name);
 	closedir(d);
 	qsort(names, n, sizeof names[0], cmp_str);
-	if (n) {
-		char head[PATH_MAX + 32];
-		snprintf(head, sizeof head, "%s%s",
-		         strcmp(dir, ".") ? "" : "current directory: ", real);
-		picker_add(p, NULL, head);
-	}
+	bool headed = false; /* the folder's heading, before its first file */
 	for (size_t k = 0; k < n; k++) {
 		if (!names[k])
 			continue;
@@ -266,6 +261,13 @@ static void add_dir(picker *p, const char *dir, char seen[][PATH_MAX], size_t *n
 		if (!stat(path, &sb) && S_ISREG(sb.st_mode)) {
 			snprintf(label, sizeof label, "%-28s %s", names[k],
 			         size_text(size, sizeof size, (double)sb.st_size));
+			if (!headed) {
+				char head[PATH_MAX + 32];
+				snprintf(head, sizeof head, "%s%s",
+				         strcmp(dir, ".") ? "" : "current directory: ", real);
+				picker_add(p, NULL, head);
+				headed = true;
+			}
 			picker_add(p, path, label);
 		}
 		free(names[k]);
