@@ -6,18 +6,27 @@
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "mechtune/yamlio.h"
 #include "testutil.h"
+
+#if defined(__GNUC__)
+#define PRINTF_FMT(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_FMT(f, a)
+#endif
 
 /* A minimal valid scenario in two parts: HEAD is lines 1-3, GROUP is 4 lines. */
 #define HEAD "mechtune: 1\nname: t\nresponses: [a, b]\n"
@@ -1002,6 +1011,442 @@ static void test_save_failure_keeps_file(void **state)
 	mt_scenario_free(sc);
 }
 
+/* ------------------------------------------------ hostile input (issue 8) */
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define UNDER_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define UNDER_SANITIZER 1
+#endif
+#endif
+
+/* Run fn(arg) in a child with at most as_bytes of address space (not under
+ * sanitizers, which reserve terabytes) and cpu_s seconds of CPU, and an
+ * alarm as a watchdog against hangs.  The child must not use cmocka's
+ * asserts; true when it exited 0. */
+static bool in_child(bool (*fn)(const void *), const void *arg, size_t as_bytes, unsigned cpu_s)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit cpu = {cpu_s, cpu_s};
+		setrlimit(RLIMIT_CPU, &cpu);
+#ifndef UNDER_SANITIZER
+		struct rlimit as = {as_bytes, as_bytes};
+		setrlimit(RLIMIT_AS, &as);
+#else
+		(void)as_bytes;
+#endif
+		alarm(4 * cpu_s);
+		_exit(fn(arg) ? 0 : 1);
+	}
+	int ws = 0;
+	assert_int_equal(waitpid(pid, &ws, 0), pid);
+	if (!WIFEXITED(ws))
+		print_error("child killed by signal %d\n", WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
+	return WIFEXITED(ws) && WEXITSTATUS(ws) == 0;
+}
+
+/* A growing text buffer for generated scenarios. */
+struct gen {
+	char *s;
+	size_t len, cap;
+};
+
+static void gen_add(struct gen *g, const char *fmt, ...) PRINTF_FMT(2, 3);
+static void gen_add(struct gen *g, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int w = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	assert_true(w >= 0);
+	if (g->len + (size_t)w + 1 > g->cap) {
+		g->cap = 2 * (g->len + (size_t)w + 1);
+		g->s = realloc(g->s, g->cap);
+		assert_non_null(g->s);
+	}
+	va_start(ap, fmt);
+	vsnprintf(g->s + g->len, (size_t)w + 1, fmt, ap);
+	va_end(ap);
+	g->len += (size_t)w;
+}
+
+/* m labels, n groups with reward lists of `len` numbers; group `dup` (if
+ * < n) is named like group 0. */
+static char *gen_scenario(size_t m, size_t n, size_t len, size_t dup)
+{
+	struct gen g = {0};
+	gen_add(&g, "mechtune: 1\nname: hostile\nresponses: [");
+	for (size_t x = 0; x < m; x++)
+		gen_add(&g, "%sr%zu", x ? "," : "", x);
+	gen_add(&g, "]\ngroups:\n");
+	for (size_t i = 0; i < n; i++) {
+		gen_add(&g, "- {name: g%zu, size: 1, rewards: [1", i == dup ? (size_t)0 : i);
+		for (size_t x = 1; x < len; x++)
+			gen_add(&g, ",0");
+		gen_add(&g, "]}\n");
+	}
+	return g.s;
+}
+
+static char *write_temp(const char *dir, const char *name, const char *text)
+{
+	char *path = malloc(strlen(dir) + strlen(name) + 2);
+	assert_non_null(path);
+	sprintf(path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
+struct expect_refusal {
+	const char *path;
+	mt_status want;
+	const char *needle;
+};
+
+static bool load_refused(const void *arg)
+{
+	const struct expect_refusal *e = arg;
+	mt_scenario *sc = NULL;
+	mt_error err = {0};
+	mt_status st = mt_scenario_load_file(e->path, &sc, &err);
+	if (st != e->want || sc || (e->needle && !strstr(err.msg, e->needle))) {
+		fprintf(stderr, "%s: status %d: %s:%d:%d: %s\n", e->path, (int)st, err.file,
+		        err.line, err.column, err.msg);
+		mt_scenario_free(sc);
+		return false;
+	}
+	return true;
+}
+
+/* 10 000 labels and 10 000 groups with one reward each: 40 KB of yaml that
+ * made the loader allocate 2 * 10^8 doubles (1.6 GB) before it looked at
+ * a single group.  Now refused within a 256 MiB address space, with the
+ * position of the problem. */
+static void test_hostile_shape_refused_before_allocating(void **state)
+{
+	(void)state;
+	char *dir = temp_dir();
+	char *text = gen_scenario(10000, 10000, 1, SIZE_MAX);
+	char *path = write_temp(dir, "wide.yaml", text);
+	struct expect_refusal e = {path, MT_EINVAL, "the scenario is too large"};
+	assert_true(in_child(load_refused, &e, 256u << 20, 20));
+	unlink(path);
+	free(path);
+	free(text);
+	/* within the cell limit, the first short list is named */
+	text = gen_scenario(1000, 1000, 1, SIZE_MAX);
+	expect_error(text, 5, 32, "group `g0` rewards: has 1 number but there are 1000 responses",
+	             NULL);
+	free(text);
+	/* too many groups, labels, candidates */
+	text = gen_scenario(1, MT_MAX_GROUPS + 1, 1, SIZE_MAX);
+	expect_error(text, 5, 1, "more than 65536 entries", NULL);
+	free(text);
+	/* the node budget: many long lists, refused while the tree is built */
+	struct gen g = {0};
+	gen_add(&g, "mechtune: 1\nname: x\nresponses: [a]\ngroups:\n");
+	for (int i = 0; i < 52; i++) {
+		gen_add(&g, "- {name: g%d, size: 1, rewards: [1", i);
+		for (int x = 1; x < 65536; x++)
+			gen_add(&g, ",0");
+		gen_add(&g, "]}\n");
+	}
+	path = write_temp(dir, "long.yaml", g.s);
+	e = (struct expect_refusal){path, MT_EINVAL, "the file has more than"};
+	assert_true(in_child(load_refused, &e, 512u << 20, 20));
+	unlink(path);
+	free(path);
+	free(g.s);
+	rmdir(dir);
+	free(dir);
+}
+
+struct expect_dup {
+	const char *text;
+};
+
+static bool load_finds_last_dup(const void *arg)
+{
+	const char *text = arg;
+	mt_scenario *sc = NULL;
+	mt_error err = {0};
+	mt_status st = mt_scenario_load_buffer(text, strlen(text), "dup.yaml", &sc, &err);
+	bool ok = st == MT_EINVAL && !sc &&
+	          strstr(err.msg, "group 65536 name: `g0` is already the name of group 1") &&
+	          err.line == 65540;
+	if (!ok)
+		fprintf(stderr, "status %d: %d:%d: %s\n", (int)st, err.line, err.column, err.msg);
+	mt_scenario_free(sc);
+	return ok;
+}
+
+/* Group names were compared pairwise (twice: loader and validation), about
+ * 4 * 10^9 comparisons for the largest allowed count.  The CPU limit of the
+ * child is a generous watchdog, far above what a sort-based check needs. */
+static void test_duplicate_group_names_scale(void **state)
+{
+	(void)state;
+	char *text = gen_scenario(1, MT_MAX_GROUPS, 1, MT_MAX_GROUPS - 1);
+	assert_true(in_child(load_finds_last_dup, text, 1u << 30, 8));
+	free(text);
+	/* without a duplicate, validation (the second check) passes too */
+	text = gen_scenario(1, 3, 1, SIZE_MAX);
+	mt_scenario *sc = load_ok(text);
+	assert_int_equal(mt_scenario_validate(sc, NULL), MT_OK);
+	assert_int_equal(mt_scenario_set_name(&sc->groups[2].name, "g0"), MT_OK);
+	mt_error err;
+	assert_int_equal(mt_scenario_validate(sc, &err), MT_EINVAL);
+	assert_non_null(strstr(err.msg, "duplicate group name 'g0'"));
+	mt_scenario_free(sc);
+	free(text);
+	/* candidates: the second of the first equal pair */
+	expect_error(HEAD GROUP "candidates:\n  - {name: c, policy: [1, 0]}\n"
+	                        "  - {name: d, policy: [1, 0]}\n  - {name: c, policy: [0, 1]}\n",
+	             11, 12, "candidate 3 name: `c` is already the name of candidate 1", NULL);
+}
+
+static void test_error_name_length(void **state)
+{
+	(void)state;
+	char name[MT_NAME_MAX + 2];
+	char yaml[1024];
+	memset(name, 'n', sizeof name);
+	name[MT_NAME_MAX] = '\0'; /* exactly the limit: fine */
+	snprintf(yaml, sizeof yaml, "mechtune: 1\nname: %s\nresponses: [%s, b]\n" GROUP, name,
+	         name);
+	mt_scenario *sc = load_ok(yaml);
+	assert_int_equal(strlen(sc->name), MT_NAME_MAX);
+	mt_scenario_free(sc);
+	name[MT_NAME_MAX] = 'n'; /* one byte more */
+	name[MT_NAME_MAX + 1] = '\0';
+	snprintf(yaml, sizeof yaml, "mechtune: 1\nname: %s\nresponses: [a, b]\n" GROUP, name);
+	expect_error(yaml, 2, 7, "name: is too long (129 bytes, the limit is 128)", NULL);
+	snprintf(yaml, sizeof yaml, "mechtune: 1\nname: t\nresponses: [a, %s]\n" GROUP, name);
+	expect_error(yaml, 3, 16, "responses: is too long", NULL);
+	snprintf(yaml, sizeof yaml,
+	         HEAD "groups:\n  - name: %s\n    size: 1\n    rewards: [1, 0]\n", name);
+	expect_error(yaml, 5, 11, "group 1 name: is too long", NULL);
+	snprintf(yaml, sizeof yaml, HEAD GROUP "candidates:\n  - {name: %s, policy: [1, 0]}\n",
+	         name);
+	expect_error(yaml, 9, 12, "candidate 1 name: is too long", NULL);
+	/* multi-byte characters count in bytes: 43 x 3 bytes = 129 */
+	char wide[200] = "";
+	for (int i = 0; i < 43; i++)
+		strcat(wide, "\xe2\x82\xac");
+	snprintf(yaml, sizeof yaml, "mechtune: 1\nname: %s\nresponses: [a, b]\n" GROUP, wide);
+	expect_error(yaml, 2, 7, "name: is too long", NULL);
+	/* the description and the hints have their own, larger limits */
+	size_t big = MT_DESCRIPTION_MAX + 1;
+	char *text = malloc(big + 200);
+	assert_non_null(text);
+	strcpy(text, "mechtune: 1\nname: t\ndescription: ");
+	size_t at = strlen(text);
+	memset(text + at, 'd', big);
+	strcpy(text + at + big, "\nresponses: [a, b]\n" GROUP);
+	expect_error(text, 3, 14, "description: is too long (16385 bytes, the limit is 16384)",
+	             NULL);
+	memset(text + at, ' ', 1); /* a leading space is not part of the text */
+	text[at] = 'd';
+	text[at + big - 1] = '\n'; /* now 16384 bytes: fine */
+	memmove(text + at + big - 1, text + at + big, strlen(text + at + big) + 1);
+	sc = load_ok(text);
+	assert_int_equal(strlen(sc->description), MT_DESCRIPTION_MAX);
+	mt_scenario_free(sc);
+	free(text);
+	char hint[MT_TRY_TEXT_MAX + 2];
+	memset(hint, 'h', sizeof hint);
+	hint[MT_TRY_TEXT_MAX + 1] = '\0';
+	text = malloc(2 * MT_TRY_TEXT_MAX);
+	assert_non_null(text);
+	snprintf(text, 2 * MT_TRY_TEXT_MAX, HEAD GROUP "try: [ok, %s]\n", hint);
+	expect_error(text, 8, 11, "try: is too long (1025 bytes, the limit is 1024)", NULL);
+	free(text);
+	struct gen g = {0};
+	gen_add(&g, HEAD GROUP "try:\n");
+	for (unsigned i = 0; i <= MT_MAX_TRY; i++)
+		gen_add(&g, "  - hint %u\n", i);
+	expect_error(g.s, 9, 3, "try: 65 entries, the limit is 64", NULL);
+	free(g.s);
+}
+
+/* Characters that break a line or reorder what a terminal shows. */
+static void test_error_control_characters(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+	        "\\x01",   "\\x7f",   "\\x85",   "\\N",     "\\x9f",   "\\L",
+	        "\\P",     "\\u202A", "\\u202E", "\\u2066", "\\u2069", "\\u200E",
+	        "\\u200F", "\\u061C", "\\t",     "\\n",     "\\r",
+	};
+	char yaml[512];
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		snprintf(yaml, sizeof yaml,
+		         HEAD "groups:\n  - name: \"ab%scd\"\n    size: 1\n"
+		              "    rewards: [0.5, 0.5]\n",
+		         bad[i]);
+		expect_error(yaml, 5, 11, "group 1 name: ", "a name must be a single line");
+		snprintf(yaml, sizeof yaml,
+		         "mechtune: 1\nname: t\nresponses: [a, \"x%sy\"]\n" GROUP, bad[i]);
+		expect_error(yaml, 3, 16, "responses: ", NULL);
+		snprintf(yaml, sizeof yaml, "mechtune: 1\nname: \"x%s\"\nresponses: [a, b]\n" GROUP,
+		         bad[i]);
+		expect_error(yaml, 2, 7, "name: ", NULL);
+		snprintf(yaml, sizeof yaml,
+		         HEAD GROUP "candidates:\n  - {name: \"c%s\", policy: [1, 0]}\n", bad[i]);
+		expect_error(yaml, 9, 12, "candidate 1 name: ", NULL);
+	}
+	/* the same raw, not escaped (libyaml itself refuses raw C0 and C1) */
+	expect_error(HEAD "groups:\n  - name: ab\xe2\x80\xae"
+	                  "cd\n    size: 1\n"
+	                  "    rewards: [0.5, 0.5]\n",
+	             5, 11, "bidirectional text control", NULL);
+	/* free text: newlines and tabs are fine, the rest is not */
+	mt_scenario *sc = load_ok(HEAD GROUP "description: \"one\\n\\ttwo\"\ntry: [\"a\\tb\"]\n");
+	assert_string_equal(sc->description, "one\n\ttwo");
+	mt_scenario_free(sc);
+	expect_error(HEAD GROUP "description: \"one \\u202E two\"\n", 8, 14,
+	             "description: contains a bidirectional text control", NULL);
+	expect_error(HEAD GROUP "try: [\"a\\x85\"]\n", 8, 7, "try: contains a control character",
+	             NULL);
+	/* the model check says the same for names set by the explorer */
+	sc = load_ok(HEAD GROUP);
+	mt_error err;
+	assert_int_equal(mt_scenario_set_name(&sc->groups[0].name, "a\xe2\x80\xae"
+	                                                           "b"),
+	                 MT_OK);
+	assert_int_equal(mt_scenario_validate(sc, &err), MT_EINVAL);
+	assert_non_null(strstr(err.msg, "bidirectional"));
+	assert_int_equal(mt_scenario_set_name(&sc->groups[0].name, "a\xff"), MT_OK);
+	assert_int_equal(mt_scenario_validate(sc, &err), MT_EINVAL);
+	assert_non_null(strstr(err.msg, "utf-8"));
+	mt_scenario_free(sc);
+	/* ordinary non-ASCII text is fine */
+	sc = load_ok("mechtune: 1\nname: Ärzte – 医生 🙂\nresponses: [a, b]\n" GROUP);
+	assert_string_equal(sc->name, "Ärzte – 医生 🙂");
+	mt_scenario_free(sc);
+}
+
+/* The format is UTF-8; libyaml would decode UTF-16 after a byte order mark. */
+static void test_error_not_utf8(void **state)
+{
+	(void)state;
+	const char *src = HEAD GROUP;
+	size_t n = strlen(src);
+	char *u16 = malloc(2 * n + 4), *u32 = malloc(4 * n + 8);
+	assert_non_null(u16);
+	assert_non_null(u32);
+	for (int order = 0; order < 2; order++) {
+		/* order 0: little endian, 1: big endian */
+		size_t k = 0;
+		u16[k++] = order ? '\xfe' : '\xff';
+		u16[k++] = order ? '\xff' : '\xfe';
+		for (size_t i = 0; i < n; i++) {
+			u16[k++] = order ? 0 : src[i];
+			u16[k++] = order ? src[i] : 0;
+		}
+		mt_scenario *sc = &sentinel;
+		mt_error err;
+		assert_int_equal(mt_scenario_load_buffer(u16, k, "t.yaml", &sc, &err), MT_EINVAL);
+		assert_null(sc);
+		assert_int_equal(err.line, 1);
+		assert_int_equal(err.column, 1);
+		assert_non_null(
+		        strstr(err.msg, "the file is utf-16 text; scenario files are utf-8"));
+		/* without the byte order mark */
+		assert_int_equal(mt_scenario_load_buffer(u16 + 2, k - 2, "t.yaml", &sc, &err),
+		                 MT_EINVAL);
+		assert_non_null(strstr(err.msg, "utf-16 or utf-32"));
+	}
+	size_t k = 0;
+	const char bom32[4] = {'\xff', '\xfe', 0, 0};
+	memcpy(u32, bom32, 4);
+	k = 4;
+	for (size_t i = 0; i < n; i++) {
+		u32[k++] = src[i];
+		u32[k++] = 0;
+		u32[k++] = 0;
+		u32[k++] = 0;
+	}
+	mt_scenario *sc = &sentinel;
+	mt_error err;
+	assert_int_equal(mt_scenario_load_buffer(u32, k, "t.yaml", &sc, &err), MT_EINVAL);
+	assert_non_null(strstr(err.msg, "utf-32"));
+	free(u16);
+	free(u32);
+	/* a UTF-8 byte order mark is fine */
+	sc = load_ok("\xef\xbb\xbf" HEAD GROUP);
+	mt_scenario_free(sc);
+}
+
+static void test_error_count_limits(void **state)
+{
+	(void)state;
+	mt_scenario *sc = load_ok(HEAD GROUP "training: {steps: 10000}\nnoise: {samples: 10000}\n");
+	assert_int_equal(sc->training.steps, MT_MAX_TRAINING_STEPS);
+	assert_int_equal(sc->noise.samples, MT_MAX_NOISE_SAMPLES);
+	mt_error err;
+	sc->training.steps = MT_MAX_TRAINING_STEPS + 1; /* the model refuses it as well */
+	assert_int_equal(mt_scenario_validate(sc, &err), MT_EINVAL);
+	assert_non_null(strstr(err.msg, "1..10000 steps"));
+	sc->training.steps = 20;
+	sc->noise.samples = MT_MAX_NOISE_SAMPLES + 1;
+	assert_int_equal(mt_scenario_validate(sc, &err), MT_EINVAL);
+	assert_non_null(strstr(err.msg, "1..10000 samples"));
+	mt_scenario_free(sc);
+	expect_error(HEAD GROUP "training: {steps: 10001}\n", 8, 19,
+	             "training steps: 10001 is too large; the largest allowed value is 10000",
+	             NULL);
+	expect_error(HEAD GROUP "training: {steps: 18446744073709551615}\n", 8, 19,
+	             "training steps: ", "the largest allowed value is 10000");
+	expect_error(HEAD GROUP "noise: {samples: 10001}\n", 8, 18,
+	             "noise samples: 10001 is too large; the largest allowed value is 10000", NULL);
+}
+
+struct fifo_arg {
+	const char *path;
+};
+
+static bool load_fifo(const void *arg)
+{
+	return load_refused(arg);
+}
+
+/* open() of a FIFO blocked until a writer came: `mechtune check fifo.yaml`
+ * hung.  The child's alarm turns a hang into a failure. */
+static void test_load_refuses_special_files(void **state)
+{
+	(void)state;
+	char *dir = temp_dir();
+	char path[512];
+	snprintf(path, sizeof path, "%s/fifo.yaml", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	struct expect_refusal e = {path, MT_EIO, "not a regular file"};
+	assert_true(in_child(load_fifo, &e, 256u << 20, 2));
+	unlink(path);
+	rmdir(dir);
+	free(dir);
+	e.path = "/dev/null";
+	assert_true(load_refused(&e));
+	/* a regular file still loads after the O_NONBLOCK open */
+	dir = temp_dir();
+	char *file = write_temp(dir, "ok.yaml", HEAD GROUP);
+	mt_scenario *sc = NULL;
+	mt_error err;
+	assert_int_equal(mt_scenario_load_file(file, &sc, &err), MT_OK);
+	mt_scenario_free(sc);
+	unlink(file);
+	free(file);
+	rmdir(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1023,6 +1468,13 @@ int main(void)
 	        cmocka_unit_test(test_error_anchors_and_aliases),
 	        cmocka_unit_test(test_error_version),
 	        cmocka_unit_test(test_error_too_large),
+	        cmocka_unit_test(test_hostile_shape_refused_before_allocating),
+	        cmocka_unit_test(test_duplicate_group_names_scale),
+	        cmocka_unit_test(test_error_name_length),
+	        cmocka_unit_test(test_error_control_characters),
+	        cmocka_unit_test(test_error_not_utf8),
+	        cmocka_unit_test(test_error_count_limits),
+	        cmocka_unit_test(test_load_refuses_special_files),
 	        cmocka_unit_test(test_error_messages_quote_safely),
 	        cmocka_unit_test(test_round_trip_default),
 	        cmocka_unit_test(test_round_trip_shipped_scenarios),

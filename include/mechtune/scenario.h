@@ -20,6 +20,23 @@
 /* Tolerance for "normalized" rewards and a reference that sums to 1. */
 #define MT_NORM_TOL 1e-9
 
+/* Limits on everything a scenario file (or a typed value) can ask for; the
+ * loader refuses larger values before it allocates anything for them, and
+ * mt_scenario_validate refuses them too (docs/scenario-format.md, "Limits"). */
+#define MT_NAME_MAX 128u          /* bytes in a name or a response label */
+#define MT_DESCRIPTION_MAX 16384u /* bytes in the description */
+#define MT_TRY_TEXT_MAX 1024u     /* bytes in one "things to try" hint */
+#define MT_MAX_TRY 64u            /* "things to try" hints */
+#define MT_MAX_RESPONSES 65536u   /* m */
+#define MT_MAX_GROUPS 65536u      /* n */
+#define MT_MAX_CANDIDATES 4096u   /* k */
+/* (n + k) * m: entries of the reward models and candidate policies (so a
+ * scenario's numbers take at most 24 MiB); 128 groups x 4096 responses is
+ * half of it. */
+#define MT_MAX_CELLS (1024u * 1024u)
+#define MT_MAX_TRAINING_STEPS 10000u /* training.steps */
+#define MT_MAX_NOISE_SAMPLES 10000u  /* noise.samples */
+
 typedef enum { MT_NORM_SUM = 0, MT_NORM_MAX = 1 } mt_norm;
 
 typedef struct {
@@ -109,6 +126,15 @@ void mt_group_tell_truth(mt_scenario *sc, size_t i);
  * Returns false when all names differ, or when out of memory (then *st is
  * MT_ENOMEM, otherwise MT_OK). */
 bool mt_find_duplicate(char *const *names, size_t n, size_t *dup, size_t *orig, mt_status *st);
+
+/* Why text s may not be a name (name == true: one line, at most MT_NAME_MAX
+ * bytes) or a free text of at most max bytes (name == false: newlines and
+ * tabs allowed), or NULL when it is fine.  Refused everywhere: invalid UTF-8,
+ * C0 and C1 control characters, DEL, U+2028, U+2029 and the bidirectional
+ * controls U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069, which
+ * would break lines or reorder what a terminal shows.  The answer is a
+ * static string such as "contains a control character". */
+const char *mt_text_problem(const char *s, bool name, size_t max);
 
 const char *mt_norm_name(mt_norm norm);
 bool mt_norm_parse(const char *s, mt_norm *out);

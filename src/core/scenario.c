@@ -2,6 +2,8 @@
 #include "mechtune/scenario.h"
 
 #include <math.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +60,73 @@ bool mt_find_duplicate(char *const *names, size_t n, size_t *dup, size_t *orig, 
 	}
 	free(refs);
 	return found;
+}
+
+/* Decode one UTF-8 sequence at s (shortest form, no surrogates, at most
+ * U+10FFFF); returns its length, 0 when invalid. */
+static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+	size_t len;
+	uint32_t c = s[0], min;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2, c &= 0x1f, min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3, c &= 0x0f, min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4, c &= 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3fu);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+static bool is_bidi_control(uint32_t c)
+{
+	return c == 0x061c || c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
+	       (c >= 0x2066 && c <= 0x2069);
+}
+
+const char *mt_text_problem(const char *s, bool name, size_t max)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t len = 0;
+	if (name) {
+		max = MT_NAME_MAX;
+		if (!*u)
+			return "must not be empty";
+	}
+	while (u[len]) {
+		uint32_t c;
+		size_t w = utf8_decode(u + len, &c);
+		if (!w)
+			return "is not valid utf-8 text";
+		len += w;
+		if (len > max)
+			return "is too long";
+		if (c == '\n' || c == '\t') {
+			if (name)
+				return "must be a single line without tabs";
+		} else if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+			return "contains a control character";
+		} else if (c == 0x2028 || c == 0x2029) {
+			return "contains a unicode line or paragraph separator";
+		} else if (is_bidi_control(c)) {
+			return "contains a bidirectional text control (such as U+202E)";
+		}
+	}
+	return NULL;
 }
 
 const char *mt_norm_name(mt_norm norm)
@@ -262,6 +331,24 @@ fail:
 
 #define INVALID(...) mt_error_set(err, MT_EINVAL, NULL, 0, 0, __VA_ARGS__)
 
+/* The first duplicate among the names (char * at offset off) of n records of
+ * size stride: MT_EINVAL with *dup its index, MT_OK, or MT_ENOMEM. */
+static mt_status duplicate_names(const void *records, size_t n, size_t stride, size_t off,
+                                 size_t *dup)
+{
+	char **names = malloc((n ? n : 1) * sizeof *names);
+	size_t orig = 0;
+	mt_status st = MT_OK;
+	if (!names)
+		return MT_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		memcpy(&names[i], (const char *)records + i * stride + off, sizeof *names);
+	if (mt_find_duplicate(names, n, dup, &orig, &st))
+		st = MT_EINVAL;
+	free(names);
+	return st;
+}
+
 mt_status mt_scenario_validate(const mt_scenario *sc, mt_error *err)
 {
 	if (sc->m < 1)
@@ -273,6 +360,33 @@ mt_status mt_scenario_validate(const mt_scenario *sc, mt_error *err)
 	if (!sc->divergence || !sc->payment)
 		return mt_error_set(err, MT_EINVAL, NULL, 0, 0,
 		                    "divergence or payment rule missing");
+	if (sc->m > MT_MAX_RESPONSES || sc->n > MT_MAX_GROUPS || sc->k > MT_MAX_CANDIDATES ||
+	    (sc->n + sc->k) * sc->m > MT_MAX_CELLS)
+		return INVALID("the scenario is too large (%zu groups, %zu candidates, %zu "
+		               "responses); the limits are %u groups, %u candidates, %u responses "
+		               "and %u numbers per reward model table",
+		               sc->n, sc->k, sc->m, MT_MAX_GROUPS, MT_MAX_CANDIDATES,
+		               MT_MAX_RESPONSES, MT_MAX_CELLS);
+	if (sc->ntry > MT_MAX_TRY)
+		return INVALID("too many things to try (%zu, the limit is %u)", sc->ntry,
+		               MT_MAX_TRY);
+	const char *why;
+	if (!sc->name || (why = mt_text_problem(sc->name, true, 0)))
+		return INVALID("the scenario name %s", sc->name ? why : "is missing");
+	if (!sc->description || (why = mt_text_problem(sc->description, false, MT_DESCRIPTION_MAX)))
+		return INVALID("the description %s", sc->description ? why : "is missing");
+	for (size_t t = 0; t < sc->ntry; t++)
+		if ((why = mt_text_problem(sc->try_list[t], false, MT_TRY_TEXT_MAX)))
+			return INVALID("thing to try %zu %s", t + 1, why);
+	for (size_t x = 0; x < sc->m; x++)
+		if ((why = mt_text_problem(sc->responses[x], true, 0)))
+			return INVALID("response label %zu %s", x + 1, why);
+	for (size_t i = 0; i < sc->n; i++)
+		if ((why = mt_text_problem(sc->groups[i].name, true, 0)))
+			return INVALID("the name of group %zu %s", i + 1, why);
+	for (size_t c = 0; c < sc->k; c++)
+		if ((why = mt_text_problem(sc->candidates[c].name, true, 0)))
+			return INVALID("the name of candidate %zu %s", c + 1, why);
 	if (!isfinite(sc->lambda) || !(sc->lambda > 0.0))
 		return INVALID("%s must be positive and finite, got %g", "lambda", sc->lambda);
 	if (!isfinite(sc->max_size) || !(sc->max_size > 0.0))
@@ -312,25 +426,31 @@ mt_status mt_scenario_validate(const mt_scenario *sc, mt_error *err)
 		if (!mt_is_normalized(sc->normalization, sc->m, g->reported))
 			return INVALID("reported rewards of group '%s' are not normalized",
 			               g->name);
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(g->name, sc->groups[j].name))
-				return INVALID("duplicate group name '%s'", g->name);
 	}
+	st = duplicate_names(sc->groups, sc->n, sizeof *sc->groups, offsetof(mt_group, name), &dup);
+	if (st == MT_EINVAL)
+		return INVALID("duplicate group name '%s'", sc->groups[dup].name);
+	if (st)
+		return mt_error_set(err, st, NULL, 0, 0, "out of memory while validating");
 	for (size_t c = 0; c < sc->k; c++) {
 		if (!mt_is_normalized(MT_NORM_SUM, sc->m, sc->candidates[c].policy))
 			return INVALID("candidate '%s' is not a probability vector",
 			               sc->candidates[c].name);
-		for (size_t d = 0; d < c; d++)
-			if (!strcmp(sc->candidates[c].name, sc->candidates[d].name))
-				return INVALID("duplicate candidate name '%s'",
-				               sc->candidates[c].name);
 	}
-	if (!isfinite(sc->noise.epsilon) || sc->noise.epsilon < 0.0 || sc->noise.samples < 1)
-		return INVALID("%s needs epsilon >= 0 and samples >= 1 (epsilon %g)", "noise",
-		               sc->noise.epsilon);
-	if (sc->training.steps < 1 || !isfinite(sc->training.step_size) ||
-	    !(sc->training.step_size > 0.0))
-		return INVALID("%s needs steps >= 1 and step_size > 0 (step_size %g)", "training",
+	st = duplicate_names(sc->candidates, sc->k, sizeof *sc->candidates,
+	                     offsetof(mt_candidate, name), &dup);
+	if (st == MT_EINVAL)
+		return INVALID("duplicate candidate name '%s'", sc->candidates[dup].name);
+	if (st)
+		return mt_error_set(err, st, NULL, 0, 0, "out of memory while validating");
+	if (!isfinite(sc->noise.epsilon) || sc->noise.epsilon < 0.0 || sc->noise.samples < 1 ||
+	    sc->noise.samples > MT_MAX_NOISE_SAMPLES)
+		return INVALID("%s needs epsilon >= 0 and 1..%u samples (epsilon %g, %zu samples)",
+		               "noise", MT_MAX_NOISE_SAMPLES, sc->noise.epsilon, sc->noise.samples);
+	if (sc->training.steps < 1 || sc->training.steps > MT_MAX_TRAINING_STEPS ||
+	    !isfinite(sc->training.step_size) || !(sc->training.step_size > 0.0))
+		return INVALID("%s needs 1..%u steps and step_size > 0 (%zu steps, step_size %g)",
+		               "training", MT_MAX_TRAINING_STEPS, sc->training.steps,
 		               sc->training.step_size);
 	return MT_OK;
 }

@@ -41,6 +41,19 @@
 
 /* The format needs 5 levels (root, groups, group, report, rewards). */
 #define MAX_DEPTH 16
+/* Longest list in a scenario is MT_MAX_RESPONSES long (no count limit of
+ * scenario.h is larger); longer lists, and mappings with more than LIST_MAX
+ * keys and values, are refused while the tree is built. */
+#define LIST_MAX (2u * MT_MAX_RESPONSES)
+/* Most nodes a valid scenario can have: 2 (n + k) m + m numbers, m labels,
+ * at most 16 other nodes per group and 8 per candidate.  A larger tree is refused while it is
+ * built, so memory stays proportional to what a valid file may need. */
+#define NODES_MAX                                                          \
+	(2u * MT_MAX_CELLS + 2u * MT_MAX_RESPONSES + 16u * MT_MAX_GROUPS + \
+	 8u * MT_MAX_CANDIDATES + 4096u)
+_Static_assert(MT_MAX_GROUPS <= MT_MAX_RESPONSES && MT_MAX_CANDIDATES <= MT_MAX_RESPONSES &&
+                       MT_MAX_TRY <= MT_MAX_RESPONSES,
+               "the tree's list limit must allow every count limit");
 /* Longest piece of user text quoted in an error message. */
 #define SHOW_MAX 40
 /* Preferred line width of written files. */
@@ -50,13 +63,16 @@
 
 enum kind { SCALAR, SEQ, MAP };
 
+/* 32 bytes: the largest file has millions of nodes. */
 struct node {
-	enum kind kind;
-	int line, col; /* 1-based */
-	char *text;    /* SCALAR: NUL-terminated value */
-	bool plain;    /* SCALAR: written without quotes */
-	size_t n, cap;
-	struct node **kids; /* SEQ: items; MAP: key, value, key, value, ... */
+	int line, col;      /* 1-based */
+	uint32_t n, cap;    /* SEQ, MAP: kids used and allocated; SCALAR: 0 */
+	unsigned char kind; /* enum kind */
+	bool plain;         /* SCALAR: written without quotes */
+	union {
+		char *text;         /* SCALAR: NUL-terminated value */
+		struct node **kids; /* SEQ: items; MAP: key, value, key, value, ... */
+	};
 };
 
 /* Nodes and their text live in an arena, freed at once after loading: a
@@ -93,7 +109,7 @@ static void *big_alloc(size_t size)
 
 static void *arena_alloc(struct arena *a, size_t size)
 {
-	const size_t align = sizeof(max_align_t);
+	const size_t align = sizeof(void *); /* nodes hold pointers and ints, text chars */
 	size = (size + align - 1) / align * align;
 	struct chunk *c = a->head;
 	if (!c || c->cap - c->used < size) {
@@ -124,6 +140,8 @@ static void free_node(struct node *nd)
 {
 	if (!nd)
 		return;
+	if (nd->kind == SCALAR)
+		return;
 	for (size_t i = 0; i < nd->n; i++)
 		free_node(nd->kids[i]);
 	free(nd->kids);
@@ -136,6 +154,7 @@ struct ld {
 	size_t len;
 	yaml_parser_t parser;
 	struct arena arena;
+	size_t nodes; /* built so far, at most NODES_MAX */
 };
 
 static mt_status vfail(const struct ld *ld, int line, int col, const char *fmt, va_list ap)
@@ -278,7 +297,7 @@ static mt_status check_props(const struct ld *ld, const struct node *nd, const y
 static mt_status append(const struct ld *ld, struct node *parent, struct node *kid)
 {
 	if (parent->n == parent->cap) {
-		size_t cap = parent->cap ? 2 * parent->cap : 8;
+		uint32_t cap = parent->cap ? 2 * parent->cap : 8;
 		struct node **kids = realloc(parent->kids, cap * sizeof *kids);
 		if (!kids)
 			return oom(ld, kid->line, kid->col);
@@ -293,9 +312,17 @@ static mt_status append(const struct ld *ld, struct node *parent, struct node *k
 static mt_status build(struct ld *ld, yaml_event_t *ev, int depth, struct node **out)
 {
 	mt_status st = MT_OK;
-	struct node *nd = arena_alloc(&ld->arena, sizeof *nd);
+	struct node *nd = NULL;
 
 	*out = NULL;
+	if (++ld->nodes > NODES_MAX) {
+		st = fail_at(ld, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
+		             "the file has more than %u values, more than any scenario within the "
+		             "limits may have; check that this is a scenario file",
+		             NODES_MAX);
+		goto out;
+	}
+	nd = arena_alloc(&ld->arena, sizeof *nd);
 	if (nd)
 		memset(nd, 0, sizeof *nd);
 	if (!nd) {
@@ -313,6 +340,7 @@ static mt_status build(struct ld *ld, yaml_event_t *ev, int depth, struct node *
 		goto out;
 	case YAML_SCALAR_EVENT:
 		nd->kind = SCALAR;
+		nd->text = NULL;
 		st = check_props(ld, nd, ev->data.scalar.anchor, ev->data.scalar.tag);
 		if (st)
 			goto out;
@@ -355,6 +383,16 @@ static mt_status build(struct ld *ld, yaml_event_t *ev, int depth, struct node *
 			if (kev.type == end) {
 				yaml_event_delete(&kev);
 				break;
+			}
+			if (nd->n >= (seq ? MT_MAX_RESPONSES : LIST_MAX)) {
+				st = fail(
+				        ld, nd,
+				        "this %s has more than %u entries, more than any part of a "
+				        "scenario may have; check that this is a scenario file",
+				        seq ? "list" : "mapping",
+				        seq ? MT_MAX_RESPONSES : LIST_MAX);
+				yaml_event_delete(&kev);
+				goto out;
 			}
 			st = build(ld, &kev, depth + 1, &kid);
 			if (st)
@@ -593,23 +631,28 @@ static mt_status get_ranged(const struct ld *ld, const struct node *nd, const ch
 	return MT_OK;
 }
 
-/* A piece of text.  Names (name == true) must be non-empty single lines. */
+/* A piece of text.  Names (name == true) must be non-empty single lines of
+ * at most MT_NAME_MAX bytes; other text is at most max bytes
+ * (mt_text_problem says what else is refused). */
 static mt_status get_text(const struct ld *ld, struct node *nd, const char *what, bool name,
-                          char **out)
+                          size_t max, char **out)
 {
 	if (nd->kind != SCALAR)
 		return fail(ld, nd, "%s: expected text, got %s; write the text after the colon",
 		            what, kind_name(nd));
 	if (name && !nd->text[0])
 		return fail(ld, nd, "%s: must not be empty; write a short name", what);
-	if (name)
-		for (const char *c = nd->text; *c; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				return fail(ld, nd,
-				            "%s: must be a single line without control characters; "
-				            "shorten "
-				            "it to one line",
-				            what);
+	const char *why = mt_text_problem(nd->text, name, max);
+	if (why && !strcmp(why, "is too long"))
+		return fail(ld, nd, "%s: is too long (%zu bytes, the limit is %zu); shorten it",
+		            what, strlen(nd->text), name ? (size_t)MT_NAME_MAX : max);
+	if (why && name)
+		return fail(ld, nd,
+		            "%s: %s; a name must be a single line of printable text, shorten it "
+		            "to one line without control characters",
+		            what, why);
+	if (why)
+		return fail(ld, nd, "%s: %s; remove it", what, why);
 	size_t len = strlen(nd->text) + 1;
 	if (!(*out = malloc(len)))
 		return oom(ld, nd->line, nd->col);
@@ -638,7 +681,7 @@ static mt_status get_vector(const struct ld *ld, const struct node *nd, const ch
 		return fail(ld, nd,
 		            "%s: has %zu number%s but there %s %zu response%s; give one number per "
 		            "response, in the order of `responses`",
-		            what, nd->n, nd->n == 1 ? "" : "s", m == 1 ? "is" : "are", m,
+		            what, (size_t)nd->n, nd->n == 1 ? "" : "s", m == 1 ? "is" : "are", m,
 		            m == 1 ? "" : "s");
 	for (size_t x = 0; x < m; x++) {
 		st = get_ranged(ld, nd->kids[x], what, kind == REFERENCE ? POSITIVE : NONNEG,
@@ -701,17 +744,11 @@ static mt_status load_group(const struct ld *ld, mt_scenario *sc, size_t i, stru
 		return st;
 
 	snprintf(what, sizeof what, "group %zu name", i + 1);
-	st = get_text(ld, f.val[G_NAME], what, true, &name);
+	st = get_text(ld, f.val[G_NAME], what, true, 0, &name);
 	if (st)
 		return st;
 	free(g->name);
 	g->name = name;
-	for (size_t j = 0; j < i; j++)
-		if (!strcmp(sc->groups[j].name, name))
-			return fail(ld, f.val[G_NAME],
-			            "%s: `%s` is already the name of group %zu; group names must "
-			            "be unique",
-			            what, show(name).s, j + 1);
 
 	snprintf(what, sizeof what, "group `%s` size", show(name).s);
 	if ((st = get_ranged(ld, f.val[G_SIZE], what, POSITIVE, &g->size)) ||
@@ -758,6 +795,34 @@ static mt_status load_group(const struct ld *ld, mt_scenario *sc, size_t i, stru
 enum { C_NAME, C_POLICY };
 static const char *const candidate_keys[] = {"name", "policy", NULL};
 
+/* The names (char * at offset off in n records of size stride) loaded from
+ * the maps of list must differ: O(n log n), the error points at the second
+ * of the first pair of equal names. */
+static mt_status unique_names(const struct ld *ld, const struct node *list, const char *const *keys,
+                              size_t key, const char *kind, const void *records, size_t n,
+                              size_t stride, size_t off)
+{
+	char **names = malloc((n ? n : 1) * sizeof *names);
+	size_t dup = 0, orig = 0;
+	mt_status st = MT_OK;
+	if (!names)
+		return oom(ld, list->line, list->col);
+	for (size_t i = 0; i < n; i++)
+		memcpy(&names[i], (const char *)records + i * stride + off, sizeof *names);
+	if (mt_find_duplicate(names, n, &dup, &orig, &st)) {
+		struct fields f = {.keys = keys};
+		collect(ld, list->kids[dup], kind, &f); /* succeeded before */
+		st = fail(
+		        ld, f.val[key],
+		        "%s %zu name: `%s` is already the name of %s %zu; %s names must be unique",
+		        kind, dup + 1, show(names[dup]).s, kind, orig + 1, kind);
+	} else if (st) {
+		st = oom(ld, list->line, list->col);
+	}
+	free(names);
+	return st;
+}
+
 static mt_status load_candidates(const struct ld *ld, mt_scenario *sc, const struct node *list)
 {
 	mt_status st;
@@ -788,16 +853,9 @@ static mt_status load_candidates(const struct ld *ld, mt_scenario *sc, const str
 		                  "0.5]`")))
 			return st;
 		snprintf(what, sizeof what, "candidate %zu name", c + 1);
-		st = get_text(ld, f.val[C_NAME], what, true, &cand->name);
+		st = get_text(ld, f.val[C_NAME], what, true, 0, &cand->name);
 		if (st)
 			return st;
-		for (size_t j = 0; j < c; j++)
-			if (!strcmp(sc->candidates[j].name, cand->name))
-				return fail(ld, f.val[C_NAME],
-				            "%s: `%s` is already the name of candidate %zu; "
-				            "candidate names "
-				            "must be unique",
-				            what, show(cand->name).s, j + 1);
 		cand->policy = malloc(sc->m * sizeof *cand->policy);
 		if (!cand->policy)
 			return oom(ld, f.val[C_POLICY]->line, f.val[C_POLICY]->col);
@@ -807,7 +865,8 @@ static mt_status load_candidates(const struct ld *ld, mt_scenario *sc, const str
 		if (st)
 			return st;
 	}
-	return MT_OK;
+	return unique_names(ld, list, candidate_keys, C_NAME, "candidate", sc->candidates, sc->k,
+	                    sizeof *sc->candidates, offsetof(mt_candidate, name));
 }
 
 enum { N_EPSILON, N_SAMPLES, N_SEED };
@@ -826,7 +885,8 @@ static mt_status load_noise(const struct ld *ld, mt_scenario *sc, const struct n
 	    (st = get_ranged(ld, f.val[N_EPSILON], "noise epsilon", NONNEG, &sc->noise.epsilon)))
 		return st;
 	if (f.val[N_SAMPLES]) {
-		if ((st = get_uint(ld, f.val[N_SAMPLES], "noise samples", 1, SIZE_MAX, &v)))
+		if ((st = get_uint(ld, f.val[N_SAMPLES], "noise samples", 1, MT_MAX_NOISE_SAMPLES,
+		                   &v)))
 			return st;
 		sc->noise.samples = (size_t)v;
 	}
@@ -844,7 +904,8 @@ static mt_status load_training(const struct ld *ld, mt_scenario *sc, const struc
 	if (st)
 		return st;
 	if (f.val[K_STEPS]) {
-		if ((st = get_uint(ld, f.val[K_STEPS], "training steps", 1, SIZE_MAX, &v)))
+		if ((st = get_uint(ld, f.val[K_STEPS], "training steps", 1, MT_MAX_TRAINING_STEPS,
+		                   &v)))
 			return st;
 		sc->training.steps = (size_t)v;
 	}
@@ -856,11 +917,11 @@ static mt_status load_training(const struct ld *ld, mt_scenario *sc, const struc
 
 /* A list of names (responses) or free text (try), stolen from the tree. */
 static mt_status get_text_list(const struct ld *ld, struct node *nd, const char *what, bool names,
-                               char **dst)
+                               size_t max, char **dst)
 {
 	for (size_t i = 0; i < nd->n; i++) {
 		char *s;
-		mt_status st = get_text(ld, nd->kids[i], what, names, &s);
+		mt_status st = get_text(ld, nd->kids[i], what, names, max, &s);
 		if (st)
 			return st;
 		free(dst[i]);
@@ -874,6 +935,93 @@ static mt_status get_text_list(const struct ld *ld, struct node *nd, const char 
 		            "unique",
 		            what, show(dst[dup]).s, nd->kids[orig]->line, nd->kids[orig]->col);
 	return st ? oom(ld, nd->line, nd->col) : MT_OK;
+}
+
+/* Every reward model and policy is a list of m numbers: m lists of
+ * 2 numbers and n groups would otherwise allocate n * m numbers that
+ * the file does not hold. */
+static mt_status check_length(const struct ld *ld, const struct node *nd, const char *what,
+                              size_t m)
+{
+	if (nd->kind != SEQ)
+		return fail(
+		        ld, nd,
+		        "%s: expected a list of numbers, got %s; write one number per response, "
+		        "e.g. [0.2, 0.3, 0.5]",
+		        what, kind_name(nd));
+	if (nd->n != m)
+		return fail(ld, nd,
+		            "%s: has %zu number%s but there %s %zu response%s; give one number per "
+		            "response, in the order of `responses`",
+		            what, (size_t)nd->n, nd->n == 1 ? "" : "s", m == 1 ? "is" : "are", m,
+		            m == 1 ? "" : "s");
+	return MT_OK;
+}
+
+/* Check the counts and the shape of every list before anything is allocated
+ * for them: the limits of scenario.h, and every list of numbers of length m. */
+static mt_status check_shapes(const struct ld *ld, const struct node *resp,
+                              const struct node *groups, const struct node *cands,
+                              const struct node *try)
+{
+	size_t m = resp->n, n = groups->n, k = cands && cands->kind == SEQ ? cands->n : 0;
+	char what[96];
+	mt_status st;
+
+	if (m > MT_MAX_RESPONSES)
+		return fail(ld, resp, "responses: %zu labels, the limit is %u; use fewer responses",
+		            m, MT_MAX_RESPONSES);
+	if (n > MT_MAX_GROUPS)
+		return fail(ld, groups, "groups: %zu groups, the limit is %u; use fewer groups", n,
+		            MT_MAX_GROUPS);
+	if (k > MT_MAX_CANDIDATES)
+		return fail(ld, cands,
+		            "candidates: %zu candidates, the limit is %u; use fewer candidates", k,
+		            MT_MAX_CANDIDATES);
+	if ((n + k) * m > MT_MAX_CELLS)
+		return fail(ld, groups,
+		            "the scenario is too large: %zu groups and %zu candidates times %zu "
+		            "responses is more than %u numbers; use fewer groups or responses",
+		            n, k, m, MT_MAX_CELLS);
+	if (try && try->kind == SEQ && try->n > MT_MAX_TRY)
+		return fail(ld, try, "try: %zu entries, the limit is %u; keep the best ones",
+		            (size_t)try->n, MT_MAX_TRY);
+	for (size_t i = 0; i < n; i++) {
+		struct fields f = {.keys = group_keys};
+		char label[64];
+		snprintf(label, sizeof label, "group %zu", i + 1);
+		if ((st = collect(ld, groups->kids[i], label, &f)))
+			return st;
+		/* name the group as load_group will */
+		if (f.val[G_NAME] && f.val[G_NAME]->kind == SCALAR && f.val[G_NAME]->text[0])
+			snprintf(label, sizeof label, "group `%s`", show(f.val[G_NAME]->text).s);
+		snprintf(what, sizeof what, "%s rewards", label);
+		if (f.val[G_REWARDS] && (st = check_length(ld, f.val[G_REWARDS], what, m)))
+			return st;
+		if (f.val[G_REPORT]) {
+			struct fields r = {.keys = report_keys};
+			snprintf(what, sizeof what, "%s report", label);
+			if ((st = collect(ld, f.val[G_REPORT], what, &r)))
+				return st;
+			snprintf(what, sizeof what, "%s report rewards", label);
+			if (r.val[R_REWARDS] && (st = check_length(ld, r.val[R_REWARDS], what, m)))
+				return st;
+		}
+	}
+	for (size_t c = 0; c < k; c++) {
+		struct fields f = {.keys = candidate_keys};
+		snprintf(what, sizeof what, "candidate %zu", c + 1);
+		if ((st = collect(ld, cands->kids[c], what, &f)))
+			return st;
+		if (f.val[C_NAME] && f.val[C_NAME]->kind == SCALAR && f.val[C_NAME]->text[0])
+			snprintf(what, sizeof what, "candidate `%s` policy",
+			         show(f.val[C_NAME]->text).s);
+		else
+			snprintf(what, sizeof what, "candidate %zu policy", c + 1);
+		if (f.val[C_POLICY] && (st = check_length(ld, f.val[C_POLICY], what, m)))
+			return st;
+	}
+	return MT_OK;
 }
 
 enum {
@@ -983,6 +1131,9 @@ static mt_status load_root(const struct ld *ld, struct node *root, mt_scenario *
 		          groups->kind == SEQ ? "an empty list" : kind_name(groups));
 		goto out;
 	}
+	st = check_shapes(ld, resp, groups, f.val[T_CANDIDATES], f.val[T_TRY]);
+	if (st)
+		goto out;
 	sc = mt_scenario_new(resp->n, groups->n);
 	if (!sc) {
 		st = oom(ld, root->line, root->col);
@@ -991,7 +1142,7 @@ static mt_status load_root(const struct ld *ld, struct node *root, mt_scenario *
 
 	{
 		char *name;
-		st = get_text(ld, f.val[T_NAME], "name", true, &name);
+		st = get_text(ld, f.val[T_NAME], "name", true, 0, &name);
 		if (st)
 			goto out;
 		free(sc->name);
@@ -999,7 +1150,8 @@ static mt_status load_root(const struct ld *ld, struct node *root, mt_scenario *
 	}
 	if (f.val[T_DESCRIPTION]) {
 		char *d;
-		st = get_text(ld, f.val[T_DESCRIPTION], "description", false, &d);
+		st = get_text(ld, f.val[T_DESCRIPTION], "description", false, MT_DESCRIPTION_MAX,
+		              &d);
 		if (st)
 			goto out;
 		if (d[0]) {
@@ -1028,12 +1180,12 @@ static mt_status load_root(const struct ld *ld, struct node *root, mt_scenario *
 			free(sc->try_list);
 			sc->try_list = tl;
 			sc->ntry = t->n;
-			st = get_text_list(ld, t, "try", false, sc->try_list);
+			st = get_text_list(ld, t, "try", false, MT_TRY_TEXT_MAX, sc->try_list);
 			if (st)
 				goto out;
 		}
 	}
-	st = get_text_list(ld, resp, "responses", true, sc->responses);
+	st = get_text_list(ld, resp, "responses", true, 0, sc->responses);
 	if (st)
 		goto out;
 
@@ -1086,6 +1238,10 @@ static mt_status load_root(const struct ld *ld, struct node *root, mt_scenario *
 		if (st)
 			goto out;
 	}
+	st = unique_names(ld, groups, group_keys, G_NAME, "group", sc->groups, sc->n,
+	                  sizeof *sc->groups, offsetof(mt_group, name));
+	if (st)
+		goto out;
 	if (f.val[T_CANDIDATES] && (st = load_candidates(ld, sc, f.val[T_CANDIDATES])))
 		goto out;
 	if (f.val[T_NOISE] && (st = load_noise(ld, sc, f.val[T_NOISE])))
@@ -1127,6 +1283,29 @@ static void c_locale_leave(struct c_locale *l)
 	freelocale(l->c);
 }
 
+/* The format is UTF-8 (a UTF-8 byte order mark is allowed).  UTF-16 and
+ * UTF-32 text, with a byte order mark or without one (a nul byte among the
+ * first four), gets its own message rather than a syntax error. */
+static mt_status check_encoding(const struct ld *ld)
+{
+	const unsigned char *t = (const unsigned char *)ld->text;
+	size_t n = ld->len;
+	const char *enc = NULL;
+	if (n >= 4 && ((t[0] == 0 && t[1] == 0 && t[2] == 0xfe && t[3] == 0xff) ||
+	               (t[0] == 0xff && t[1] == 0xfe && t[2] == 0 && t[3] == 0)))
+		enc = "utf-32";
+	else if (n >= 2 && ((t[0] == 0xfe && t[1] == 0xff) || (t[0] == 0xff && t[1] == 0xfe)))
+		enc = "utf-16";
+	else if (n >= 2 && (memchr(t, 0, n < 4 ? n : 4)))
+		enc = "utf-16 or utf-32";
+	if (!enc)
+		return MT_OK;
+	return fail_at(ld, 1, 1,
+	               "the file is %s text; scenario files are utf-8, save it as utf-8 (for "
+	               "example with `iconv -t utf-8`)",
+	               enc);
+}
+
 mt_status mt_scenario_load_buffer(const char *text, size_t len, const char *name, mt_scenario **out,
                                   mt_error *err)
 {
@@ -1154,7 +1333,18 @@ mt_status mt_scenario_load_buffer(const char *text, size_t len, const char *name
 		goto out;
 	}
 	parser = true;
-	yaml_parser_set_input_string(&ld.parser, (const unsigned char *)(text ? text : ""), len);
+	st = check_encoding(&ld);
+	if (st)
+		goto out;
+	/* UTF-8 only: libyaml would otherwise decode UTF-16 after a byte order
+	 * mark.  Told the encoding, it no longer skips a UTF-8 mark itself. */
+	if (ld.len >= 3 && !memcmp(ld.text, "\xef\xbb\xbf", 3)) {
+		ld.text += 3;
+		ld.len -= 3;
+	}
+	yaml_parser_set_input_string(&ld.parser, (const unsigned char *)(ld.text ? ld.text : ""),
+	                             ld.len);
+	yaml_parser_set_encoding(&ld.parser, YAML_UTF8_ENCODING);
 	if (!c_locale_enter(&loc)) {
 		st = oom(&ld, 0, 0);
 		goto out;
@@ -1183,7 +1373,9 @@ mt_status mt_scenario_load_file(const char *path, mt_scenario **out, mt_error *e
 	struct stat sb;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO (or a tty) must not wait for a writer before
+	 * the file type is checked; it is cleared again for the read. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		st = mt_error_set(err, MT_EIO, path, 0, 0,
 		                  "cannot open the scenario: %s; check the path", strerror(errno));
@@ -1197,6 +1389,12 @@ mt_status mt_scenario_load_file(const char *path, mt_scenario **out, mt_error *e
 	if (!S_ISREG(sb.st_mode)) {
 		st = mt_error_set(err, MT_EIO, path, 0, 0,
 		                  "not a regular file; give the path of a .yaml scenario file");
+		goto out;
+	}
+	int flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot read the scenario: %s",
+		                  strerror(errno));
 		goto out;
 	}
 	if (sb.st_size > (off_t)MT_SCENARIO_MAX_BYTES) {
