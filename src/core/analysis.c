@@ -10,6 +10,7 @@
  * report-independent constant; the winner is always re-evaluated with the
  * real solver (mt_solve) and kept only if it beats the truth there. */
 #include "mechtune/analysis.h"
+#include "mechtune/alloc.h"
 
 #include <float.h>
 #include <math.h>
@@ -69,8 +70,8 @@ mt_status mt_eval_raw(const mt_scenario *sc, size_t i, const double *rewards, do
                       mt_error *err)
 {
 	mt_scenario view = *sc;
-	mt_group *gs = malloc(sc->n * sizeof *gs);
-	double *buf = malloc(sc->m * sizeof *buf);
+	mt_group *gs = mt_malloc(sc->n * sizeof *gs);
+	double *buf = mt_malloc(sc->m * sizeof *buf);
 	mt_outcome o;
 	mt_status st;
 	memset(&o, 0, sizeof o);
@@ -102,7 +103,7 @@ out:
 mt_status mt_report_set(mt_report_outcome *out, size_t m, const double *rewards, double size,
                         const mt_report_outcome *src)
 {
-	double *r = malloc(m * sizeof *r);
+	double *r = mt_malloc(m * sizeof *r);
 	if (!r)
 		return MT_ENOMEM;
 	memcpy(r, rewards, m * sizeof *r);
@@ -255,8 +256,8 @@ static mt_status ctx_init(br_ctx *c, const mt_scenario *sc, size_t i, const mt_c
 	c->err = err;
 	c->cancel = cancel;
 	mt_rule_from_scenario(&c->rule, sc);
-	c->Sm = malloc((14 * m + 1) * sizeof *c->Sm);
-	c->cand_div = malloc((sc->k ? sc->k : 1) * sizeof *c->cand_div);
+	c->Sm = mt_malloc((14 * m + 1) * sizeof *c->Sm);
+	c->cand_div = mt_malloc((sc->k ? sc->k : 1) * sizeof *c->cand_div);
 	if (!c->Sm || !c->cand_div)
 		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
 		                    "out of memory in the best-response search");
@@ -280,7 +281,7 @@ static mt_status ctx_init(br_ctx *c, const mt_scenario *sc, size_t i, const mt_c
 		c->Sm[x] -= g->reported_size * g->reported[x];
 	if (c->shape == MT_SHAPE_OTHER) {
 		c->work = mt_scenario_clone(sc);
-		c->pay = malloc(sc->n * sizeof *c->pay);
+		c->pay = mt_malloc(sc->n * sizeof *c->pay);
 		if (!c->work || !c->pay)
 			return mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
 			                    "out of memory in the best-response search");
@@ -522,9 +523,11 @@ static mt_status bfgs_from(br_ctx *c, const double *y0, size_t max_iter)
 {
 	size_t d = par_dim(c);
 	mt_status st = MT_OK;
-	gsl_vector *th = gsl_vector_alloc(d);
+	gsl_vector *th = mt_alloc_inject() ? NULL : gsl_vector_alloc(d);
 	gsl_multimin_fdfminimizer *mz =
-	        gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, d);
+	        mt_alloc_inject() ? NULL
+	                          : gsl_multimin_fdfminimizer_alloc(
+	                                    gsl_multimin_fdfminimizer_vector_bfgs2, d);
 	if (!th || !mz) {
 		st = mt_error_set(c->err, MT_ENOMEM, NULL, 0, 0,
 		                  "out of memory in the BFGS search");
@@ -606,8 +609,8 @@ static mt_status kl_threshold_scan(br_ctx *c)
 {
 	size_t m = c->m;
 	double lam = c->sc->lambda, shift = c->T / lam;
-	keyed *order = malloc(m * sizeof *order);
-	double *suf = malloc(2 * (m + 1) * sizeof *suf);
+	keyed *order = mt_malloc(m * sizeof *order);
+	double *suf = mt_malloc(2 * (m + 1) * sizeof *suf);
 	if (!order || !suf) {
 		free(order);
 		free(suf);
@@ -770,8 +773,8 @@ static mt_status search_reports(br_ctx *c, mt_br_kind kind, const double *cur_r,
 	bool full = kind == MT_BR_FULL;
 	c->T = full ? c->W : c->wi;
 	c->par = sum ? (full ? PAR_SUM_FULL : PAR_SUM_REW) : (full ? PAR_MAX_FULL : PAR_MAX_REW);
-	double *starts = malloc(MAX_STARTS * m * sizeof *starts);
-	double *r = malloc(m * sizeof *r);
+	double *starts = mt_malloc(MAX_STARTS * m * sizeof *starts);
+	double *r = mt_malloc(m * sizeof *r);
 	mt_status st = MT_OK;
 	if (!starts || !r) {
 		st = mt_error_set(c->err, MT_ENOMEM, NULL, 0, 0, "out of memory in the search");
@@ -792,7 +795,7 @@ static mt_status search_reports(br_ctx *c, mt_br_kind kind, const double *cur_r,
 	}
 	/* (softened) vertices at the group's favourite responses */
 	size_t nv = m <= 4 ? m : 3;
-	keyed *order = malloc(m * sizeof *order);
+	keyed *order = mt_malloc(m * sizeof *order);
 	if (!order) {
 		st = mt_error_set(c->err, MT_ENOMEM, NULL, 0, 0, "out of memory in the search");
 		goto out;
@@ -918,7 +921,7 @@ static mt_status br_search(const mt_scenario *sc, size_t i, mt_br_kind kind, con
 {
 	br_ctx c;
 	size_t m = sc->m;
-	double *r = malloc(2 * m * sizeof *r), *rs = r + m;
+	double *r = mt_malloc(2 * m * sizeof *r), *rs = r + m;
 	mt_report_outcome truth = {0}, best = {0}, snapped = {0};
 	mt_status st = r ? ctx_init(&c, sc, i, cancel, err)
 	                 : mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory");
@@ -1094,8 +1097,8 @@ mt_status mt_iterated_best_response(const mt_scenario *sc, double tol, size_t ma
 	size_t m = sc->m, n = sc->n;
 	memset(out, 0, sizeof *out);
 	mt_scenario *work = mt_scenario_clone(sc);
-	out->sizes = malloc(n * sizeof *out->sizes);
-	out->rewards = malloc(n * m * sizeof *out->rewards);
+	out->sizes = mt_malloc(n * sizeof *out->sizes);
+	out->rewards = mt_malloc(n * m * sizeof *out->rewards);
 	mt_status st = MT_OK;
 	if (!work || !out->sizes || !out->rewards) {
 		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
@@ -1201,8 +1204,8 @@ static mt_status analyze_group(const mt_scenario *work, size_t i, const mt_analy
 	size_t m = work->m;
 	const mt_group *g = &work->groups[i];
 	mt_status st = MT_OK;
-	double *r = malloc(m * sizeof *r);
-	if (!(ga->t = malloc(m * sizeof *ga->t)) || !r) {
+	double *r = mt_malloc(m * sizeof *r);
+	if (!(ga->t = mt_malloc(m * sizeof *ga->t)) || !r) {
 		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory in the analysis");
 		goto out;
 	}
@@ -1315,9 +1318,9 @@ mt_status mt_analyze_ex(const mt_scenario *sc, const mt_payment_rule *rule,
 	out->n = n;
 	out->rule = rule ? rule : sc->payment;
 	mt_scenario *work = mt_scenario_clone(sc);
-	double *truth_payment = calloc(n ? n : 1, sizeof *truth_payment);
+	double *truth_payment = mt_calloc(n ? n : 1, sizeof *truth_payment);
 	mt_status st = MT_OK;
-	out->groups = calloc(n ? n : 1, sizeof *out->groups);
+	out->groups = mt_calloc(n ? n : 1, sizeof *out->groups);
 	if (!work || !out->groups || !truth_payment) {
 		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory in the analysis");
 		goto out;

@@ -17,6 +17,7 @@
 #include <glpk.h>
 
 #include "mechtune/train.h"
+#include "mechtune/alloc.h"
 
 typedef struct {
 	glp_prob *lp;
@@ -102,9 +103,9 @@ mt_status mt_menu_best(void *ctx, const mt_scenario *sc, size_t i, bool full, co
 	mt_status st = MT_OK;
 	glp_term_out(GLP_OFF);
 	lp_state s = {.lp = glp_create_prob(),
-	              .ind = malloc((m + 2) * sizeof(int)),
-	              .val = malloc((m + 2) * sizeof(double))};
-	double *y = malloc(m * sizeof *y);
+	              .ind = mt_malloc((m + 2) * sizeof(int)),
+	              .val = mt_malloc((m + 2) * sizeof(double))};
+	double *y = mt_malloc(m * sizeof *y);
 	if (!s.ind || !s.val || !y) {
 		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory in the menu search");
 		goto out;

@@ -1,5 +1,6 @@
 /* Bracketing root finder on mu shared by chi2, hellinger and reverse_kl. */
 #include "div_root.h"
+#include "mechtune/alloc.h"
 
 #include <float.h>
 #include <math.h>
@@ -37,7 +38,8 @@ static mt_status solve_mu(const mass_ctx *c, double lo, double hi, double *mu, m
 		return MT_OK;
 	}
 	gsl_function fn = {.function = excess_mass, .params = (void *)(uintptr_t)c};
-	gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+	gsl_root_fsolver *s =
+	        mt_alloc_inject() ? NULL : gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
 	if (!s)
 		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory in the root finder");
 	mt_status st = MT_ENUMERIC;

@@ -1,5 +1,6 @@
 /* Noisy input and approximate DSIC (mechtune/noise.h). */
 #include "mechtune/noise.h"
+#include "mechtune/alloc.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -35,8 +36,8 @@ mt_status mt_noise_expected_utility(const mt_scenario *sc, size_t i, const doubl
 		                    "noise.samples is 0; use at least 1 sample");
 	mt_status st = MT_OK;
 	mt_scenario view = *sc;
-	mt_group *gs = malloc(n * sizeof *gs);
-	double *buf = malloc(n * m * sizeof *buf);
+	mt_group *gs = mt_malloc(n * sizeof *gs);
+	double *buf = mt_malloc(n * m * sizeof *buf);
 	double su = 0.0, sw = 0.0, sa = 0.0;
 	if (!gs || !buf) {
 		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
@@ -112,8 +113,8 @@ mt_status mt_noise_analyze(const mt_scenario *sc, mt_noise_analysis *out, const 
 		                    ns, m);
 	mt_status st = MT_OK;
 	mt_scenario *work = mt_scenario_clone(sc);
-	double *Sm_s = malloc(ns * m * sizeof *Sm_s), *off_s = malloc(ns * m * sizeof *off_s);
-	out->groups = calloc(n, sizeof *out->groups);
+	double *Sm_s = mt_malloc(ns * m * sizeof *Sm_s), *off_s = mt_malloc(ns * m * sizeof *off_s);
+	out->groups = mt_calloc(n, sizeof *out->groups);
 	if (!work || !Sm_s || !off_s || !out->groups) {
 		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
 		                  "out of memory in the noise analysis");
@@ -144,7 +145,7 @@ mt_status mt_noise_analyze(const mt_scenario *sc, mt_noise_analysis *out, const 
 			st = mt_error_set(err, MT_ECANCELED, NULL, 0, 0, "cancelled");
 			goto out;
 		}
-		if (!(g->rewards = malloc(m * sizeof *g->rewards))) {
+		if (!(g->rewards = mt_malloc(m * sizeof *g->rewards))) {
 			st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
 			                  "out of memory in the noise analysis");
 			goto out;

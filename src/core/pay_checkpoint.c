@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "mechtune/mirror.h"
+#include "mechtune/alloc.h"
 
 typedef struct {
 	const mt_engine *e;
@@ -35,7 +36,7 @@ static mt_status charge(const mt_engine *e, double *pay, mt_error *err)
 	if (sc->k)
 		return mt_pay_vcg.charge(e, pay, err);
 	mt_status st = MT_OK;
-	double *buf = malloc((3 * sc->m + sc->n) * sizeof *buf); /* p, 2m scratch, best */
+	double *buf = mt_malloc((3 * sc->m + sc->n) * sizeof *buf); /* p, 2m scratch, best */
 	if (!buf)
 		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory while charging");
 	visit_ctx c = {.e = e, .best = buf + 3 * sc->m};

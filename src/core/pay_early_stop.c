@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "mechtune/mirror.h"
+#include "mechtune/alloc.h"
 
 static mt_status charge(const mt_engine *e, double *pay, mt_error *err)
 {
@@ -15,7 +16,7 @@ static mt_status charge(const mt_engine *e, double *pay, mt_error *err)
 	if (sc->k)
 		return mt_pay_vcg.charge(e, pay, err);
 	mt_status st = MT_OK;
-	double *Si = malloc(4 * m * sizeof *Si);
+	double *Si = mt_malloc(4 * m * sizeof *Si);
 	if (!Si)
 		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory while charging");
 	double *pk = Si + m, *tmp = Si + 2 * m; /* tmp: 2m */

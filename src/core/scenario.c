@@ -1,5 +1,6 @@
 /* The scenario model (include/mechtune/scenario.h). */
 #include "mechtune/scenario.h"
+#include "mechtune/alloc.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -11,7 +12,7 @@
 static char *dup_str(const char *s)
 {
 	size_t len = strlen(s) + 1;
-	char *d = malloc(len);
+	char *d = mt_malloc(len);
 	if (d)
 		memcpy(d, s, len);
 	return d;
@@ -19,7 +20,7 @@ static char *dup_str(const char *s)
 
 static double *dup_doubles(const double *v, size_t m)
 {
-	double *d = malloc((m ? m : 1) * sizeof *d);
+	double *d = mt_malloc((m ? m : 1) * sizeof *d);
 	if (d && m)
 		memcpy(d, v, m * sizeof *d);
 	return d;
@@ -39,7 +40,7 @@ static int cmp_name_ref(const void *a, const void *b)
 
 bool mt_find_duplicate(char *const *names, size_t n, size_t *dup, size_t *orig, mt_status *st)
 {
-	struct name_ref *refs = malloc((n ? n : 1) * sizeof *refs);
+	struct name_ref *refs = mt_malloc((n ? n : 1) * sizeof *refs);
 	bool found = false;
 	*st = MT_OK;
 	if (!refs) {
@@ -187,8 +188,8 @@ static mt_status init_group(mt_scenario *sc, mt_group *g, const char *name)
 {
 	memset(g, 0, sizeof *g);
 	g->name = dup_str(name);
-	g->rewards = malloc(sc->m * sizeof *g->rewards);
-	g->reported = malloc(sc->m * sizeof *g->reported);
+	g->rewards = mt_malloc(sc->m * sizeof *g->rewards);
+	g->reported = mt_malloc(sc->m * sizeof *g->reported);
 	if (!g->name || !g->rewards || !g->reported)
 		return MT_ENOMEM;
 	fill_default_rewards(sc, g->rewards);
@@ -208,15 +209,15 @@ mt_scenario *mt_scenario_new(size_t m, size_t n)
 {
 	if (m == 0)
 		return NULL;
-	mt_scenario *sc = calloc(1, sizeof *sc);
+	mt_scenario *sc = mt_calloc(1, sizeof *sc);
 	if (!sc)
 		return NULL;
 	sc->m = m;
 	sc->name = dup_str("untitled");
 	sc->description = dup_str("");
-	sc->responses = calloc(m, sizeof *sc->responses);
-	sc->reference = malloc(m * sizeof *sc->reference);
-	sc->groups = calloc(n ? n : 1, sizeof *sc->groups);
+	sc->responses = mt_calloc(m, sizeof *sc->responses);
+	sc->reference = mt_malloc(m * sizeof *sc->reference);
+	sc->groups = mt_calloc(n ? n : 1, sizeof *sc->groups);
 	sc->normalization = MT_NORM_SUM;
 	sc->divergence = &mt_div_kl;
 	sc->lambda = 1.0;
@@ -272,7 +273,7 @@ void mt_scenario_free(mt_scenario *sc)
 
 mt_scenario *mt_scenario_clone(const mt_scenario *sc)
 {
-	mt_scenario *c = calloc(1, sizeof *c);
+	mt_scenario *c = mt_calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
 	*c = *sc;
@@ -286,19 +287,19 @@ mt_scenario *mt_scenario_clone(const mt_scenario *sc)
 	c->ntry = c->n = c->k = 0;
 	if (!(c->name = dup_str(sc->name)) || !(c->description = dup_str(sc->description)))
 		goto fail;
-	if (!(c->try_list = calloc(sc->ntry ? sc->ntry : 1, sizeof *c->try_list)))
+	if (!(c->try_list = mt_calloc(sc->ntry ? sc->ntry : 1, sizeof *c->try_list)))
 		goto fail;
 	for (; c->ntry < sc->ntry; c->ntry++)
 		if (!(c->try_list[c->ntry] = dup_str(sc->try_list[c->ntry])))
 			goto fail;
-	if (!(c->responses = calloc(sc->m, sizeof *c->responses)))
+	if (!(c->responses = mt_calloc(sc->m, sizeof *c->responses)))
 		goto fail;
 	for (size_t x = 0; x < sc->m; x++)
 		if (!(c->responses[x] = dup_str(sc->responses[x])))
 			goto fail;
 	if (!(c->reference = dup_doubles(sc->reference, sc->m)))
 		goto fail;
-	if (!(c->groups = calloc(sc->n ? sc->n : 1, sizeof *c->groups)))
+	if (!(c->groups = mt_calloc(sc->n ? sc->n : 1, sizeof *c->groups)))
 		goto fail;
 	for (; c->n < sc->n; c->n++) {
 		const mt_group *g = &sc->groups[c->n];
@@ -312,7 +313,7 @@ mt_scenario *mt_scenario_clone(const mt_scenario *sc)
 			goto fail;
 		}
 	}
-	if (!(c->candidates = calloc(sc->k ? sc->k : 1, sizeof *c->candidates)))
+	if (!(c->candidates = mt_calloc(sc->k ? sc->k : 1, sizeof *c->candidates)))
 		goto fail;
 	for (; c->k < sc->k; c->k++) {
 		mt_candidate *d = &c->candidates[c->k];
@@ -336,7 +337,7 @@ fail:
 static mt_status duplicate_names(const void *records, size_t n, size_t stride, size_t off,
                                  size_t *dup)
 {
-	char **names = malloc((n ? n : 1) * sizeof *names);
+	char **names = mt_malloc((n ? n : 1) * sizeof *names);
 	size_t orig = 0;
 	mt_status st = MT_OK;
 	if (!names)
@@ -485,7 +486,7 @@ mt_status mt_scenario_set_name(char **slot, const char *name)
 
 mt_status mt_scenario_add_group(mt_scenario *sc, const char *name)
 {
-	mt_group *gs = realloc(sc->groups, (sc->n + 1) * sizeof *gs);
+	mt_group *gs = mt_realloc(sc->groups, (sc->n + 1) * sizeof *gs);
 	if (!gs)
 		return MT_ENOMEM;
 	sc->groups = gs;
@@ -512,7 +513,7 @@ mt_status mt_scenario_remove_group(mt_scenario *sc, size_t i)
 /* Grow every per-response array by one entry; the new entry gets value. */
 static bool grow(double **v, size_t m, double value)
 {
-	double *d = realloc(*v, (m + 1) * sizeof *d);
+	double *d = mt_realloc(*v, (m + 1) * sizeof *d);
 	if (!d)
 		return false;
 	d[m] = value;
@@ -523,7 +524,7 @@ static bool grow(double **v, size_t m, double value)
 mt_status mt_scenario_add_response(mt_scenario *sc, const char *label)
 {
 	char *l = dup_str(label);
-	char **labels = l ? realloc(sc->responses, (sc->m + 1) * sizeof *labels) : NULL;
+	char **labels = l ? mt_realloc(sc->responses, (sc->m + 1) * sizeof *labels) : NULL;
 	if (!labels) {
 		free(l);
 		return MT_ENOMEM;

@@ -1,6 +1,7 @@
 /* The paper's misreport families and a lambda sweep (mechtune/sweep.h,
  * theory.md section 8).  Every row is one real solve. */
 #include "mechtune/sweep.h"
+#include "mechtune/alloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -81,8 +82,8 @@ mt_status mt_sweep_run(const mt_scenario *sc, mt_sweep_family family, size_t gro
 	size_t m = sc->m;
 	mt_status st = MT_OK;
 	mt_scenario *work = mt_scenario_clone(sc);
-	double *r = malloc(m * sizeof *r);
-	out->rows = calloc(steps, sizeof *out->rows);
+	double *r = mt_malloc(m * sizeof *r);
+	out->rows = mt_calloc(steps, sizeof *out->rows);
 	if (!work || !r || !out->rows) {
 		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory in the sweep");
 		goto out;
@@ -111,7 +112,7 @@ mt_status mt_sweep_run(const mt_scenario *sc, mt_sweep_family family, size_t gro
 		}
 		if (family == MT_SWEEP_LAMBDA) {
 			mt_outcome o;
-			if (!(row->utilities = malloc(sc->n * sizeof *row->utilities))) {
+			if (!(row->utilities = mt_malloc(sc->n * sizeof *row->utilities))) {
 				st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
 				                  "out of memory in the sweep");
 				goto out;

@@ -1,5 +1,6 @@
 /* The SW-Max training rule and the solve of a scenario (mechtune/train.h). */
 #include "mechtune/train.h"
+#include "mechtune/alloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -131,10 +132,10 @@ mt_status mt_engine_init(mt_engine *e, const mt_scenario *sc, const mt_cancel *c
 	e->sc = sc;
 	e->cancel = cancel;
 	mt_rule_from_scenario(&e->rule, sc);
-	e->S = malloc(sc->m * sizeof *e->S);
-	e->p = malloc(sc->m * sizeof *e->p);
-	e->scratch = malloc(3 * sc->m * sizeof *e->scratch);
-	e->cand_div = malloc((sc->k ? sc->k : 1) * sizeof *e->cand_div);
+	e->S = mt_malloc(sc->m * sizeof *e->S);
+	e->p = mt_malloc(sc->m * sizeof *e->p);
+	e->scratch = mt_malloc(3 * sc->m * sizeof *e->scratch);
+	e->cand_div = mt_malloc((sc->k ? sc->k : 1) * sizeof *e->cand_div);
 	if (!e->S || !e->p || !e->scratch || !e->cand_div)
 		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory while solving");
 	for (size_t c = 0; c < sc->k; c++)
@@ -183,8 +184,8 @@ mt_status mt_outcome_init(mt_outcome *o, size_t m, size_t n)
 	o->m = m;
 	o->n = n;
 	o->choice = MT_NO_CANDIDATE;
-	o->policy = calloc(m ? m : 1, sizeof *o->policy);
-	o->groups = calloc(n ? n : 1, sizeof *o->groups);
+	o->policy = mt_calloc(m ? m : 1, sizeof *o->policy);
+	o->groups = mt_calloc(n ? n : 1, sizeof *o->groups);
 	return o->policy && o->groups ? MT_OK : MT_ENOMEM;
 }
 
@@ -238,7 +239,7 @@ mt_status mt_solve(const mt_scenario *sc, mt_outcome *out, const mt_cancel *canc
 	st = mt_engine_init(&e, sc, cancel, err);
 	if (st)
 		goto out_engine;
-	if (!(pay = calloc(sc->n, sizeof *pay))) {
+	if (!(pay = mt_calloc(sc->n, sizeof *pay))) {
 		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory while solving");
 		goto out_engine;
 	}

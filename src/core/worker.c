@@ -1,5 +1,6 @@
 /* The solver worker thread (include/mechtune/worker.h). */
 #include "mechtune/worker.h"
+#include "mechtune/alloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -90,7 +91,7 @@ bool mt_worker_sweep_range(const mt_scenario *sc, mt_sweep_family f, size_t i, s
 		align_to_truth(1.0, steps, from, to);
 		return true;
 	case MT_SWEEP_EPSILON: {
-		double *buf = malloc(sc->m * sizeof *buf);
+		double *buf = mt_malloc(sc->m * sizeof *buf);
 		double eps = 0.0;
 		bool ok = buf && mt_polarize(sc, i, 0.0, buf, &eps) && eps > 0.0;
 		free(buf);
@@ -124,7 +125,7 @@ static void publish(mt_worker *w, mt_stage_result *r)
 
 static mt_stage_result *stage_new(unsigned long gen, mt_stage stage)
 {
-	mt_stage_result *r = calloc(1, sizeof *r);
+	mt_stage_result *r = mt_calloc(1, sizeof *r);
 	if (r) {
 		r->generation = gen;
 		r->stage = stage;
@@ -271,7 +272,7 @@ static void *worker_main(void *arg)
 mt_status mt_worker_start(mt_worker **out, mt_error *err)
 {
 	*out = NULL;
-	mt_worker *w = calloc(1, sizeof *w);
+	mt_worker *w = mt_calloc(1, sizeof *w);
 	if (!w)
 		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
 		                    "out of memory starting the solver");

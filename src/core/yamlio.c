@@ -13,6 +13,7 @@
  * called setlocale(LC_ALL, "") still reads and writes "0.5". */
 #define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) */
 #include "mechtune/yamlio.h"
+#include "mechtune/alloc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -98,7 +99,7 @@ struct arena {
 static void *big_alloc(size_t size)
 {
 	void *mem = NULL;
-	if (posix_memalign(&mem, HUGE_PAGE, size))
+	if (mt_posix_memalign(&mem, HUGE_PAGE, size))
 		return NULL;
 #ifdef MADV_HUGEPAGE
 	if (size >= HUGE_PAGE)
@@ -298,7 +299,7 @@ static mt_status append(const struct ld *ld, struct node *parent, struct node *k
 {
 	if (parent->n == parent->cap) {
 		uint32_t cap = parent->cap ? 2 * parent->cap : 8;
-		struct node **kids = realloc(parent->kids, cap * sizeof *kids);
+		struct node **kids = mt_realloc(parent->kids, cap * sizeof *kids);
 		if (!kids)
 			return oom(ld, kid->line, kid->col);
 		parent->kids = kids;
@@ -654,7 +655,7 @@ static mt_status get_text(const struct ld *ld, struct node *nd, const char *what
 	if (why)
 		return fail(ld, nd, "%s: %s; remove it", what, why);
 	size_t len = strlen(nd->text) + 1;
-	if (!(*out = malloc(len)))
+	if (!(*out = mt_malloc(len)))
 		return oom(ld, nd->line, nd->col);
 	memcpy(*out, nd->text, len);
 	return MT_OK;
@@ -802,7 +803,7 @@ static mt_status unique_names(const struct ld *ld, const struct node *list, cons
                               size_t key, const char *kind, const void *records, size_t n,
                               size_t stride, size_t off)
 {
-	char **names = malloc((n ? n : 1) * sizeof *names);
+	char **names = mt_malloc((n ? n : 1) * sizeof *names);
 	size_t dup = 0, orig = 0;
 	mt_status st = MT_OK;
 	if (!names)
@@ -835,7 +836,7 @@ static mt_status load_candidates(const struct ld *ld, mt_scenario *sc, const str
 		            kind_name(list));
 	if (!list->n)
 		return MT_OK;
-	sc->candidates = calloc(list->n, sizeof *sc->candidates);
+	sc->candidates = mt_calloc(list->n, sizeof *sc->candidates);
 	if (!sc->candidates)
 		return oom(ld, list->line, list->col);
 	for (size_t c = 0; c < list->n; c++) {
@@ -856,7 +857,7 @@ static mt_status load_candidates(const struct ld *ld, mt_scenario *sc, const str
 		st = get_text(ld, f.val[C_NAME], what, true, 0, &cand->name);
 		if (st)
 			return st;
-		cand->policy = malloc(sc->m * sizeof *cand->policy);
+		cand->policy = mt_malloc(sc->m * sizeof *cand->policy);
 		if (!cand->policy)
 			return oom(ld, f.val[C_POLICY]->line, f.val[C_POLICY]->col);
 		snprintf(what, sizeof what, "candidate `%s` policy", show(cand->name).s);
@@ -1170,7 +1171,7 @@ static mt_status load_root(const struct ld *ld, struct node *root, mt_scenario *
 			goto out;
 		}
 		if (t->n) {
-			char **tl = calloc(t->n, sizeof *tl);
+			char **tl = mt_calloc(t->n, sizeof *tl);
 			if (!tl) {
 				st = oom(ld, t->line, t->col);
 				goto out;
@@ -1478,7 +1479,7 @@ static int write_out(void *ctx, unsigned char *bytes, size_t size)
 		char *d;
 		while (cap < o->len + size + 1)
 			cap *= 2;
-		d = realloc(o->data, cap);
+		d = mt_realloc(o->data, cap);
 		if (!d) {
 			o->oom = true;
 			return 0;
@@ -1820,7 +1821,7 @@ static char *dir_of(const char *path)
 	if (!slash)
 		return strdup(".");
 	size_t n = slash == path ? 1 : (size_t)(slash - path);
-	char *d = malloc(n + 1);
+	char *d = mt_malloc(n + 1);
 	if (d) {
 		memcpy(d, path, n);
 		d[n] = '\0';
@@ -1832,7 +1833,7 @@ static char *dir_of(const char *path)
 static char *join_path(const char *dir, const char *name)
 {
 	size_t a = strlen(dir), b = strlen(name);
-	char *p = malloc(a + 1 + b + 1);
+	char *p = mt_malloc(a + 1 + b + 1);
 	if (p) {
 		memcpy(p, dir, a);
 		p[a] = '/';
