@@ -23,7 +23,7 @@
 #include "mechtune/yamlio.h"
 
 /* One pass of the chain; the first failure ends it. */
-static mt_status chain(const char *yaml, mt_error *err)
+static mt_status chain(const char *yaml, bool ibr, mt_error *err)
 {
 	mt_scenario *sc = NULL, *copy = NULL, *again = NULL;
 	char *text = NULL;
@@ -52,7 +52,8 @@ static mt_status chain(const char *yaml, mt_error *err)
 		goto out;
 	mt_analysis_opts opts;
 	mt_analysis_opts_default(&opts);
-	opts.ibr_rounds = 2;
+	opts.ibr = ibr;
+	opts.ibr_rounds = 1;
 	have_a = true;
 	if ((st = mt_analyze_ex(sc, NULL, &opts, &a, NULL, err)))
 		goto out;
@@ -89,12 +90,12 @@ out:
 }
 
 /* Returns the number of allocations the chain makes. */
-static long fail_each_allocation(const char *yaml)
+static long fail_each_allocation(const char *yaml, bool ibr)
 {
 	for (long n = 0;; n++) {
 		mt_error err = {0};
 		mt_alloc_fail_after(n);
-		mt_status st = chain(yaml, &err);
+		mt_status st = chain(yaml, ibr, &err);
 		unsigned long injected = mt_alloc_injected();
 		mt_alloc_fail_after(-1);
 		if (!injected) {
@@ -135,7 +136,8 @@ static void test_every_allocation_failure_is_clean(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof scenarios / sizeof *scenarios; i++) {
-		long n = fail_each_allocation(scenarios[i]);
+		/* iterated best responses repeat the searches: once is enough */
+		long n = fail_each_allocation(scenarios[i], i == 0);
 		printf("scenario %zu: %ld allocations, each failed once\n", i, n);
 		assert_true(n > 50); /* the chain did allocate: the test is not vacuous */
 	}

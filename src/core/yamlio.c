@@ -90,6 +90,7 @@ struct chunk {
 
 struct arena {
 	struct chunk *head;
+	size_t chunk; /* size of the next chunk: grows to ARENA_CHUNK */
 };
 
 /* malloc for big blocks: aligned to and advised as transparent huge pages.
@@ -99,6 +100,8 @@ struct arena {
 static void *big_alloc(size_t size)
 {
 	void *mem = NULL;
+	if (size < HUGE_PAGE)
+		return mt_malloc(size);
 	if (mt_posix_memalign(&mem, HUGE_PAGE, size))
 		return NULL;
 #ifdef MADV_HUGEPAGE
@@ -114,7 +117,13 @@ static void *arena_alloc(struct arena *a, size_t size)
 	size = (size + align - 1) / align * align;
 	struct chunk *c = a->head;
 	if (!c || c->cap - c->used < size) {
-		size_t cap = size > ARENA_CHUNK ? size : ARENA_CHUNK;
+		/* small files get small chunks: a fresh 4 MiB huge page block
+		 * costs more to clear than a small file costs to parse */
+		if (a->chunk < 16384)
+			a->chunk = 16384;
+		size_t cap = size > a->chunk ? size : a->chunk;
+		if (a->chunk < ARENA_CHUNK)
+			a->chunk *= 2;
 		if (!(c = big_alloc(sizeof *c + cap)))
 			return NULL;
 		c->next = a->head;
