@@ -20,6 +20,7 @@
 #include "mechtune/noise.h"
 #include "mechtune/sweep.h"
 #include "mechtune/train.h"
+#include "mechtune/worker.h"
 #include "mechtune/yamlio.h"
 
 /* One pass of the chain; the first failure ends it. */
@@ -164,11 +165,47 @@ static void test_load_failure_message(void **state)
 	mt_scenario_free(sc);
 }
 
+/* The solver thread's own allocations outside the engine. */
+static void test_worker_allocation_failures(void **state)
+{
+	(void)state;
+	for (long n = 0;; n++) {
+		mt_worker *w = NULL;
+		mt_error err = {0};
+		mt_alloc_fail_after(n);
+		mt_status st = mt_worker_start(&w, &err);
+		unsigned long injected = mt_alloc_injected();
+		mt_alloc_fail_after(-1);
+		if (!injected) {
+			assert_int_equal(st, MT_OK);
+			mt_worker_stop(w);
+			break;
+		}
+		assert_int_equal(st, MT_ENOMEM);
+		assert_null(w);
+	}
+	mt_scenario *sc = NULL;
+	mt_error err;
+	assert_int_equal(
+	        mt_scenario_load_buffer(scenarios[0], strlen(scenarios[0]), "x.yaml", &sc, &err),
+	        MT_OK);
+	double from = -1, to = -1;
+	mt_alloc_fail_after(0);
+	bool ok = mt_worker_sweep_range(sc, MT_SWEEP_EPSILON, 0, 11, &from, &to);
+	assert_int_equal(mt_alloc_injected(), 1);
+	mt_alloc_fail_after(-1);
+	assert_false(ok); /* no range rather than a wrong one */
+	assert_true(mt_worker_sweep_range(sc, MT_SWEEP_EPSILON, 0, 11, &from, &to));
+	assert_true(to > from);
+	mt_scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_every_allocation_failure_is_clean),
 	        cmocka_unit_test(test_load_failure_message),
+	        cmocka_unit_test(test_worker_allocation_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

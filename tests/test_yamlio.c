@@ -1329,6 +1329,13 @@ static void test_error_control_characters(void **state)
 	             "description: contains a bidirectional text control", NULL);
 	expect_error(HEAD GROUP "try: [\"a\\x85\"]\n", 8, 7, "try: contains a control character",
 	             NULL);
+	/* messages quoting user text never pass such characters on */
+	const char *key = HEAD GROUP "\"k\\u202Ey\\x85z\": 1\n";
+	mt_scenario *ksc = &sentinel;
+	mt_error kerr;
+	assert_int_equal(mt_scenario_load_buffer(key, strlen(key), "t.yaml", &ksc, &kerr),
+	                 MT_EINVAL);
+	assert_non_null(strstr(kerr.msg, "unknown key `k???y??z`"));
 	/* the model check says the same for names set by the explorer */
 	sc = load_ok(HEAD GROUP);
 	mt_error err;

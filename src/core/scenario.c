@@ -372,22 +372,29 @@ mt_status mt_scenario_validate(const mt_scenario *sc, mt_error *err)
 		return INVALID("too many things to try (%zu, the limit is %u)", sc->ntry,
 		               MT_MAX_TRY);
 	const char *why;
+#define NAME_HINT "; a name is one line of at most %u bytes of printable text"
 	if (!sc->name || (why = mt_text_problem(sc->name, true, 0)))
-		return INVALID("the scenario name %s", sc->name ? why : "is missing");
+		return INVALID("the scenario name %s" NAME_HINT, sc->name ? why : "is missing",
+		               MT_NAME_MAX);
 	if (!sc->description || (why = mt_text_problem(sc->description, false, MT_DESCRIPTION_MAX)))
-		return INVALID("the description %s", sc->description ? why : "is missing");
+		return INVALID("the description %s; it may have at most %u bytes of text",
+		               sc->description ? why : "is missing", MT_DESCRIPTION_MAX);
 	for (size_t t = 0; t < sc->ntry; t++)
 		if ((why = mt_text_problem(sc->try_list[t], false, MT_TRY_TEXT_MAX)))
-			return INVALID("thing to try %zu %s", t + 1, why);
+			return INVALID("thing to try %zu %s; it may have at most %u bytes of text",
+			               t + 1, why, MT_TRY_TEXT_MAX);
 	for (size_t x = 0; x < sc->m; x++)
 		if ((why = mt_text_problem(sc->responses[x], true, 0)))
-			return INVALID("response label %zu %s", x + 1, why);
+			return INVALID("response label %zu %s" NAME_HINT, x + 1, why, MT_NAME_MAX);
 	for (size_t i = 0; i < sc->n; i++)
 		if ((why = mt_text_problem(sc->groups[i].name, true, 0)))
-			return INVALID("the name of group %zu %s", i + 1, why);
+			return INVALID("the name of group %zu %s" NAME_HINT, i + 1, why,
+			               MT_NAME_MAX);
 	for (size_t c = 0; c < sc->k; c++)
 		if ((why = mt_text_problem(sc->candidates[c].name, true, 0)))
-			return INVALID("the name of candidate %zu %s", c + 1, why);
+			return INVALID("the name of candidate %zu %s" NAME_HINT, c + 1, why,
+			               MT_NAME_MAX);
+#undef NAME_HINT
 	if (!isfinite(sc->lambda) || !(sc->lambda > 0.0))
 		return INVALID("%s must be positive and finite, got %g", "lambda", sc->lambda);
 	if (!isfinite(sc->max_size) || !(sc->max_size > 0.0))

@@ -213,13 +213,35 @@ struct shown {
 	char s[SHOW_MAX + 4];
 };
 
+/* Length of a UTF-8 sequence at t that must not reach a terminal: C1
+ * controls, U+061C, U+200E, U+200F, U+2028..U+202E, U+2066..U+2069. */
+static size_t hidden_len(const unsigned char *t)
+{
+	if (t[0] == 0xc2 && t[1] >= 0x80 && t[1] <= 0x9f)
+		return 2;
+	if (t[0] == 0xd8 && t[1] == 0x9c)
+		return 2;
+	if (t[0] == 0xe2 && t[1] == 0x80 &&
+	    (t[2] == 0x8e || t[2] == 0x8f || (t[2] >= 0xa8 && t[2] <= 0xae)))
+		return 3;
+	if (t[0] == 0xe2 && t[1] == 0x81 && t[2] >= 0xa6 && t[2] <= 0xa9)
+		return 3;
+	return 0;
+}
+
 static struct shown show(const char *text)
 {
 	struct shown out;
 	size_t i = 0;
-	for (; text && text[i] && i < SHOW_MAX; i++) {
+	while (text && text[i] && i < SHOW_MAX) {
 		unsigned char c = (unsigned char)text[i];
-		out.s[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+		size_t h = hidden_len((const unsigned char *)text + i);
+		if (h) { /* one '?' per byte: i stays the offset into text */
+			for (size_t j = 0; j < h && i < SHOW_MAX; j++)
+				out.s[i++] = '?';
+			continue;
+		}
+		out.s[i++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
 	}
 	if (text && text[i]) {
 		/* do not cut a UTF-8 sequence in half */
