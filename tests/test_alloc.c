@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -23,8 +24,10 @@
 #include "mechtune/worker.h"
 #include "mechtune/yamlio.h"
 
+static char path[64]; /* a scenario file in a temporary folder */
+
 /* One pass of the chain; the first failure ends it. */
-static mt_status chain(const char *yaml, bool ibr, mt_error *err)
+static mt_status chain(const char *yaml, bool full, bool files, mt_error *err)
 {
 	mt_scenario *sc = NULL, *copy = NULL, *again = NULL;
 	char *text = NULL;
@@ -33,8 +36,13 @@ static mt_status chain(const char *yaml, bool ibr, mt_error *err)
 	mt_outcome o;
 	mt_analysis a;
 	mt_noise_analysis nz;
-	mt_sweep sw;
-	bool have_o = false, have_a = false, have_nz = false, have_sw = false;
+	mt_sweep sw, swl;
+	mt_analysis an;
+	mt_report_outcome rep;
+	mt_scenario *from_file = NULL;
+	bool have_o = false, have_a = false, have_nz = false, have_sw = false, have_an = false;
+	bool have_rep = false, have_swl = false, have_br = false;
+	mt_report_outcome br;
 
 	if ((st = mt_scenario_load_buffer(yaml, strlen(yaml), "alloc.yaml", &sc, err)))
 		goto out;
@@ -48,33 +56,63 @@ static mt_status chain(const char *yaml, bool ibr, mt_error *err)
 		goto out;
 	if ((st = mt_scenario_load_buffer(text, len, "emitted.yaml", &again, err)))
 		goto out;
+	/* saving fsyncs: one scenario is enough */
+	if (files && ((st = mt_scenario_save(again, path, err)) ||
+	              (st = mt_scenario_load_file(path, &from_file, err))))
+		goto out;
 	have_o = true;
 	if ((st = mt_solve(sc, &o, NULL, err)))
 		goto out;
-	mt_analysis_opts opts;
-	mt_analysis_opts_default(&opts);
-	opts.ibr = ibr;
-	opts.ibr_rounds = 1;
-	have_a = true;
-	if ((st = mt_analyze_ex(sc, NULL, &opts, &a, NULL, err)))
-		goto out;
-	if (sc->noise.epsilon > 0.0) {
-		have_nz = true;
-		if ((st = mt_noise_analyze(sc, &nz, NULL, err)))
-			goto out;
-	}
 	have_sw = true;
 	if ((st = mt_sweep_run(sc, MT_SWEEP_ALPHA, 0, 0.5, 2.0, 3, &sw, NULL, err)))
+		goto out;
+	have_swl = true;
+	if ((st = mt_sweep_run(sc, MT_SWEEP_LAMBDA, 0, 0.5, 2.0, 2, &swl, NULL, err)))
 		goto out;
 	/* the explorer's structural edits */
 	if ((st = mt_scenario_add_group(copy, "added")) ||
 	    (st = mt_scenario_add_response(copy, "added")) ||
 	    (st = mt_scenario_set_name(&copy->name, "renamed")) ||
 	    (st = mt_scenario_validate(copy, err)) || (st = mt_scenario_remove_response(copy, 0)) ||
-	    (st = mt_scenario_remove_group(copy, 0)))
+	    (st = mt_scenario_remove_group(copy, 0)) || (st = mt_scenario_validate(copy, err)))
 		goto out;
-	st = mt_scenario_validate(copy, err);
+	have_rep = true;
+	if ((st = mt_evaluate_report(sc, 0, sc->groups[1 % sc->n].rewards, sc->groups[0].size, &rep,
+	                             err)))
+		goto out;
+	if (sc->noise.epsilon > 0.0) {
+		have_nz = true;
+		if ((st = mt_noise_analyze(sc, &nz, NULL, err)))
+			goto out;
+	}
+	/* the analyses make most allocations, so they come last: a failure
+	 * before them does not pay for them */
+	mt_analysis_opts opts;
+	mt_analysis_opts_default(&opts);
+	opts.ibr = false;
+	have_an = true;
+	if (sc->payment != &mt_pay_none &&
+	    (st = mt_analyze_ex(sc, &mt_pay_none, &opts, &an, NULL, err)))
+		goto out;
+	if (!full) { /* the analysis without payments runs the same searches */
+		have_br = true;
+		st = mt_best_response(sc, 0, MT_BR_SIZE, &br, NULL, err);
+		goto out;
+	}
+	opts.ibr = true;
+	opts.ibr_rounds = 1;
+	have_a = true;
+	st = mt_analyze_ex(sc, NULL, &opts, &a, NULL, err);
 out:
+	if (have_br)
+		mt_report_outcome_release(&br);
+	if (have_swl)
+		mt_sweep_release(&swl);
+	if (have_rep)
+		mt_report_outcome_release(&rep);
+	if (have_an && sc->payment != &mt_pay_none)
+		mt_analysis_release(&an);
+	mt_scenario_free(from_file);
 	if (have_sw)
 		mt_sweep_release(&sw);
 	if (have_nz)
@@ -91,12 +129,12 @@ out:
 }
 
 /* Returns the number of allocations the chain makes. */
-static long fail_each_allocation(const char *yaml, bool ibr)
+static long fail_each_allocation(const char *yaml, bool full, bool files)
 {
 	for (long n = 0;; n++) {
 		mt_error err = {0};
 		mt_alloc_fail_after(n);
-		mt_status st = chain(yaml, ibr, &err);
+		mt_status st = chain(yaml, full, files, &err);
 		unsigned long injected = mt_alloc_injected();
 		mt_alloc_fail_after(-1);
 		if (!injected) {
@@ -126,6 +164,13 @@ static const char *const scenarios[] = {
         "  - {name: h, size: 3, rewards: [0.25, 1]}\n"
         "candidates:\n  - {name: p, policy: [0.5, 0.5]}\n  - {name: q, policy: [0.9, 0.1]}\n"
         "training: {steps: 3, step_size: 0.5}\n",
+        /* kl under max normalization without a menu: the threshold scan of the
+         * analysis without payments; checkpoint payments */
+        "mechtune: 1\nname: scan\nresponses: [a, b]\nnormalization: max\n"
+        "payment: checkpoint\n"
+        "groups:\n  - {name: g, size: 1, rewards: [1, 0.5]}\n"
+        "  - {name: h, size: 2, rewards: [0.25, 1]}\n"
+        "training: {steps: 2, step_size: 0.5}\n",
         /* early stopping, hellinger (root finder) */
         "mechtune: 1\nname: es\nresponses: [a, b]\ndivergence: hellinger\npayment: early_stop\n"
         "groups:\n  - {name: g, size: 1, rewards: [0.7, 0.3]}\n"
@@ -136,12 +181,28 @@ static const char *const scenarios[] = {
 static void test_every_allocation_failure_is_clean(void **state)
 {
 	(void)state;
+	char dir[] = "/tmp/mt_alloc_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/s.yaml", dir);
 	for (size_t i = 0; i < sizeof scenarios / sizeof *scenarios; i++) {
-		/* iterated best responses repeat the searches: once is enough */
-		long n = fail_each_allocation(scenarios[i], i == 0);
+		/* the analyses under the scenario's rule (with iterated best
+		 * responses) repeat the searches: once is enough */
+		long n = fail_each_allocation(scenarios[i], i == 0, i == 0);
 		printf("scenario %zu: %ld allocations, each failed once\n", i, n);
 		assert_true(n > 50); /* the chain did allocate: the test is not vacuous */
 	}
+	/* a long text needs an arena chunk of its own */
+	char *big = malloc(MT_DESCRIPTION_MAX + 200);
+	assert_non_null(big);
+	int w = snprintf(big, 200, "mechtune: 1\nname: t\ndescription: ");
+	memset(big + w, 'd', MT_DESCRIPTION_MAX);
+	strcpy(big + w + MT_DESCRIPTION_MAX,
+	       "\nresponses: [a, b]\ngroups:\n  - {name: g, size: 1, rewards: "
+	       "[0.5, 0.5]}\n");
+	fail_each_allocation(big, false, false);
+	free(big);
+	unlink(path);
+	rmdir(dir);
 }
 
 /* Loading refuses cleanly however far it got: the loader alone, with its
@@ -163,6 +224,27 @@ static void test_load_failure_message(void **state)
 	        mt_scenario_load_buffer(scenarios[0], strlen(scenarios[0]), "x.yaml", &sc, &err),
 	        MT_OK);
 	mt_scenario_free(sc);
+	/* a file of 2 MiB or more is read into a huge-page block */
+	char dir[] = "/tmp/mt_alloc_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char file[64];
+	snprintf(file, sizeof file, "%s/big.yaml", dir);
+	FILE *f = fopen(file, "w");
+	assert_non_null(f);
+	fputs(scenarios[0], f);
+	for (int i = 0; i < 40000; i++)
+		fputs("# padding padding padding padding padding padding padding\n", f);
+	assert_int_equal(fclose(f), 0);
+	mt_alloc_fail_after(0);
+	st = mt_scenario_load_file(file, &sc, &err);
+	mt_alloc_fail_after(-1);
+	assert_int_equal(st, MT_ENOMEM);
+	assert_null(sc);
+	assert_non_null(strstr(err.msg, "out of memory"));
+	assert_int_equal(mt_scenario_load_file(file, &sc, &err), MT_OK);
+	mt_scenario_free(sc);
+	unlink(file);
+	rmdir(dir);
 }
 
 /* The solver thread's own allocations outside the engine. */

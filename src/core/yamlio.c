@@ -1300,9 +1300,12 @@ struct c_locale {
 	locale_t c, old;
 };
 
+/* The libraries' own allocations (newlocale, libyaml) count as one
+ * allocation each for mt_alloc_fail_after, so that their failure paths are
+ * tested too. */
 static bool c_locale_enter(struct c_locale *l)
 {
-	l->c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	l->c = mt_alloc_inject() ? (locale_t)0 : newlocale(LC_ALL_MASK, "C", (locale_t)0);
 	if (!l->c)
 		return false;
 	l->old = uselocale(l->c);
@@ -1360,7 +1363,7 @@ mt_status mt_scenario_load_buffer(const char *text, size_t len, const char *name
 		        len, MT_SCENARIO_MAX_BYTES);
 		goto out;
 	}
-	if (!yaml_parser_initialize(&ld.parser)) {
+	if (mt_alloc_inject() || !yaml_parser_initialize(&ld.parser)) {
 		st = oom(&ld, 0, 0);
 		goto out;
 	}
@@ -1797,7 +1800,7 @@ mt_status mt_scenario_emit(const mt_scenario *sc, char **text, size_t *len, mt_e
 		goto out;
 	}
 	locale = true;
-	if (!yaml_emitter_initialize(&o.e)) {
+	if (mt_alloc_inject() || !yaml_emitter_initialize(&o.e)) {
 		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
 		                  "out of memory while writing the scenario");
 		goto out;
