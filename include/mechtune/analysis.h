@@ -16,14 +16,23 @@
 /* A DSIC check passes when no gain exceeds this, relative to 1 + |u|. */
 #define MT_DSIC_TOL 1e-9
 
+/* How a best response was found.  EXACT: the report is a maximizer of the
+ * group's utility over the report space (up to rounding), proved by the
+ * structure of the problem (README, "analyze"); SEARCH: the best of a
+ * multi-start search, which may miss a better report. */
+typedef enum { MT_BR_SEARCH = 0, MT_BR_EXACT = 1 } mt_br_method;
+/* "search" or "exact". */
+const char *mt_br_method_name(mt_br_method m);
+
 /* One report of one group and what it earns the group. */
 typedef struct {
 	double size;      /* reported size */
 	double *rewards;  /* reported rewards, m entries (owned) */
 	double valuation; /* v_i at the resulting policy (true rewards) */
 	double payment;
-	double utility; /* true utility w_i v_i - payment */
-	double gain;    /* utility - truthful utility */
+	double utility;      /* true utility w_i v_i - payment */
+	double gain;         /* utility - truthful utility */
+	mt_br_method method; /* best responses only: how it was found */
 } mt_report_outcome;
 
 typedef enum {

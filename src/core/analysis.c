@@ -114,6 +114,11 @@ mt_status mt_report_set(mt_report_outcome *out, size_t m, const double *rewards,
 	return MT_OK;
 }
 
+const char *mt_br_method_name(mt_br_method m)
+{
+	return m == MT_BR_EXACT ? "exact" : "search";
+}
+
 void mt_report_outcome_release(mt_report_outcome *r)
 {
 	if (!r)
@@ -592,6 +597,12 @@ typedef struct {
 	size_t x;
 } keyed;
 
+static int by_double_asc(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
 static int by_value_desc(const void *a, const void *b)
 {
 	const keyed *ka = a, *kb = b;
@@ -753,6 +764,51 @@ static mt_status search_size(br_ctx *c)
 	return c->st;
 }
 
+/* Evaluate the vertices of the report space (searches that are not exact
+ * start there as well; the last BFGS run starts from the best point found):
+ * T e_x under sum normalization, every 0/T vertex of the box for m <=
+ * VERTEX_ALL_MAX_M, else the m vertices at T on the responses the group
+ * likes most (where the optimum of a box lies, br_exact.c).  Skipped above
+ * VERTEX_MAX_M responses. */
+#define VERTEX_ALL_MAX_M 10
+#define VERTEX_MAX_M 256
+
+static mt_status consider_vertices(br_ctx *c)
+{
+	size_t m = c->m;
+	double *y = c->ytmp;
+	if (m > VERTEX_MAX_M)
+		return MT_OK;
+	if (c->sc->normalization == MT_NORM_SUM) {
+		for (size_t v = 0; v < m && !c->st; v++) {
+			memset(y, 0, m * sizeof *y);
+			y[v] = c->T;
+			consider(c, y);
+		}
+	} else if (m <= VERTEX_ALL_MAX_M) {
+		for (unsigned v = 1; v < 1u << m && !c->st; v++) {
+			for (size_t x = 0; x < m; x++)
+				y[x] = v >> x & 1u ? c->T : 0.0;
+			consider(c, y);
+		}
+	} else {
+		keyed *order = malloc(m * sizeof *order);
+		if (!order)
+			return mt_error_set(c->err, MT_ENOMEM, NULL, 0, 0,
+			                    "out of memory in the search");
+		for (size_t x = 0; x < m; x++)
+			order[x] = (keyed){c->rm, x};
+		qsort(order, m, sizeof *order, by_value_desc);
+		memset(y, 0, m * sizeof *y);
+		for (size_t k = 0; k < m && !c->st; k++) {
+			y[order[k].x] = c->T;
+			consider(c, y);
+		}
+		free(order);
+	}
+	return c->st;
+}
+
 /* A small deterministic generator for the random probes of tv. */
 static double probe_uniform(uint64_t *s)
 {
@@ -825,6 +881,8 @@ static mt_status search_reports(br_ctx *c, mt_br_kind kind, const double *cur_r,
 			goto out;
 		}
 	}
+	if (c->shape != MT_SHAPE_AFFINE && !c->nsamp && (st = consider_vertices(c)))
+		goto out;
 	if (!sc->divergence->continuous) {
 		/* tv: the policy is piecewise constant in the report, gradients are
 		 * zero; probe random reports instead (a heuristic). */
@@ -866,6 +924,94 @@ out:
 	return st;
 }
 
+/* Training ignores a constant added to every entry of S: move y onto the
+ * top of its kind's space ({sum y = T} or {max y = T}), where every report
+ * is valid, without changing the policy. */
+static void shift_to_top(const br_ctx *c, double T, double *y)
+{
+	size_t m = c->m;
+	bool sum = c->sc->normalization == MT_NORM_SUM;
+	double tot = 0.0;
+	for (size_t x = 0; x < m; x++)
+		tot = sum ? tot + y[x] : fmax(tot, y[x]);
+	double add = sum ? (T - tot) / (double)m : T - tot;
+	if (add > 0.0)
+		for (size_t x = 0; x < m; x++)
+			y[x] = sum ? y[x] + add : fmin(y[x] + add, T);
+}
+
+/* Exact reward (and size) best responses without payment: tv and chi2 on
+ * the simplex (br_exact.c).  *done: the maximizer was found and confirmed
+ * by the surrogate (else the caller searches). */
+static mt_status exact_reports(br_ctx *c, mt_br_kind kind, bool *done)
+{
+	const mt_scenario *sc = c->sc;
+	size_t m = c->m;
+	bool box = sc->normalization == MT_NORM_MAX, found = false;
+	double T = kind == MT_BR_FULL ? c->W : c->wi, val = 0.0;
+	double *y = c->ytmp;
+	mt_status st;
+	*done = false;
+	if (sc->divergence == &mt_div_tv)
+		st = mt_br_exact_tv(m, sc->reference, sc->lambda, c->Sm, c->rm, box, T, y, &val,
+		                    &found, c->err);
+	else
+		st = mt_br_exact_chi2(m, sc->reference, sc->lambda, c->Sm, c->rm, box, T, y, &val,
+		                      &found, c->err);
+	if (st || !found)
+		return st;
+	shift_to_top(c, T, y);
+	double v = surrogate(c, y, false);
+	if ((st = c->st))
+		return st;
+	if (v > c->best_val) {
+		c->best_val = v;
+		memcpy(c->best_y, y, m * sizeof *y);
+	}
+	double want = c->wi * val;
+	*done = c->best_val >= want - 1e-9 * (1.0 + fabs(want));
+	return MT_OK;
+}
+
+/* tv, size only, no payment: the policy along y = t rm changes only where
+ * two entries of S meet or come 2 lambda apart; probe every interval
+ * between those breakpoints (and max_size).  Exact; O(m^3). */
+static mt_status tv_size_scan(br_ctx *c)
+{
+	size_t m = c->m, nb = 0;
+	double lam = c->sc->lambda;
+	double *t = malloc((3 * m * m + 2) * sizeof *t);
+	if (!t)
+		return mt_error_set(c->err, MT_ENOMEM, NULL, 0, 0, "out of memory in the tv scan");
+	t[nb++] = 0.0;
+	t[nb++] = c->W;
+	for (size_t x = 0; x < m; x++)
+		for (size_t z = x + 1; z < m; z++) {
+			double dr = c->rm[x] - c->rm[z];
+			if (fabs(dr) < 1e-300)
+				continue;
+			for (int k = -1; k <= 1; k++) {
+				double b = (c->Sm[z] - c->Sm[x] + 2.0 * lam * k) / dr;
+				if (b > 0.0 && b < c->W)
+					t[nb++] = b;
+			}
+		}
+	qsort(t, nb, sizeof *t, by_double_asc);
+	double *y = c->ytmp;
+	for (size_t k = 0; k + 1 < nb && !c->st; k++) {
+		for (int side = 0; side < 2; side++) {
+			double w = side ? t[k + 1] : 0.5 * (t[k] + t[k + 1]);
+			if (!(w > 0.0))
+				continue;
+			for (size_t x = 0; x < m; x++)
+				y[x] = w * c->rm[x];
+			consider(c, y);
+		}
+	}
+	free(t);
+	return c->st;
+}
+
 /* y (in the report space of kind) -> the report (r, w). */
 static void y_to_report(const br_ctx *c, mt_br_kind kind, const double *y, double *r, double *w)
 {
@@ -896,12 +1042,17 @@ static void y_to_report(const br_ctx *c, mt_br_kind kind, const double *y, doubl
 /* Searches reach the boundary of the report space only asymptotically
  * (softmax and sigmoid parametrizations), so a best report of 0 comes out
  * as 1e-11 and max_size as max_size (1 - 1e-12).  Snap coordinates within
- * SNAP_TOL of a bound onto it; the caller keeps the snapped report only
- * when the real solver says it is at least as good. */
+ * SNAP_TOL of a bound onto it (only the size of a size-only answer: its
+ * rewards are the truth); the caller keeps the snapped report only when the
+ * real solver says it is at least as good. */
 #define SNAP_TOL 1e-6
 
-static void snap_report(const mt_scenario *sc, double *r, double *w, double W)
+static void snap_report(const mt_scenario *sc, mt_br_kind kind, double *r, double *w, double W)
 {
+	if (*w > W * (1.0 - SNAP_TOL))
+		*w = W;
+	if (kind == MT_BR_SIZE)
+		return; /* a size-only answer keeps the true rewards bit for bit */
 	for (size_t x = 0; x < sc->m; x++) {
 		if (r[x] < SNAP_TOL)
 			r[x] = 0.0;
@@ -909,8 +1060,6 @@ static void snap_report(const mt_scenario *sc, double *r, double *w, double W)
 			r[x] = 1.0;
 	}
 	mt_normalize(sc->normalization, sc->m, r);
-	if (*w > W * (1.0 - SNAP_TOL))
-		*w = W;
 }
 
 /* The best response of group i of `kind` in sc (payment rule set in sc);
@@ -942,18 +1091,45 @@ static mt_status br_search(const mt_scenario *sc, size_t i, mt_br_kind kind, con
 	if (c.shape == MT_SHAPE_OTHER) /* the bang-bang start reads the truthful policy */
 		memcpy(c.p, c.eng.p, m * sizeof *c.p);
 
+	/* EXACT when the structure proves the answer optimal (README, analyze):
+	 * affine rules (the truth, Proposition 4.4; the search runs as a live
+	 * check), menus (LP), and without payment: kl with max normalization,
+	 * size-only lies of continuous divergences (the utility grows with the
+	 * size, so max_size, which the scan includes, is optimal), tv and chi2
+	 * within the size caps of br_exact.c. */
+	mt_br_method method = MT_BR_SEARCH;
+	bool none = c.shape == MT_SHAPE_NONE;
 	if (kind == MT_BR_SIZE) {
 		st = search_size(&c);
+		if (!st && none && !sc->k && sc->divergence->continuous)
+			method = MT_BR_EXACT;
+		if (!st && none && !sc->k && !sc->divergence->continuous &&
+		    m <= MT_BR_EXACT_TV_SIZE_MAX_M) {
+			st = tv_size_scan(&c);
+			method = MT_BR_EXACT;
+		}
+		if (!st && sc->k && sc->k <= 200 && c.shape != MT_SHAPE_OTHER)
+			method = MT_BR_EXACT;
 	} else if (sc->k) {
 		st = mt_menu_best(&c, sc, i, kind == MT_BR_FULL, c.Sm, c.cand_div, c.best_y,
 		                  &c.best_val, cancel, err);
-	} else if (c.shape == MT_SHAPE_NONE && sc->divergence == &mt_div_kl &&
-	           sc->normalization == MT_NORM_MAX) {
+		if (c.shape != MT_SHAPE_OTHER)
+			method = MT_BR_EXACT;
+	} else if (none && sc->divergence == &mt_div_kl && sc->normalization == MT_NORM_MAX) {
 		c.T = kind == MT_BR_FULL ? c.W : c.wi;
 		st = kl_threshold_scan(&c);
+		method = MT_BR_EXACT;
 	} else {
-		st = search_reports(&c, kind, cur_r, cur_w);
+		bool done = false;
+		if (none && (sc->divergence == &mt_div_tv || sc->divergence == &mt_div_chi2))
+			st = exact_reports(&c, kind, &done);
+		if (!st && done)
+			method = MT_BR_EXACT;
+		else if (!st)
+			st = search_reports(&c, kind, cur_r, cur_w);
 	}
+	if (c.shape == MT_SHAPE_AFFINE)
+		method = MT_BR_EXACT;
 	if (st)
 		goto out;
 	if (mt_cancelled(cancel)) {
@@ -965,7 +1141,7 @@ static mt_status br_search(const mt_scenario *sc, size_t i, mt_br_kind kind, con
 	y_to_report(&c, kind, c.best_y, r, &w);
 	memcpy(rs, r, m * sizeof *r);
 	ws = w;
-	snap_report(sc, rs, &ws, kind == MT_BR_REWARDS ? g->size : c.W);
+	snap_report(sc, kind, rs, &ws, kind == MT_BR_REWARDS ? g->size : c.W);
 	st = mt_eval_raw(sc, i, g->rewards, g->size, &truth, NULL, cancel, err);
 	if (!st)
 		st = mt_eval_raw(sc, i, r, w, &best, NULL, cancel, err);
@@ -987,6 +1163,8 @@ static mt_status br_search(const mt_scenario *sc, size_t i, mt_br_kind kind, con
 	}
 	if (st)
 		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory");
+	else
+		out->method = method;
 out:
 	ctx_release(&c);
 	free(r);

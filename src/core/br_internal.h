@@ -43,4 +43,20 @@ mt_status mt_br_noisy_rewards(const mt_scenario *sc, size_t i, size_t ns, const 
                               const double *off_s, double *r, const mt_cancel *cancel,
                               mt_error *err);
 
+/* Exact best responses without payment on the simplex (br_exact.c): maximize
+ * <p*(a + y), rm> over y in {y >= 0, sum y <= T} (box false) or [0, T]^m
+ * (box true), a = S_{-i}.  *found false (y untouched): the method does not
+ * apply at this m (the caps below); true: y is a maximizer and *value its
+ * <p, rm> as the method predicts it (the caller re-evaluates y). */
+#define MT_BR_EXACT_TV_MAX_M 10       /* m 2^(m-1) (best, moved set) pairs */
+#define MT_BR_EXACT_CHI2_SUM_MAX_M 24 /* m^2 / 2 edges, O(m^2) each */
+#define MT_BR_EXACT_CHI2_BOX_MAX_M 64 /* m edges */
+#define MT_BR_EXACT_TV_SIZE_MAX_M 64  /* O(m^2) breakpoints of the size line */
+mt_status mt_br_exact_tv(size_t m, const double *q, double lambda, const double *a,
+                         const double *rm, bool box, double T, double *y, double *value,
+                         bool *found, mt_error *err);
+mt_status mt_br_exact_chi2(size_t m, const double *q, double lambda, const double *a,
+                           const double *rm, bool box, double T, double *y, double *value,
+                           bool *found, mt_error *err);
+
 #endif
