@@ -109,8 +109,9 @@ static void check_feasible(const mt_scenario *sc, size_t i, mt_br_kind kind,
 	assert_true(mt_is_normalized(sc->normalization, sc->m, br->rewards));
 	assert_true(br->size > 0.0 && br->size <= sc->max_size);
 	if (kind == MT_BR_SIZE && memcmp(br->rewards, g->rewards, sc->m * sizeof(double)) != 0)
-		fail_msg("size-only answer changes the rewards (%.17g %.17g ... vs %.17g %.17g ...)",
-		         br->rewards[0], br->rewards[1], g->rewards[0], g->rewards[1]);
+		fail_msg(
+		        "size-only answer changes the rewards (%.17g %.17g ... vs %.17g %.17g ...)",
+		        br->rewards[0], br->rewards[1], g->rewards[0], g->rewards[1]);
 	if (kind == MT_BR_REWARDS && memcmp(&br->size, &g->size, sizeof g->size) != 0)
 		fail_msg("rewards-only answer changes the size (%.17g vs %.17g)", br->size,
 		         g->size);
@@ -175,8 +176,7 @@ static void test_random_grid(void **state)
 
 /* A two-group scenario from explicit numbers (group 1 reports its truth). */
 static mt_scenario *make(const mt_divergence *d, mt_norm norm, double lambda, size_t m,
-                         const double *q, const double *r0, double w0, const double *r1,
-                         double w1)
+                         const double *q, const double *r0, double w0, const double *r1, double w1)
 {
 	mt_scenario *sc = mt_scenario_new(m, 2);
 	sc->divergence = d;

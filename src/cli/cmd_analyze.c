@@ -50,7 +50,7 @@ static void json_report(const char *key, const mt_report_outcome *r, size_t m)
 	json_number(stdout, r->size);
 	printf(", \"rewards\": ");
 	json_numbers(stdout, r->rewards, m);
-	printf("}");
+	printf(", \"method\": \"%s\"}", mt_br_method_name(r->method));
 }
 
 /* The noise section: NULL when the scenario has no noise. */
@@ -204,7 +204,7 @@ static void print_table(const mt_scenario *sc, const mt_analysis *a, bool ibr)
 			printf("  %-13s gain %+.6g  utility %.6g  size %.4g  rewards ", kinds[k],
 			       r->gain, r->utility, r->size);
 			print_rewards(r->rewards, m);
-			printf("\n");
+			printf("  %s\n", mt_br_method_name(r->method));
 		}
 		if (g->polarize_epsilon > 0.0)
 			printf("  %-13s gain %+.6g  (eps %.4g)\n", "polarize", g->polarize.gain,

@@ -96,7 +96,8 @@ mt_status mt_br_exact_tv(size_t m, const double *q, double lambda, const double 
 	for (unsigned star = 0; star < m; star++)
 		for (unsigned sub = 0; sub < 1u << (m - 1); sub++) {
 			/* spread the m-1 bits of sub over the responses other than star */
-			unsigned low = sub & ((1u << star) - 1u), high = (sub >> star) << (star + 1);
+			unsigned low = sub & ((1u << star) - 1u), high = (sub >> star)
+			                                                 << (star + 1);
 			unsigned moved = low | high;
 			double u = base;
 			for (size_t x = 0; x < m; x++)
@@ -125,9 +126,9 @@ typedef struct {
 	size_t m;
 	const double *q, *rm;
 	double lambda;
-	double *S;    /* m: the aggregate at the current point */
-	double *bp;   /* m + 2: breakpoints of one F_x */
-	double *kink; /* (m + 1)(m + 2) + 2: candidate points of one edge */
+	double *S;         /* m: the aggregate at the current point */
+	double *bp;        /* m + 2: breakpoints of one F_x */
+	double *kink;      /* (m + 1)(m + 2) + 2: candidate points of one edge */
 	unsigned char *in; /* m: support flags */
 } chi2_ws;
 

@@ -719,6 +719,9 @@ static void draw_outcome(app *a, const layout *L)
 			double gain = x->groups[i].best[MT_BR_FULL].gain;
 			putf(yy, cx, 7, A_NORMAL, "%7s", fmt_gain(b, sizeof b, gain));
 			mark(a, yy, cx + 8, truthful_is_best(gain, x->groups[i].truthful_utility));
+			/* "~": found by a search, not proved best (the best-lie line says so) */
+			if (x->groups[i].best[MT_BR_FULL].method != MT_BR_EXACT)
+				put(yy, cx + 10, 1, a->attr[C_DIM], false, "~");
 		}
 	}
 	/* Totals. */
@@ -774,7 +777,8 @@ static void draw_detail(app *a, int y)
 	clip_text(full, COLS / 3 > 12 ? COLS / 3 : 12, a->g->ellipsis, name, sizeof name);
 	mt_strbuf sb;
 	mt_strbuf_init(&sb, line, sizeof line);
-	mt_strbuf_addf(&sb, "%s'%s best lie w/o payment:", name, plural_s ? "" : "s");
+	mt_strbuf_addf(&sb, "%s'%s best lie w/o payment (%s):", name, plural_s ? "" : "s",
+	               br->method == MT_BR_EXACT ? "exact" : "~ search");
 	for (size_t x = 0; x < sc->m && !sb.truncated; x++)
 		mt_strbuf_addf(&sb, " %s", fmt_num(b, sizeof b, br->rewards[x]));
 	mt_strbuf_addf(&sb, ", size %.3g (b plays it)", br->size);

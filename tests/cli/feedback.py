@@ -27,8 +27,10 @@ def main():
         sc = yaml.safe_load(f)
     for i, g in enumerate(a["groups"]):
         br = g["best_response"]
-        for key in ("gain", "utility", "size", "rewards"):
+        for key in ("gain", "utility", "size", "rewards", "method"):
             assert key in br, key
+        for kind in ("best_response", "best_rewards_only", "best_size_only"):
+            assert g[kind]["method"] in ("exact", "search"), g[kind]["method"]
         assert abs(br["utility"] - g["truthful_utility"] - br["gain"]) <= 1e-9 * (1 + abs(br["utility"]))
         copy = dict(sc)
         copy["groups"] = [dict(x) for x in sc["groups"]]

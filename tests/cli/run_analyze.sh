@@ -20,5 +20,13 @@ check $py -c 'import json,sys; d=json.load(sys.stdin); assert d["checks"]["dsic"
 check $py -c 'import json,sys; d=json.load(sys.stdin); assert not d["checks"]["dsic"] and min(g["best_response"]["gain"] for g in d["groups"]) > 0.1' < <(json --payment none)
 check $py -c 'import json,sys; d=json.load(sys.stdin); n=d["noise"]; assert n["all_within_bound"] and all(g["gain"] <= g["bound"] for g in n["groups"])' < <("$bin" analyze --json --no-ibr "$src/scenarios/noisy_input.yaml")
 check $py -c 'import json,sys; d=json.load(sys.stdin); p=[g["polarize"] for g in d["groups"]]; assert all(x["exists"] and abs(x["epsilon"]-0.01) < 1e-15 and x["gain"] > 0 for x in p)' < <(json --payment none --epsilon 0.01 --no-ibr)
+# exactness: vcg answers are exact (Proposition 4.4), so are tv and chi2 without payment;
+# hellinger without payment is a search
+methods() { $py -c 'import json,sys; d=json.load(sys.stdin); print(" ".join(sorted({g[k]["method"] for g in d["groups"] for k in ("best_response", "best_rewards_only", "best_size_only")})))'; }
+check test "$(json --payment vcg --no-ibr | methods)" = exact
+check test "$(json --payment none --divergence tv --no-ibr | methods)" = exact
+check test "$(json --payment none --divergence chi2 --no-ibr | methods)" = exact
+check test "$(json --payment none --divergence hellinger --no-ibr | methods)" = "exact search"
+check grep -q "rewards \[.*\]  search$" <("$bin" analyze --payment none --divergence hellinger --no-ibr "$src/scenarios/default.yaml")
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

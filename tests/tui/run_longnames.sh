@@ -39,7 +39,7 @@ echo "names of $n bytes"
 
 start 100 30 -- "$file"
 wait_for "up to date"
-wait_match "QQQQ+…'s best lie w/o payment: [0-9]"
+wait_match "QQQQ+…'s best lie w/o payment \((exact|~ search)\): [0-9]"
 # every view of a name is clipped with an ellipsis: header, grid, policy,
 # outcome
 screen | head -n 1 | grep -qE "^ N+… " || fail "the header's name is not clipped"
@@ -48,7 +48,7 @@ wait_match "^L+… +0\.200"
 wait_match "^Q+… +[0-9]"
 wait_match "^é+… +0\.300"
 keys j j
-wait_match "(éé)+…'s best lie w/o payment: [0-9]"
+wait_match "(éé)+…'s best lie w/o payment \((exact|~ search)\): [0-9]"
 keys v
 wait_match "^é+… \(Tab: next group\)"
 keys v
