@@ -126,7 +126,7 @@ static void check_feasible(const mt_scenario *sc, size_t i, mt_br_kind kind,
 static const char *const kind_names[3] = {"full", "rewards-only", "size-only"};
 
 /* One scenario, every kind: the answer is feasible and no grid point beats
- * it; returns the number of misses (0 or fails). */
+ * it (fails the test otherwise). */
 static void check_scenario(const mt_scenario *sc, size_t i, const char *what)
 {
 	for (int k = 0; k < 3; k++) {
@@ -194,9 +194,9 @@ static mt_scenario *make(const mt_divergence *d, mt_norm norm, double lambda, si
 	return sc;
 }
 
-/* tv, sum normalization: the best reward lie is the vertex that puts all
- * of the group's reward on its favourite, which moves the mass of the
- * others onto it; softened vertices (0.97 + 0.03/m) do not get there. */
+/* tv, sum normalization, a hand-made case: the best reward lie (a vertex,
+ * all reward on the favourite, which moves the others' mass onto it) is
+ * found and labelled exact. */
 static void test_tv_vertex(void **state)
 {
 	(void)state;
@@ -252,6 +252,59 @@ static void test_tv_vertices(void **state)
 	assert_int_equal(misses, 0);
 }
 
+/* The exact methods at 4-7 responses, where a grid is too coarse: no random
+ * report (skewed towards the faces, where the optima sit) beats them. */
+static void test_exact_beats_random(void **state)
+{
+	(void)state;
+	tu_rng rng = {0xe4ac7u};
+	const mt_divergence *divs[2] = {&mt_div_chi2, &mt_div_tv};
+	int count = tu_scaled(24);
+	for (int t = 0; t < count; t++) {
+		mt_norm norm = t % 2 ? MT_NORM_MAX : MT_NORM_SUM;
+		size_t m = 4 + (size_t)(tu_uniform(&rng) * 4),
+		       n = 2 + (size_t)(tu_uniform(&rng) * 3);
+		mt_scenario *sc = tu_random_scenario(&rng, m, n, norm, 0.0);
+		sc->divergence = divs[t / 2 % 2];
+		sc->payment = &mt_pay_none;
+		sc->lambda = 0.05 + 4.95 * tu_uniform(&rng) * tu_uniform(&rng);
+		for (size_t j = 1; j < n; j++)
+			tu_random_report(&rng, sc, sc->groups[j].reported,
+			                 &sc->groups[j].reported_size);
+		for (int k = 0; k < 2; k++) {
+			mt_report_outcome br;
+			assert_int_equal(mt_best_response(sc, 0, (mt_br_kind)k, &br, NULL, NULL),
+			                 MT_OK);
+			check_feasible(sc, 0, (mt_br_kind)k, &br);
+			if (br.method != MT_BR_EXACT)
+				fail_msg("%s m %zu: not exact", sc->divergence->name, m);
+			grid g = {.work = mt_scenario_clone(sc), .i = 0, .best = -INFINITY};
+			double r[8], w;
+			for (int p = 0; p < 1500; p++) {
+				tu_random_report(&rng, sc, r, &w);
+				if (p % 3 == 0) { /* a face: some rewards exactly 0 */
+					size_t keep = (size_t)(tu_uniform(&rng) * (double)m);
+					for (size_t x = 0; x < m; x++)
+						if (x != keep && tu_uniform(&rng) < 0.4)
+							r[x] = 0.0;
+					r[keep] = fmax(r[keep], 0.5);
+					mt_normalize(norm, m, r);
+				}
+				grid_eval(&g, r, k == MT_BR_REWARDS ? sc->groups[0].size : w);
+			}
+			mt_scenario_free(g.work);
+			if (g.best > br.utility + GRID_TOL * (1.0 + fabs(g.best)))
+				fail_msg("%s/%s m %zu %s: a random report earns %.12g, the exact "
+				         "answer "
+				         "%.12g",
+				         sc->divergence->name, mt_norm_name(norm), m, kind_names[k],
+				         g.best, br.utility);
+			mt_report_outcome_release(&br);
+		}
+		mt_scenario_free(sc);
+	}
+}
+
 /* chi2, max normalization: the optimum sits where a response's probability
  * reaches 0 (a kink), which a smooth search does not reach. */
 static void test_chi2_max_kink(void **state)
@@ -301,11 +354,9 @@ static void test_size_only_keeps_rewards(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_size_only_keeps_rewards),
-	        cmocka_unit_test(test_tv_vertex),
-	        cmocka_unit_test(test_chi2_max_kink),
-	        cmocka_unit_test(test_tv_vertices),
-	        cmocka_unit_test(test_random_grid),
+	        cmocka_unit_test(test_size_only_keeps_rewards), cmocka_unit_test(test_tv_vertex),
+	        cmocka_unit_test(test_chi2_max_kink),           cmocka_unit_test(test_tv_vertices),
+	        cmocka_unit_test(test_exact_beats_random),      cmocka_unit_test(test_random_grid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

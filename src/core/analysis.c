@@ -770,7 +770,7 @@ static mt_status search_size(br_ctx *c)
  * VERTEX_ALL_MAX_M, else the m vertices at T on the responses the group
  * likes most (where the optimum of a box lies, br_exact.c).  Skipped above
  * VERTEX_MAX_M responses. */
-#define VERTEX_ALL_MAX_M 10
+#define VERTEX_ALL_MAX_M 6
 #define VERTEX_MAX_M 256
 
 static mt_status consider_vertices(br_ctx *c)
