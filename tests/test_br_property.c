@@ -28,7 +28,7 @@ typedef struct {
 	mt_scenario *work; /* private copy whose group i is overwritten */
 	size_t i;
 	double best;
-	double best_r[3], best_w;
+	double best_r[8], best_w; /* m <= 8 */
 } grid;
 
 static void grid_eval(grid *g, const double *r, double w)
