@@ -9,9 +9,10 @@
  * its kind's space.
  *
  * tv.  The policy is fixed by the best response x* and the set M moved
- * onto it: u = w (<q, rm> + sum_{x in M} q(x) (rm(x*) - rm(x))).  Every
- * pair (x*, M) is ranked by that value and the first one reachable with a
- * positive margin wins.  Reachability is decided exactly: with s* =
+ * onto it: u = w (<q, rm> + sum_{x in M} q(x) (rm(x*) - rm(x))).  In the
+ * box the responses decouple once S(x*) is fixed (tv_box).  Under sum
+ * normalization the budget couples them: every pair (x*, M) is ranked by
+ * that value and the first one reachable with a positive margin wins.  Reachability is decided exactly: with s* =
  * S(x*), moved responses need S(x) <= s* - 2 lambda - delta, kept ones
  * S(x) in [s* - 2 lambda + delta, s* - delta]; the cheapest y puts S(x*)
  * at the smallest feasible s* and every kept response at the bottom of its
@@ -80,11 +81,102 @@ static bool tv_reach(size_t m, const double *a, double lambda, bool box, double 
 	return box || cost <= T;
 }
 
+typedef struct {
+	double at, gain;
+} tv_event;
+
+static int by_at(const void *a, const void *b)
+{
+	const tv_event *x = a, *y = b;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* The box: with s* = S(x*) fixed, the responses are independent.  One the
+ * group likes less than x* is moved as soon as it can be (s* > a + 2
+ * lambda); one it likes more is kept as long as it can be (up to s* = a + T
+ * + 2 lambda), and every response needs s* >= a (nothing above x*).  So u
+ * is a step function of s* on [max a, a(x*) + T]: sweep its steps and take
+ * the middle of the best interval, which leaves every margin at half its
+ * length.  O(m^2 log m). */
+static mt_status tv_box(size_t m, const double *q, double lambda, const double *a, const double *rm,
+                        double T, double *y, double *value, bool *found, mt_error *err)
+{
+	tv_event *ev = malloc(m * sizeof *ev);
+	if (!ev)
+		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory in the tv search");
+	double base = mt_dot(m, q, rm), best = -INFINITY, best_s = 0.0, scale = T;
+	size_t best_star = 0;
+	for (size_t x = 0; x < m; x++)
+		scale = fmax(scale, fabs(a[x]));
+	double min_len = 1e-9 * (lambda + scale); /* shorter intervals: rounding */
+	for (size_t star = 0; star < m; star++) {
+		double lo = a[star], hi = a[star] + T, u = base;
+		size_t ne = 0;
+		for (size_t x = 0; x < m; x++) {
+			if (x == star)
+				continue;
+			lo = fmax(lo, a[x]);
+			double g = q[x] * (rm[star] - rm[x]);
+			if (g > 0.0)
+				ev[ne++] = (tv_event){a[x] + 2.0 * lambda, g};
+			else /* 0: no step, but the margins of the witness end there */
+				ev[ne++] = (tv_event){a[x] + T + 2.0 * lambda, g};
+		}
+		if (!(hi - lo > min_len))
+			continue;
+		qsort(ev, ne, sizeof *ev, by_at);
+		size_t e = 0;
+		for (; e < ne && ev[e].at <= lo; e++)
+			u += ev[e].gain;
+		double left = lo;
+		for (;;) {
+			double right = e < ne && ev[e].at < hi ? ev[e].at : hi;
+			if (right - left > min_len && u > best) {
+				best = u;
+				best_s = 0.5 * (left + right);
+				best_star = star;
+			}
+			if (right >= hi)
+				break;
+			for (double at = ev[e].at; e < ne && ev[e].at == at; e++)
+				u += ev[e].gain;
+			left = right;
+		}
+	}
+	free(ev);
+	if (!(best > -INFINITY))
+		return MT_OK;
+	/* the witness: x* at s*, moved responses at 0, kept ones in the middle
+	 * of [s* - 2 lambda, s*] within their range */
+	double s = best_s;
+	for (size_t x = 0; x < m; x++) {
+		if (x == best_star) {
+			y[x] = s - a[x];
+			continue;
+		}
+		double g = q[x] * (rm[best_star] - rm[x]);
+		bool moved = g > 0.0 ? s > a[x] + 2.0 * lambda : s > a[x] + T + 2.0 * lambda;
+		if (moved) {
+			y[x] = 0.0;
+		} else {
+			double klo = fmax(s - 2.0 * lambda, a[x]), khi = fmin(s, a[x] + T);
+			y[x] = fmin(fmax(0.5 * (klo + khi) - a[x], 0.0), T);
+		}
+	}
+	*value = best;
+	*found = true;
+	return MT_OK;
+}
+
 mt_status mt_br_exact_tv(size_t m, const double *q, double lambda, const double *a,
                          const double *rm, bool box, double T, double *y, double *value,
                          bool *found, mt_error *err)
 {
 	*found = false;
+	if (box)
+		return m > MT_BR_EXACT_TV_BOX_MAX_M
+		               ? MT_OK
+		               : tv_box(m, q, lambda, a, rm, T, y, value, found, err);
 	if (m > MT_BR_EXACT_TV_MAX_M)
 		return MT_OK;
 	size_t nc = m << (m - 1);

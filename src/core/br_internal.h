@@ -48,7 +48,8 @@ mt_status mt_br_noisy_rewards(const mt_scenario *sc, size_t i, size_t ns, const 
  * (box true), a = S_{-i}.  *found false (y untouched): the method does not
  * apply at this m (the caps below); true: y is a maximizer and *value its
  * <p, rm> as the method predicts it (the caller re-evaluates y). */
-#define MT_BR_EXACT_TV_MAX_M 10       /* m 2^(m-1) (best, moved set) pairs */
+#define MT_BR_EXACT_TV_MAX_M 10       /* sum: m 2^(m-1) (best, moved set) pairs */
+#define MT_BR_EXACT_TV_BOX_MAX_M 256  /* max: O(m^2 log m) sweep */
 #define MT_BR_EXACT_CHI2_SUM_MAX_M 24 /* m^2 / 2 edges, O(m^2) each */
 #define MT_BR_EXACT_CHI2_BOX_MAX_M 64 /* m edges */
 #define MT_BR_EXACT_TV_SIZE_MAX_M 64  /* O(m^2) breakpoints of the size line */
