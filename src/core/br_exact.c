@@ -28,8 +28,10 @@
  * raise, in order of decreasing true reward, one response from 0 to T with
  * the ones before it at T (box).  Along an edge the utility is piecewise
  * linear, with kinks where theta crosses some S(x), so its maximum is at an
- * end or at one of those kinks, which are found as the roots of convex
- * piecewise-linear functions. */
+ * end or at one of those kinks: theta = S(x) for a fixed entry x turns the
+ * mass equation into a piecewise-linear equation in t, and the entries that
+ * move meet theta at the root of a monotone piecewise-linear function. */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,15 +216,76 @@ mt_status mt_br_exact_tv(size_t m, const double *q, double lambda, const double 
 
 /* ---------------------------------------------------------------- chi2 */
 
+/* The level sums of a base vector b: with b sorted in decreasing order and
+ * prefix sums of q, q b, rm q and rm q b, the mass above a threshold,
+ * M(theta) = sum q (b - theta)_+, and its rm-weighted twin N(theta) cost a
+ * binary search. */
+typedef struct {
+	double b;
+	size_t x;
+} kv;
+
 typedef struct {
 	size_t m;
 	const double *q, *rm;
 	double lambda;
-	double *S;         /* m: the aggregate at the current point */
-	double *bp;        /* m + 2: breakpoints of one F_x */
-	double *kink;      /* (m + 1)(m + 2) + 2: candidate points of one edge */
-	unsigned char *in; /* m: support flags */
+	const double *b;
+	kv *ord;                     /* m, b decreasing */
+	double *PQ, *PQB, *PR, *PRB; /* m + 1 each */
+	double *Mat, *Nat;           /* m: M and N at theta = b[x] */
+	unsigned char *in;           /* m scratch */
 } chi2_ws;
+
+static int by_b_desc(const void *a, const void *b)
+{
+	const kv *x = a, *y = b;
+	if (x->b != y->b)
+		return x->b > y->b ? -1 : 1;
+	return x->x < y->x ? -1 : x->x > y->x;
+}
+
+static void lvl_build(chi2_ws *w, const double *b)
+{
+	size_t m = w->m;
+	w->b = b;
+	for (size_t x = 0; x < m; x++)
+		w->ord[x] = (kv){b[x], x};
+	qsort(w->ord, m, sizeof *w->ord, by_b_desc);
+	w->PQ[0] = w->PQB[0] = w->PR[0] = w->PRB[0] = 0.0;
+	for (size_t r = 0; r < m; r++) {
+		size_t x = w->ord[r].x;
+		double qx = w->q[x], rq = w->rm[x] * qx;
+		w->PQ[r + 1] = w->PQ[r] + qx;
+		w->PQB[r + 1] = w->PQB[r] + qx * b[x];
+		w->PR[r + 1] = w->PR[r] + rq;
+		w->PRB[r + 1] = w->PRB[r] + rq * b[x];
+	}
+	for (size_t r = 0; r < m; r++) { /* ties with b[x] add nothing: r will do */
+		size_t x = w->ord[r].x;
+		w->Mat[x] = w->PQB[r] - b[x] * w->PQ[r];
+		w->Nat[x] = w->PRB[r] - b[x] * w->PR[r];
+	}
+}
+
+/* M and N of the base at theta. */
+static void lvl_MN(const chi2_ws *w, double theta, double *M, double *N)
+{
+	size_t lo = 0, hi = w->m; /* count of entries with b > theta */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (w->ord[mid].b > theta)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*M = w->PQB[lo] - theta * w->PQ[lo];
+	*N = w->PRB[lo] - theta * w->PR[lo];
+}
+
+static double pos(double v)
+{
+	return v > 0.0 ? v : 0.0;
+}
 
 /* <p, rm> of the chi2 policy at S.  The threshold by Michelot's method:
  * start from every response, drop those at or below the threshold of the
@@ -257,66 +320,172 @@ static double chi2_value(chi2_ws *w, const double *S)
 	return v / (2.0 * w->lambda);
 }
 
-static int by_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
+/* One edge of the report space: S = b except S_j = b_j + t and, when k < m,
+ * S_k = b_k + T - t, for t in [0, T]. */
+typedef struct {
+	size_t j, k;
+	double T;
+} chi2_edge;
 
-/* F_x(t) = sum_z q(z) (S_z(t) - S_x(t))_+ - 2 lambda along S0 + t d. */
-static double chi2_F(const chi2_ws *w, const double *S0, const double *d, size_t x, double t)
+/* M and N of the base without the entries of j and k. */
+static void edge_MN(const chi2_ws *w, const chi2_edge *e, double theta, double *M, double *N)
 {
-	double sx = S0[x] + t * d[x], f = -2.0 * w->lambda;
-	for (size_t z = 0; z < w->m; z++) {
-		double e = S0[z] + t * d[z] - sx;
-		if (e > 0.0)
-			f += w->q[z] * e;
+	lvl_MN(w, theta, M, N);
+	size_t idx[2] = {e->j, e->k};
+	for (int s = 0; s < 2; s++) {
+		size_t x = idx[s];
+		if (x >= w->m)
+			continue;
+		double d = pos(w->b[x] - theta);
+		*M -= w->q[x] * d;
+		*N -= w->rm[x] * w->q[x] * d;
 	}
-	return f;
 }
 
-/* Best t in [0, L] along S0 + t d; updates *best_t / *best_v. */
-static void chi2_edge(chi2_ws *w, const double *S0, const double *d, double L, double *best_t,
+static double Sj(const chi2_ws *w, const chi2_edge *e, double t)
+{
+	return w->b[e->j] + t;
+}
+
+static double Sk(const chi2_ws *w, const chi2_edge *e, double t)
+{
+	return e->k < w->m ? w->b[e->k] + e->T - t : -INFINITY;
+}
+
+/* The moving entries' mass and rm-mass above theta at t. */
+static void edge_moving(const chi2_ws *w, const chi2_edge *e, double theta, double t, double *M,
+                        double *N)
+{
+	double dj = pos(Sj(w, e, t) - theta);
+	*M = w->q[e->j] * dj;
+	*N = w->rm[e->j] * w->q[e->j] * dj;
+	if (e->k < w->m) {
+		double dk = pos(Sk(w, e, t) - theta);
+		*M += w->q[e->k] * dk;
+		*N += w->rm[e->k] * w->q[e->k] * dk;
+	}
+}
+
+/* <p, rm> at t when theta(t) = theta is known. */
+static double edge_value(const chi2_ws *w, const chi2_edge *e, double theta, double t)
+{
+	double M, N, Mm, Nm;
+	edge_MN(w, e, theta, &M, &N);
+	edge_moving(w, e, theta, t, &Mm, &Nm);
+	return (N + Nm) / (2.0 * w->lambda);
+}
+
+static void keep(double t, double v, double T, double *best_t, double *best_v)
+{
+	if (t >= 0.0 && t <= T && v > *best_v) {
+		*best_v = v;
+		*best_t = t;
+	}
+}
+
+/* psi(t) = the mass above S_j(t) (which > 0) or S_k(t) (which < 0), minus
+ * 2 lambda: where it crosses 0, that entry meets the threshold. */
+static double edge_psi(const chi2_ws *w, const chi2_edge *e, int which, double t)
+{
+	double th = which > 0 ? Sj(w, e, t) : Sk(w, e, t), M, N, Mm, Nm;
+	edge_MN(w, e, th, &M, &N);
+	edge_moving(w, e, th, t, &Mm, &Nm);
+	return M + Mm - 2.0 * w->lambda;
+}
+
+/* Where the entry of j or k meets the threshold: the root of psi, which is
+ * monotone and piecewise linear, by regula falsi with the Illinois
+ * correction (exact once it lands on the root's linear piece). */
+static void edge_entry(const chi2_ws *w, const chi2_edge *e, int which, double *best_t,
+                       double *best_v)
+{
+	double lo = 0.0, hi = e->T, flo = edge_psi(w, e, which, lo),
+	       fhi = edge_psi(w, e, which, hi);
+	if ((flo > 0.0) == (fhi > 0.0) || flo == 0.0 || fhi == 0.0)
+		return; /* no crossing inside (the ends are checked anyway) */
+	int side = 0;
+	double t = lo;
+	for (int it = 0; it < 100; it++) {
+		t = lo + flo * (lo - hi) / (fhi - flo);
+		if (!(t > lo && t < hi))
+			t = 0.5 * (lo + hi);
+		if (!(t > lo && t < hi))
+			break;
+		double f = edge_psi(w, e, which, t);
+		if (f == 0.0)
+			break;
+		if ((f > 0.0) == (flo > 0.0)) {
+			lo = t;
+			flo = f;
+			if (side == -1)
+				fhi *= 0.5;
+			side = -1;
+		} else {
+			hi = t;
+			fhi = f;
+			if (side == 1)
+				flo *= 0.5;
+			side = 1;
+		}
+		if (hi - lo <= 4.0 * DBL_EPSILON * (1.0 + e->T))
+			break;
+	}
+	keep(t, edge_value(w, e, which > 0 ? Sj(w, e, t) : Sk(w, e, t), t), e->T, best_t, best_v);
+}
+
+/* The best t of an edge: the ends (their values v0, vT given), every t where theta(t) = b_x for a fixed
+ * entry x (theta = b_x turns the mass equation into a convex piecewise-
+ * linear equation in t with two breakpoints), and where j or k enters or
+ * leaves the support.  O(m) plus two bisections. */
+static void edge_best(chi2_ws *w, const chi2_edge *e, double v0, double vT, double *best_t,
                       double *best_v)
 {
-	size_t m = w->m, nk = 0;
-	w->kink[nk++] = 0.0;
-	w->kink[nk++] = L;
+	size_t m = w->m;
+	keep(0.0, v0, e->T, best_t, best_v);
+	keep(e->T, vT, e->T, best_t, best_v);
+	double qj = w->q[e->j], qk = e->k < m ? w->q[e->k] : 0.0;
 	for (size_t x = 0; x < m; x++) {
-		/* breakpoints of F_x: where another S_z meets S_x */
-		size_t nb = 0;
-		w->bp[nb++] = 0.0;
-		w->bp[nb++] = L;
-		for (size_t z = 0; z < m; z++) {
-			double dd = d[z] - d[x];
-			if (dd == 0.0)
+		if (x == e->j || x == e->k)
+			continue;
+		double th = w->b[x], M = w->Mat[x], N = w->Nat[x];
+		size_t idx[2] = {e->j, e->k};
+		for (int s = 0; s < 2; s++)
+			if (idx[s] < m) {
+				double d = pos(w->b[idx[s]] - th);
+				M -= w->q[idx[s]] * d;
+				N -= w->rm[idx[s]] * w->q[idx[s]] * d;
+			}
+		double g = 2.0 * w->lambda - M;
+		if (!(g > 0.0))
+			continue;
+		/* h(t) = qj (b_j + t - th)_+ + qk (b_k + T - t - th)_+ = g */
+		double pts[4] = {0.0, e->T, th - w->b[e->j],
+		                 e->k < m ? w->b[e->k] + e->T - th : 0.0};
+		size_t np = 4;
+		for (size_t a = 0; a < np; a++) /* sort the (at most 4) points */
+			for (size_t c = a + 1; c < np; c++)
+				if (pts[c] < pts[a]) {
+					double tmp = pts[a];
+					pts[a] = pts[c];
+					pts[c] = tmp;
+				}
+		for (size_t a = 0; a + 1 < np; a++) {
+			double t0 = fmax(pts[a], 0.0), t1 = fmin(pts[a + 1], e->T);
+			if (!(t1 > t0))
 				continue;
-			double t = (S0[x] - S0[z]) / dd;
-			if (t > 0.0 && t < L)
-				w->bp[nb++] = t;
-		}
-		qsort(w->bp, nb, sizeof *w->bp, by_double);
-		double ta = w->bp[0], fa = chi2_F(w, S0, d, x, ta);
-		for (size_t b = 1; b < nb; b++) {
-			double tb = w->bp[b], fb = chi2_F(w, S0, d, x, tb);
-			if (tb > ta && ((fa < 0.0 && fb > 0.0) || (fa > 0.0 && fb < 0.0)))
-				w->kink[nk++] = ta + (tb - ta) * (-fa) / (fb - fa);
-			else if (fb == 0.0)
-				w->kink[nk++] = tb;
-			ta = tb;
-			fa = fb;
+			double h0 = qj * pos(Sj(w, e, t0) - th) + qk * pos(Sk(w, e, t0) - th);
+			double h1 = qj * pos(Sj(w, e, t1) - th) + qk * pos(Sk(w, e, t1) - th);
+			if (h0 == h1 || (h0 - g) * (h1 - g) > 0.0)
+				continue;
+			double t = t0 + (g - h0) * (t1 - t0) / (h1 - h0);
+			double Mm, Nm;
+			edge_moving(w, e, th, t, &Mm, &Nm);
+			keep(t, (N + Nm) / (2.0 * w->lambda), e->T, best_t, best_v);
 		}
 	}
-	for (size_t k = 0; k < nk; k++) {
-		double t = fmin(fmax(w->kink[k], 0.0), L);
-		for (size_t x = 0; x < m; x++)
-			w->S[x] = S0[x] + t * d[x];
-		double v = chi2_value(w, w->S);
-		if (v > *best_v) {
-			*best_v = v;
-			*best_t = t;
-		}
-	}
+	edge_entry(w, e, +1, best_t, best_v);
+	if (e->k < m)
+		edge_entry(w, e, -1, best_t, best_v);
 }
 
 /* Indices of rm in decreasing order (insertion sort: m is small here). */
@@ -340,69 +509,78 @@ mt_status mt_br_exact_chi2(size_t m, const double *q, double lambda, const doubl
 	if (m > (box ? MT_BR_EXACT_CHI2_BOX_MAX_M : MT_BR_EXACT_CHI2_SUM_MAX_M))
 		return MT_OK;
 	chi2_ws w = {.m = m, .q = q, .rm = rm, .lambda = lambda};
-	size_t nkink = (m + 1) * (m + 2) + 2;
-	double *buf = malloc((m + (m + 2) + nkink + 2 * m) * sizeof *buf);
+	double *buf = calloc(4 * (m + 1) + 4 * m + 1, sizeof *buf);
+	w.ord = malloc(m * sizeof *w.ord);
 	w.in = malloc(m);
 	size_t *order = malloc(m * sizeof *order);
-	if (!buf || !w.in || !order) {
-		free(buf);
-		free(w.in);
-		free(order);
-		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory in the chi2 search");
+	mt_status st = MT_OK;
+	if (!buf || !w.ord || !w.in || !order) {
+		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory in the chi2 search");
+		goto out;
 	}
-	w.S = buf;
-	w.bp = w.S + m;
-	w.kink = w.bp + m + 2;
-	double *S0 = w.kink + nkink, *d = S0 + m;
+	w.PQ = buf;
+	w.PQB = w.PQ + m + 1;
+	w.PR = w.PQB + m + 1;
+	w.PRB = w.PR + m + 1;
+	w.Mat = w.PRB + m + 1;
+	w.Nat = w.Mat + m;
+	double *base = w.Nat + m, *vert = base + m; /* m + 1 */
+	for (size_t x = 0; x < m; x++)
+		base[x] = a[x];
 	double best_v = -INFINITY, best_t = 0.0;
-	size_t best_j = 0, best_k = 0; /* edge: raise j; (sum) lower k, k == m: from 0 */
+	chi2_edge best_e = {0, m, T};
 	if (box) {
+		/* edge k: the k responses the group likes most at T, the next one
+		 * rising from 0 to T, the rest at 0 */
 		order_desc(m, rm, order);
-		memcpy(S0, a, m * sizeof *S0);
+		double v0 = chi2_value(&w, base);
 		for (size_t k = 0; k < m; k++) {
-			size_t j = order[k];
-			memset(d, 0, m * sizeof *d);
-			d[j] = 1.0;
-			double v = best_v;
-			chi2_edge(&w, S0, d, T, &best_t, &best_v);
+			chi2_edge e = {order[k], m, T};
+			lvl_build(&w, base);
+			base[order[k]] += T;
+			double vT = chi2_value(&w, base), v = best_v;
+			base[order[k]] -= T;
+			edge_best(&w, &e, v0, vT, &best_t, &best_v);
+			v0 = vT;
 			if (best_v > v)
-				best_k = k;
-			S0[j] += T; /* the next edges keep it at T */
+				best_e = (chi2_edge){k, m, T}; /* j holds the prefix length here */
+			base[order[k]] += T;
 		}
 		memset(y, 0, m * sizeof *y);
-		for (size_t k = 0; k < best_k; k++)
+		for (size_t k = 0; k < best_e.j; k++)
 			y[order[k]] = T;
-		y[order[best_k]] = best_t;
+		y[order[best_e.j]] = best_t;
 	} else {
+		/* edges 0 -> T e_j and T e_k -> T e_j */
+		/* the ends are vertices: 0 and T e_x, shared by many edges */
+		vert[m] = chi2_value(&w, base);
+		for (size_t x = 0; x < m; x++) {
+			base[x] += T;
+			vert[x] = chi2_value(&w, base);
+			base[x] = a[x];
+		}
+		lvl_build(&w, a);
 		for (size_t k = 0; k <= m; k++)
 			for (size_t j = 0; j < m; j++) {
-				if (j == k)
-					continue;
-				memcpy(S0, a, m * sizeof *S0);
-				memset(d, 0, m * sizeof *d);
-				d[j] = 1.0;
-				if (k < m) {
-					if (j < k)
-						continue; /* the same edge, walked the other way */
-					S0[k] += T;
-					d[k] = -1.0;
-				}
+				if (j == k || (k < m && j < k))
+					continue; /* the same edge walked the other way */
+				chi2_edge e = {j, k, T};
 				double v = best_v;
-				chi2_edge(&w, S0, d, T, &best_t, &best_v);
-				if (best_v > v) {
-					best_j = j;
-					best_k = k;
-				}
+				edge_best(&w, &e, vert[k], vert[j], &best_t, &best_v);
+				if (best_v > v)
+					best_e = e;
 			}
 		memset(y, 0, m * sizeof *y);
-		y[best_j] = best_t;
-		if (best_k < m)
-			y[best_k] = T - best_t;
+		y[best_e.j] = best_t;
+		if (best_e.k < m)
+			y[best_e.k] = T - best_t;
 	}
 	*value = best_v;
 	*found = isfinite(best_v);
+out:
 	free(buf);
+	free(w.ord);
 	free(w.in);
 	free(order);
-	return MT_OK;
+	return st;
 }

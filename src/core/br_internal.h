@@ -48,11 +48,11 @@ mt_status mt_br_noisy_rewards(const mt_scenario *sc, size_t i, size_t ns, const 
  * (box true), a = S_{-i}.  *found false (y untouched): the method does not
  * apply at this m (the caps below); true: y is a maximizer and *value its
  * <p, rm> as the method predicts it (the caller re-evaluates y). */
-#define MT_BR_EXACT_TV_MAX_M 10       /* sum: m 2^(m-1) (best, moved set) pairs */
-#define MT_BR_EXACT_TV_BOX_MAX_M 256  /* max: O(m^2 log m) sweep */
-#define MT_BR_EXACT_CHI2_SUM_MAX_M 24 /* m^2 / 2 edges, O(m^2) each */
-#define MT_BR_EXACT_CHI2_BOX_MAX_M 64 /* m edges */
-#define MT_BR_EXACT_TV_SIZE_MAX_M 64  /* O(m^2) breakpoints of the size line */
+#define MT_BR_EXACT_TV_MAX_M 10        /* sum: m 2^(m-1) (best, moved set) pairs */
+#define MT_BR_EXACT_TV_BOX_MAX_M 256   /* max: O(m^2 log m) sweep */
+#define MT_BR_EXACT_CHI2_SUM_MAX_M 64  /* m^2 / 2 edges, O(m) each */
+#define MT_BR_EXACT_CHI2_BOX_MAX_M 256 /* m edges, O(m log m) each */
+#define MT_BR_EXACT_TV_SIZE_MAX_M 64   /* O(m^2) breakpoints of the size line */
 mt_status mt_br_exact_tv(size_t m, const double *q, double lambda, const double *a,
                          const double *rm, bool box, double T, double *y, double *value,
                          bool *found, mt_error *err);
