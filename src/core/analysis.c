@@ -999,6 +999,10 @@ static mt_status tv_size_scan(br_ctx *c)
 	qsort(t, nb, sizeof *t, by_double_asc);
 	double *y = c->ytmp;
 	for (size_t k = 0; k + 1 < nb && !c->st; k++) {
+		if (k % 256 == 0 && mt_cancelled(c->cancel)) {
+			free(t);
+			return mt_error_set(c->err, MT_ECANCELED, NULL, 0, 0, "cancelled");
+		}
 		for (int side = 0; side < 2; side++) {
 			double w = side ? t[k + 1] : 0.5 * (t[k] + t[k + 1]);
 			if (!(w > 0.0))
