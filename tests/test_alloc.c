@@ -176,6 +176,17 @@ static const char *const scenarios[] = {
         "groups:\n  - {name: g, size: 1, rewards: [0.7, 0.3]}\n"
         "  - {name: h, size: 2, rewards: [0.2, 0.8], shift: 0.5}\n"
         "training: {steps: 2, step_size: 0.5}\n",
+        /* the exact best responses without payment: tv and chi2 */
+        "mechtune: 1\nname: tv\nresponses: [a, b, c]\ndivergence: tv\npayment: none\n"
+        "groups:\n  - {name: g, size: 1, rewards: [0.7, 0.2, 0.1]}\n"
+        "  - {name: h, size: 2, rewards: [0.2, 0.3, 0.5]}\n",
+        "mechtune: 1\nname: tvmax\nresponses: [a, b, c]\ndivergence: tv\npayment: none\n"
+        "normalization: max\n"
+        "groups:\n  - {name: g, size: 1, rewards: [1, 0.2, 0.1]}\n"
+        "  - {name: h, size: 2, rewards: [0.2, 0.3, 1]}\n",
+        "mechtune: 1\nname: chi2\nresponses: [a, b, c]\ndivergence: chi2\npayment: none\n"
+        "groups:\n  - {name: g, size: 1, rewards: [0.7, 0.2, 0.1]}\n"
+        "  - {name: h, size: 2, rewards: [0.2, 0.3, 0.5]}\n",
 };
 
 static void test_every_allocation_failure_is_clean(void **state)

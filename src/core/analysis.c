@@ -792,7 +792,7 @@ static mt_status consider_vertices(br_ctx *c)
 			consider(c, y);
 		}
 	} else {
-		keyed *order = malloc(m * sizeof *order);
+		keyed *order = mt_malloc(m * sizeof *order);
 		if (!order)
 			return mt_error_set(c->err, MT_ENOMEM, NULL, 0, 0,
 			                    "out of memory in the search");
@@ -980,7 +980,7 @@ static mt_status tv_size_scan(br_ctx *c)
 {
 	size_t m = c->m, nb = 0;
 	double lam = c->sc->lambda;
-	double *t = malloc((3 * m * m + 2) * sizeof *t);
+	double *t = mt_malloc((3 * m * m + 2) * sizeof *t);
 	if (!t)
 		return mt_error_set(c->err, MT_ENOMEM, NULL, 0, 0, "out of memory in the tv scan");
 	t[nb++] = 0.0;

@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "br_internal.h"
+#include "mechtune/alloc.h"
 
 /* ------------------------------------------------------------------ tv */
 
@@ -103,7 +104,7 @@ static int by_at(const void *a, const void *b)
 static mt_status tv_box(size_t m, const double *q, double lambda, const double *a, const double *rm,
                         double T, double *y, double *value, bool *found, mt_error *err)
 {
-	tv_event *ev = malloc(m * sizeof *ev);
+	tv_event *ev = mt_malloc(m * sizeof *ev);
 	if (!ev)
 		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory in the tv search");
 	double base = mt_dot(m, q, rm), best = -INFINITY, best_s = 0.0, scale = T;
@@ -182,7 +183,7 @@ mt_status mt_br_exact_tv(size_t m, const double *q, double lambda, const double 
 	if (m > MT_BR_EXACT_TV_MAX_M)
 		return MT_OK;
 	size_t nc = m << (m - 1);
-	tv_cand *c = malloc(nc * sizeof *c);
+	tv_cand *c = mt_malloc(nc * sizeof *c);
 	if (!c)
 		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory in the tv search");
 	double base = mt_dot(m, q, rm);
@@ -509,10 +510,10 @@ mt_status mt_br_exact_chi2(size_t m, const double *q, double lambda, const doubl
 	if (m > (box ? MT_BR_EXACT_CHI2_BOX_MAX_M : MT_BR_EXACT_CHI2_SUM_MAX_M))
 		return MT_OK;
 	chi2_ws w = {.m = m, .q = q, .rm = rm, .lambda = lambda};
-	double *buf = calloc(4 * (m + 1) + 4 * m + 1, sizeof *buf);
-	w.ord = malloc(m * sizeof *w.ord);
-	w.in = malloc(m);
-	size_t *order = malloc(m * sizeof *order);
+	double *buf = mt_calloc(4 * (m + 1) + 4 * m + 1, sizeof *buf);
+	w.ord = mt_malloc(m * sizeof *w.ord);
+	w.in = mt_malloc(m);
+	size_t *order = mt_malloc(m * sizeof *order);
 	mt_status st = MT_OK;
 	if (!buf || !w.ord || !w.in || !order) {
 		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory in the chi2 search");
