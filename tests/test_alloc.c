@@ -5,6 +5,7 @@
  * MT_ENOMEM (NULL for the functions that return pointers) with nothing
  * leaked (the ASan build's leak checker runs at exit), and the chain must
  * never report success after an allocation failed. */
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -282,6 +283,50 @@ static void test_worker_allocation_failures(void **state)
 	assert_int_equal(
 	        mt_scenario_load_buffer(scenarios[0], strlen(scenarios[0]), "x.yaml", &sc, &err),
 	        MT_OK);
+	/* Every allocation of a job in the worker thread fails in turn, the
+	 * result records' own included: each stage is still published (ok or
+	 * out of memory), so the UI never waits for nothing.  The sweeps (the
+	 * last stage) allocate far less than an analysis; the analyses' own
+	 * failures are tested above. */
+	mt_worker *w = NULL;
+	assert_int_equal(mt_worker_start(&w, &err), MT_OK);
+	for (long n = 0;; n++) {
+		mt_scenario *job = mt_scenario_clone(sc);
+		assert_non_null(job);
+		mt_job_needs needs = {.sweeps = true, .sweep_steps = 3};
+		mt_alloc_fail_after(n);
+		unsigned long gen = mt_worker_submit(w, job, &needs);
+		mt_stage_result *got[MT_STAGE_COUNT] = {0}, *solve = NULL;
+		mt_status last = MT_ECANCELED;
+		for (int polls = 0; polls < 600 && last == MT_ECANCELED; polls++) {
+			struct pollfd pfd = {.fd = mt_worker_fd(w), .events = POLLIN};
+			poll(&pfd, 1, 100);
+			mt_worker_take(w, got);
+			for (int s = 0; s < MT_STAGE_COUNT; s++) {
+				if (got[s] && got[s]->generation == gen && s == MT_STAGE_SOLVE) {
+					mt_stage_result_free(solve);
+					solve = got[s];
+					got[s] = NULL;
+					if (solve->status != MT_OK)
+						last = solve->status; /* later stages do not run */
+				} else if (got[s] && got[s]->generation == gen &&
+				           s == MT_STAGE_SWEEPS) {
+					last = got[s]->status;
+				}
+				mt_stage_result_free(got[s]);
+				got[s] = NULL;
+			}
+		}
+		unsigned long injected = mt_alloc_injected();
+		mt_alloc_fail_after(-1);
+		assert_non_null(solve); /* published, not dropped */
+		assert_true(solve->status == MT_OK || solve->status == MT_ENOMEM);
+		assert_true(last == MT_OK || last == MT_ENOMEM);
+		mt_stage_result_free(solve);
+		if (!injected)
+			break;
+	}
+	mt_worker_stop(w);
 	double from = -1, to = -1;
 	mt_alloc_fail_after(0);
 	bool ok = mt_worker_sweep_range(sc, MT_SWEEP_EPSILON, 0, 11, &from, &to);

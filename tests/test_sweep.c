@@ -14,6 +14,7 @@
 #include "mechtune/analysis.h"
 #include "mechtune/sweep.h"
 #include "mechtune/train.h"
+#include "mechtune/worker.h"
 #include "testutil.h"
 
 static void test_truth_rows(void **state)
@@ -163,12 +164,54 @@ static void test_table1_replay(void **state)
 	assert_true(du[6] * 1e4 < -55.8977 / 2.0 && du[6] * 1e4 > -55.8977 * 2.0);
 }
 
+/* The plot's ranges: the truthful parameter is a grid point, and the
+ * positive families (sizes, lambda) stay positive even on coarse grids (a
+ * 3-point alpha grid used to start at -1). */
+static void test_plot_ranges(void **state)
+{
+	(void)state;
+	tu_rng rng = {5};
+	for (int trial = 0; trial < 40; trial++) {
+		mt_scenario *sc =
+		        tu_random_scenario(&rng, 3, 4, trial % 2 ? MT_NORM_MAX : MT_NORM_SUM, 0.0);
+		for (size_t steps = 2; steps <= 45; steps++) {
+			for (int f = 0; f <= MT_SWEEP_LAMBDA; f++) {
+				double from, to;
+				size_t i = (size_t)trial % sc->n;
+				if (!mt_worker_sweep_range(sc, (mt_sweep_family)f, i, steps, &from,
+				                           &to))
+					continue;
+				assert_true(isfinite(from) && isfinite(to) && from < to);
+				if (f == MT_SWEEP_ALPHA || f == MT_SWEEP_LAMBDA)
+					assert_true(from > 0.0);
+				double truth = f == MT_SWEEP_LAMBDA    ? sc->lambda
+				               : f == MT_SWEEP_EPSILON ? 0.0
+				                                       : 1.0;
+				if (steps < 3 || !(truth > from && truth < to))
+					continue;
+				double pos = (truth - from) / (to - from) * (double)(steps - 1);
+				assert_true(fabs(pos - round(pos)) < 1e-9);
+				mt_sweep sw;
+				mt_error err;
+				mt_status st = mt_sweep_run(sc, (mt_sweep_family)f, i, from, to,
+				                            steps, &sw, NULL, &err);
+				if (st)
+					fail_msg("family %d, %zu steps [%g, %g]: %s", f, steps,
+					         from, to, err.msg);
+				mt_sweep_release(&sw);
+			}
+		}
+		mt_scenario_free(sc);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_truth_rows),
 	        cmocka_unit_test(test_families),
 	        cmocka_unit_test(test_table1_replay),
+	        cmocka_unit_test(test_plot_ranges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,6 +29,12 @@ struct mt_worker {
 	mt_job_needs job_needs;
 	unsigned long job_generation;
 	mt_stage_result *slot[MT_STAGE_COUNT]; /* published, not yet taken */
+
+	/* The worker thread's own: a result record kept in reserve, so that a
+	 * stage whose record cannot be allocated still publishes "out of
+	 * memory" and the UI never waits for a result that will not come.
+	 * Refilled before every job. */
+	mt_stage_result *spare;
 };
 
 static double now_seconds(void)
@@ -59,7 +65,8 @@ void mt_stage_result_free(mt_stage_result *r)
 }
 
 /* Move *from (keeping *to) so that truth is a point of the grid of `steps`
- * points; truth outside [from, to] or at an end needs nothing. */
+ * points; truth outside [from, to] or at an end needs nothing.  A positive
+ * *from stays at least half what it was (*to moves instead). */
 static void align_to_truth(double truth, size_t steps, double *from, double *to)
 {
 	if (steps < 3 || !(truth > *from && truth < *to))
@@ -71,7 +78,14 @@ static void align_to_truth(double truth, size_t steps, double *from, double *to)
 	if (k > (double)(steps - 2))
 		k = (double)(steps - 2);
 	double h = (*to - truth) / ((double)(steps - 1) - k);
-	*from = truth - k * h;
+	if (*from <= 0.0 || truth - k * h >= 0.5 * *from) {
+		*from = truth - k * h;
+		return;
+	}
+	/* On a coarse grid, moving the start would take a positive range
+	 * (sizes, lambda) to 0 or below it: move the end instead. */
+	h = (truth - *from) / k;
+	*to = truth + ((double)(steps - 1) - k) * h;
 }
 
 bool mt_worker_sweep_range(const mt_scenario *sc, mt_sweep_family f, size_t i, size_t steps,
@@ -123,9 +137,19 @@ static void publish(mt_worker *w, mt_stage_result *r)
 	while (wr < 0 && errno == EINTR);
 }
 
-static mt_stage_result *stage_new(unsigned long gen, mt_stage stage)
+/* A new result record of this stage; when none can be allocated, the spare
+ * one, already failed with MT_ENOMEM (the stage then only publishes it).
+ * NULL only when the spare is gone too (its refill failed). */
+static mt_stage_result *stage_new(mt_worker *w, unsigned long gen, mt_stage stage)
 {
 	mt_stage_result *r = mt_calloc(1, sizeof *r);
+	if (!r && w->spare) {
+		r = w->spare;
+		w->spare = NULL;
+		r->status = mt_error_set(&r->err, MT_ENOMEM, NULL, 0, 0,
+		                         "out of memory: the solver could not keep its result; "
+		                         "close other programs or make the scenario smaller");
+	}
 	if (r) {
 		r->generation = gen;
 		r->stage = stage;
@@ -133,8 +157,8 @@ static mt_stage_result *stage_new(unsigned long gen, mt_stage stage)
 	return r;
 }
 
-/* A stage either publishes (ok or failed for a reason the user should see)
- * or, when cancelled or out of memory for the result itself, is dropped.
+/* A stage either publishes (ok or failed for a reason the user should see,
+ * out of memory included) or, when cancelled, is dropped.
  * Returns false when the later stages must not run. */
 static bool finish(mt_worker *w, mt_stage_result *r, const mt_cancel *cancel, double t0)
 {
@@ -150,10 +174,12 @@ static bool finish(mt_worker *w, mt_stage_result *r, const mt_cancel *cancel, do
 
 static bool stage_solve(mt_worker *w, const mt_scenario *sc, const mt_cancel *cancel)
 {
-	mt_stage_result *r = stage_new(cancel->mine, MT_STAGE_SOLVE);
+	mt_stage_result *r = stage_new(w, cancel->mine, MT_STAGE_SOLVE);
 	if (!r)
 		return false;
 	double t0 = now_seconds();
+	if (r->status)
+		return finish(w, r, cancel, t0);
 	r->status = mt_solve(sc, &r->outcome, cancel, &r->err);
 	r->have_outcome = true;
 	for (size_t i = 0; i < sc->n; i++)
@@ -185,10 +211,12 @@ static bool stage_solve(mt_worker *w, const mt_scenario *sc, const mt_cancel *ca
 
 static bool stage_analysis(mt_worker *w, const mt_scenario *sc, const mt_cancel *cancel)
 {
-	mt_stage_result *r = stage_new(cancel->mine, MT_STAGE_ANALYSIS);
+	mt_stage_result *r = stage_new(w, cancel->mine, MT_STAGE_ANALYSIS);
 	if (!r)
 		return false;
 	double t0 = now_seconds();
+	if (r->status)
+		return finish(w, r, cancel, t0);
 	r->status = mt_analyze(sc, &mt_pay_none, &r->none, cancel, &r->err);
 	r->have_none = true;
 	if (r->status == MT_OK && sc->payment != &mt_pay_none) {
@@ -201,10 +229,12 @@ static bool stage_analysis(mt_worker *w, const mt_scenario *sc, const mt_cancel 
 static bool stage_sweeps(mt_worker *w, const mt_scenario *sc, const mt_job_needs *needs,
                          const mt_cancel *cancel)
 {
-	mt_stage_result *r = stage_new(cancel->mine, MT_STAGE_SWEEPS);
+	mt_stage_result *r = stage_new(w, cancel->mine, MT_STAGE_SWEEPS);
 	if (!r)
 		return false;
 	double t0 = now_seconds();
+	if (r->status)
+		return finish(w, r, cancel, t0);
 	size_t steps = needs->sweep_steps ? needs->sweep_steps : MT_WORKER_SWEEP_STEPS;
 	r->group = needs->group < sc->n ? needs->group : 0;
 	for (int f = 0; f < MT_WORKER_NSWEEPS && r->status == MT_OK; f++) {
@@ -223,10 +253,12 @@ static bool stage_sweeps(mt_worker *w, const mt_scenario *sc, const mt_job_needs
  * stop the sweeps. */
 static bool stage_noise(mt_worker *w, const mt_scenario *sc, const mt_cancel *cancel)
 {
-	mt_stage_result *r = stage_new(cancel->mine, MT_STAGE_NOISE);
+	mt_stage_result *r = stage_new(w, cancel->mine, MT_STAGE_NOISE);
 	if (!r)
 		return false;
 	double t0 = now_seconds();
+	if (r->status)
+		return finish(w, r, cancel, t0);
 	r->status = mt_noise_analyze(sc, &r->noise, cancel, &r->err);
 	r->have_noise = true;
 	finish(w, r, cancel, t0);
@@ -237,6 +269,8 @@ static void run_job(mt_worker *w, const mt_scenario *sc, const mt_job_needs *nee
                     unsigned long gen)
 {
 	mt_cancel cancel = {.generation = &w->generation, .mine = gen};
+	if (!w->spare)
+		w->spare = mt_calloc(1, sizeof *w->spare);
 	if (!stage_solve(w, sc, &cancel))
 		return;
 	if (needs->analysis && !stage_analysis(w, sc, &cancel))
@@ -285,6 +319,14 @@ mt_status mt_worker_start(mt_worker **out, mt_error *err)
 	}
 	w->pipe_rd = fds[0];
 	w->pipe_wr = fds[1];
+	w->spare = mt_calloc(1, sizeof *w->spare);
+	if (!w->spare) {
+		close(fds[0]);
+		close(fds[1]);
+		free(w);
+		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
+		                    "out of memory starting the solver");
+	}
 	for (int k = 0; k < 2; k++) {
 		fcntl(fds[k], F_SETFD, FD_CLOEXEC);
 		fcntl(fds[k], F_SETFL, fcntl(fds[k], F_GETFL) | O_NONBLOCK);
@@ -309,6 +351,7 @@ mt_status mt_worker_start(mt_worker **out, mt_error *err)
 		pthread_mutex_destroy(&w->lock);
 		close(fds[0]);
 		close(fds[1]);
+		free(w->spare);
 		free(w);
 		return mt_error_set(err, MT_EIO, NULL, 0, 0, "cannot start the solver thread: %s",
 		                    strerror(rc));
@@ -330,6 +373,7 @@ void mt_worker_stop(mt_worker *w)
 	mt_scenario_free(w->job);
 	for (int s = 0; s < MT_STAGE_COUNT; s++)
 		mt_stage_result_free(w->slot[s]);
+	free(w->spare);
 	pthread_cond_destroy(&w->wake);
 	pthread_mutex_destroy(&w->lock);
 	close(w->pipe_rd);
