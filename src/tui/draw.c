@@ -104,20 +104,50 @@ int putf(int y, int x, int w, attr_t at, const char *fmt, ...)
 	return put(y, x, w, at, false, buf);
 }
 
+/* Numbers closer to 0 than this are floating-point noise (a utility of
+ * -9e-16) and shown as 0; anything else that is not 0 never reads 0.000. */
+#define SHOW_NOISE 1e-12
+
 const char *fmt_num(char *buf, size_t len, double v)
 {
 	if (!isfinite(v)) {
 		snprintf(buf, len, "%s", v != v ? "nan" : v > 0 ? "inf" : "-inf");
 		return buf;
 	}
-	if (fabs(v) < 5e-4)
+	if (fabs(v) < SHOW_NOISE)
 		v = 0.0;
-	if (fabs(v) < 100.0)
+	if (v != 0.0 && fabs(v) < 5e-4)
+		snprintf(buf, len, "%.0e", v);
+	else if (fabs(v) < 100.0)
 		snprintf(buf, len, "%.3f", v);
 	else if (fabs(v) < 100000.0)
 		snprintf(buf, len, "%.1f", v);
 	else
 		snprintf(buf, len, "%.3g", v);
+	return buf;
+}
+
+/* v in at most `width` characters: `decimals` places when they fit and do
+ * not round a non-zero v to 0, otherwise as many significant digits as fit
+ * (1e+06 rather than a cut-off 100000, 1e-06 rather than 0.00).  For what
+ * the user entered and for probabilities, which are never noise: a tiny
+ * positive probability is shown as such. */
+static const char *fmt_fit(char *buf, size_t len, double v, int width, int decimals)
+{
+	if (!isfinite(v) || len < 2)
+		return fmt_num(buf, len, v);
+	for (int d = decimals; d >= 0; d--) {
+		int n = snprintf(buf, len, "%.*f", d, v);
+		if (n > width)
+			continue;
+		if (v == 0.0 || strtod(buf, NULL) != 0.0)
+			return buf;
+		break; /* rounds to 0: fewer places would not help */
+	}
+	for (int p = width; p > 1; p--)
+		if (snprintf(buf, len, "%.*g", p, v) <= width)
+			return buf;
+	snprintf(buf, len, "%.0e", v);
 	return buf;
 }
 
@@ -494,8 +524,7 @@ static void draw_grid(app *a, const layout *L)
 			double v = cell_value(a, row, col, &ok);
 			char num[32], txt[40];
 			snprintf(txt, sizeof txt, "%*s", cw - 2,
-			         col == m ? (snprintf(num, sizeof num, "%.2f", v), num)
-			                  : fmt_num(num, sizeof num, v));
+			         fmt_fit(num, sizeof num, v, cw - 2, col == m ? 2 : 3));
 			attr_t at = row == 0 ? a->attr[C_DIM] : a->attr[C_NORMAL];
 			if (a->hl_prev && row == a->hl_row && col < m &&
 			    fabs(a->hl_prev[col] - v) > 1e-12)
@@ -590,10 +619,9 @@ static void draw_policy(app *a, const layout *L)
 			}
 			char num[32];
 			attr_t at = c > 0 && stale ? a->attr[C_DIM] : A_NORMAL;
-			putf(yy, xx, 6, at, "%5.3f", v[x]);
+			putf(yy, xx, 6, at, "%5s", fmt_fit(num, sizeof num, v[x], 5, 3));
 			for (int h = 0; h < L->pol_h; h++)
 				bar(a, yy + h, xx + 6, bw, top > 0.0 ? v[x] / top : 0.0, roles[c]);
-			(void)num;
 		}
 	}
 }
