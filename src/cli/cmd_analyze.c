@@ -5,15 +5,21 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include <stdlib.h>
+#include <string.h>
+
 #include "mechtune/analysis.h"
+#include "mechtune/coalition.h"
 #include "mechtune/noise.h"
 
-enum { OPT_NO_IBR = OPT_FIRST_FREE, OPT_ROUNDS, OPT_EPSILON };
+enum { OPT_NO_IBR = OPT_FIRST_FREE, OPT_ROUNDS, OPT_EPSILON, OPT_COALITION, OPT_NO_COALITIONS };
 
 typedef struct {
 	bool no_ibr;
 	double rounds;
-	double epsilon; /* polarization step, 0: the largest feasible */
+	double epsilon;        /* polarization step, 0: the largest feasible */
+	const char *coalition; /* --coalition NAME,NAME[,...] or NULL */
+	bool no_coalitions;
 } analyze_opts;
 
 static bool extra(int c, const char *arg, void *ctx)
@@ -21,6 +27,14 @@ static bool extra(int c, const char *arg, void *ctx)
 	analyze_opts *o = ctx;
 	if (c == OPT_NO_IBR) {
 		o->no_ibr = true;
+		return true;
+	}
+	if (c == OPT_COALITION) {
+		o->coalition = arg;
+		return true;
+	}
+	if (c == OPT_NO_COALITIONS) {
+		o->no_coalitions = true;
 		return true;
 	}
 	if (c == OPT_EPSILON) {
@@ -99,6 +113,121 @@ static void print_noise(const mt_scenario *sc, const mt_noise_analysis *nz)
 	}
 	printf("  objective lost to noise %.6g  bound 2*eps*sum(w) %.6g  %s\n", nz->asw_loss,
 	       nz->welfare_bound, nz->asw_within_bound ? "ok" : "EXCEEDED");
+}
+
+/* The members named in list (comma-separated names) into mem[n]; false
+ * (and a usage error) when a name is unknown or there are fewer than 2. */
+static bool parse_members(const mt_scenario *sc, const char *list, size_t *mem, size_t *k)
+{
+	*k = 0;
+	const char *s = list;
+	for (;;) {
+		const char *e = strchr(s, ',');
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+		size_t i = 0;
+		while (i < sc->n &&
+		       !(strlen(sc->groups[i].name) == len && !strncmp(sc->groups[i].name, s, len)))
+			i++;
+		if (i == sc->n) {
+			cli_usage_error("analyze", "--coalition: no group named '%.*s'", (int)len,
+			                s);
+			return false;
+		}
+		for (size_t j = 0; j < *k; j++)
+			if (mem[j] == i) {
+				cli_usage_error("analyze", "--coalition: group '%s' is named twice",
+				                sc->groups[i].name);
+				return false;
+			}
+		mem[(*k)++] = i;
+		if (!e)
+			break;
+		if (*k == sc->n) {
+			cli_usage_error("analyze", "--coalition names more groups than FILE has");
+			return false;
+		}
+		s = e + 1;
+	}
+	if (*k < 2) {
+		cli_usage_error("analyze", "--coalition needs at least two group names, "
+		                           "comma-separated");
+		return false;
+	}
+	return true;
+}
+
+static void json_coalition_body(const mt_scenario *sc, const mt_coalition *c)
+{
+	printf("{\"members\": [");
+	for (size_t j = 0; j < c->k; j++) {
+		if (j)
+			printf(", ");
+		json_string(stdout, sc->groups[c->members[j]].name);
+	}
+	printf("], \"payment_rule\": ");
+	json_string(stdout, c->rule->name);
+	printf(", \"gain\": ");
+	json_number(stdout, c->gain);
+	printf(", \"all_gain\": %s, \"exact\": %s, \"method\": \"%s\",\n   "
+	       "\"utilities_truthful\": ",
+	       c->all_gain ? "true" : "false", c->method == MT_BR_EXACT ? "true" : "false",
+	       mt_br_method_name(c->method));
+	json_numbers(stdout, c->utilities_truthful, c->k);
+	printf(", \"utilities\": ");
+	json_numbers(stdout, c->utilities, c->k);
+	printf(", \"sizes\": ");
+	json_numbers(stdout, c->sizes, c->k);
+	printf(",\n   \"rewards\": [");
+	for (size_t j = 0; j < c->k; j++) {
+		if (j)
+			printf(", ");
+		json_numbers(stdout, c->rewards + j * c->m, c->m);
+	}
+	printf("]");
+}
+
+/* ",\n "key": {...the rule's result..., "none": {...}}" or null. */
+static void json_coalition(const mt_scenario *sc, const char *key, const mt_coalition *rule,
+                           const mt_coalition *none)
+{
+	printf(",\n \"%s\": ", key);
+	if (!rule) {
+		printf("null");
+		return;
+	}
+	json_coalition_body(sc, rule);
+	printf(",\n   \"none\": ");
+	json_coalition_body(sc, none);
+	printf("}}");
+}
+
+static void print_coalition_line(const mt_scenario *sc, const mt_coalition *c)
+{
+	printf("  under %-11s gain %+.6g (%s)%s\n", c->rule->name, c->gain,
+	       mt_br_method_name(c->method),
+	       c->gain > 0.0 ? (c->all_gain ? ", every member gains" : ", not every member gains")
+	                     : "");
+	for (size_t j = 0; j < c->k && c->gain > 0.0; j++) {
+		printf("    %-16.16s utility %.6g -> %.6g  size %.4g  rewards ",
+		       sc->groups[c->members[j]].name, c->utilities_truthful[j], c->utilities[j],
+		       c->sizes[j]);
+		printf("[");
+		for (size_t x = 0; x < c->m; x++)
+			printf("%s%.3f", x ? " " : "", c->rewards[j * c->m + x]);
+		printf("]\n");
+	}
+}
+
+static void print_coalition(const mt_scenario *sc, const char *title, const mt_coalition *rule,
+                            const mt_coalition *none)
+{
+	printf("\n%s:", title);
+	for (size_t j = 0; j < rule->k; j++)
+		printf("%s %s", j ? "," : "", sc->groups[rule->members[j]].name);
+	printf(" (joint best misreport, others as in the file)\n");
+	print_coalition_line(sc, rule);
+	if (rule->rule != none->rule)
+		print_coalition_line(sc, none);
 }
 
 static void print_json(const mt_scenario *sc, const mt_analysis *a, bool ibr)
@@ -225,11 +354,14 @@ static void print_table(const mt_scenario *sc, const mt_analysis *a, bool ibr)
 
 static int run(int argc, char **argv)
 {
-	static const struct option longopts[] = {CLI_SCENARIO_OPTIONS,
-	                                         {"no-ibr", no_argument, NULL, OPT_NO_IBR},
-	                                         {"rounds", required_argument, NULL, OPT_ROUNDS},
-	                                         {"epsilon", required_argument, NULL, OPT_EPSILON},
-	                                         {0, 0, 0, 0}};
+	static const struct option longopts[] = {
+	        CLI_SCENARIO_OPTIONS,
+	        {"no-ibr", no_argument, NULL, OPT_NO_IBR},
+	        {"rounds", required_argument, NULL, OPT_ROUNDS},
+	        {"epsilon", required_argument, NULL, OPT_EPSILON},
+	        {"coalition", required_argument, NULL, OPT_COALITION},
+	        {"no-coalitions", no_argument, NULL, OPT_NO_COALITIONS},
+	        {0, 0, 0, 0}};
 	cli_scenario_opts opts = {0};
 	analyze_opts ao = {.rounds = 20};
 	int rc = cli_parse(&cli_analyze, argc, argv, longopts, &opts, extra, &ao);
@@ -247,21 +379,49 @@ static int run(int argc, char **argv)
 	mt_noise_analysis nz = {0};
 	bool noisy = sc->noise.epsilon > 0.0;
 	mt_error err = {0};
+	size_t *mem = NULL, k = 0;
+	mt_coalition co = {0}, co_none = {0};
+	bool want_co = false;
+	if (ao.coalition) {
+		mem = malloc(sc->n * sizeof *mem);
+		if (!mem || !parse_members(sc, ao.coalition, mem, &k)) {
+			free(mem);
+			mt_scenario_free(sc);
+			return CLI_USAGE;
+		}
+		want_co = true;
+	} else if (!ao.no_coalitions && sc->n >= 2 && sc->n <= MT_COALITION_PAIR_MAX_GROUPS) {
+		want_co = true;
+	}
 	if (mt_analyze_ex(sc, NULL, &o, &a, NULL, &err) ||
-	    (noisy && mt_noise_analyze(sc, &nz, NULL, &err))) {
+	    (noisy && mt_noise_analyze(sc, &nz, NULL, &err)) ||
+	    (want_co && mem && mt_coalition_best(sc, NULL, mem, k, &co, NULL, &err)) ||
+	    (want_co && !mem && mt_coalition_best_pair(sc, NULL, &co, NULL, &err)) ||
+	    (want_co &&
+	     mt_coalition_best(sc, &mt_pay_none, co.members, co.k, &co_none, NULL, &err))) {
 		fprintf(stderr, "mechtune analyze: %s\n", err.msg);
 		rc = CLI_FAIL;
 	} else if (opts.json) {
 		print_json(sc, &a, o.ibr);
 		json_noise(sc, noisy ? &nz : NULL);
+		if (mem)
+			json_coalition(sc, "coalition", &co, &co_none);
+		else
+			json_coalition(sc, "best_pair", want_co ? &co : NULL, &co_none);
 		printf("}\n");
 	} else {
 		print_table(sc, &a, o.ibr);
 		if (noisy)
 			print_noise(sc, &nz);
+		if (want_co)
+			print_coalition(sc, mem ? "coalition" : "most profitable pair", &co,
+			                &co_none);
 	}
 	if (noisy)
 		mt_noise_release(&nz);
+	mt_coalition_release(&co);
+	mt_coalition_release(&co_none);
+	free(mem);
 	mt_analysis_release(&a);
 	mt_scenario_free(sc);
 	return rc;
@@ -273,6 +433,7 @@ const cli_command cli_analyze = {
         .usage = "usage: mechtune analyze FILE [--json] [--payment P] [--divergence D] [--lambda "
                  "X]\n"
                  "                        [--no-ibr] [--rounds K] [--epsilon E]\n"
+                 "                        [--coalition NAME,NAME[,...] | --no-coalitions]\n"
                  "\n"
                  "For every group, holding the others' reports as in FILE: the truthful\n"
                  "utility, the best response (rewards and size, rewards only, size only) with\n"
@@ -280,7 +441,10 @@ const cli_command cli_analyze = {
                  "function t(x); then the global checks (DSIC within 1e-9 (1 + |u|), IR,\n"
                  "non-negative payments) and iterated best responses.  When FILE has a\n"
                  "noise: section, also each group's best reward misreport gain under noisy\n"
-                 "input next to the bound 2 w eps of Theorem 4.12.\n"
+                 "input next to the bound 2 w eps of Theorem 4.12.  Then coalitions: the\n"
+                 "joint misreport of the named groups that maximizes their total true\n"
+                 "utility (under the rule and under none), or, for up to 8 groups, the most\n"
+                 "profitable pair.\n"
                  "\n"
                  "  --json           machine-readable output (documented in the README)\n"
                  "  --payment P      analyse under payment rule P instead of the file's\n"
@@ -290,6 +454,8 @@ const cli_command cli_analyze = {
                  "  --rounds K       round limit of iterated best responses (default 20)\n"
                  "  --epsilon E      step of the polarizing misreport (default: the largest\n"
                  "                   feasible one; larger values are clamped to it)\n"
+                 "  --coalition G,H  analyse the coalition of groups G, H, ... (names, commas)\n"
+                 "  --no-coalitions  skip the most profitable pair\n"
                  "  --help           show this help\n",
         .run = run,
 };
