@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "mechtune/analysis.h"
+#include "mechtune/coalition.h"
 #include "mechtune/sweep.h"
 #include "mechtune/train.h"
 #include "mechtune/yamlio.h"
@@ -1106,6 +1107,63 @@ static void test_checkpoint_fails(void **state)
 /* "each group's payment is negative (the provider pays them), although
  * truthful reporting is still optimal (DSIC)."  try: analyze says DSIC
  * holds and payments >= 0 fails; under vcg payments are non-negative. */
+/* ---------------------------------------------------- collusion.yaml */
+
+/* "Under vcg no group gains by lying ALONE.  But ... if the Alices and the
+ * Carols both report that only terse answers matter, at the largest size,
+ * ... Both gain; the Bobs lose."  try: "the most profitable pair, Alices
+ * and Carols, gains and every member gains"; "both report [1, 0, 0] with
+ * size 10".  Checked by brute force (mt_solve on the edited scenario), then
+ * against the coalition analysis. */
+static void test_collusion(void **state)
+{
+	(void)state;
+	mt_scenario *sc = tu_load_scenario("collusion.yaml");
+	assert_ptr_equal(sc->payment, &mt_pay_vcg);
+	size_t a = group_index(sc, "Alices"), c = group_index(sc, "Carols"),
+	       b = group_index(sc, "Bobs");
+	size_t t = response_index(sc, "terse");
+	assert_vcg_truthful(sc);
+	res ta, tc, tb, la, lc, lb;
+	solve_view(sc, a, &ta);
+	solve_view(sc, c, &tc);
+	solve_view(sc, b, &tb);
+	mt_scenario *lie = mt_scenario_clone(sc);
+	assert_non_null(lie);
+	size_t mem[2] = {a, c};
+	for (size_t j = 0; j < 2; j++) {
+		mt_group *g = &lie->groups[mem[j]];
+		memset(g->reported, 0, sc->m * sizeof(double));
+		g->reported[t] = 1.0;
+		g->reported_size = sc->max_size;
+	}
+	solve_view(lie, a, &la);
+	solve_view(lie, c, &lc);
+	solve_view(lie, b, &lb);
+	assert_true(la.u > ta.u + 0.1);
+	assert_true(lc.u > tc.u + 0.1);
+	assert_true(lb.u < tb.u - 0.1);
+	mt_scenario_free(lie);
+
+	/* the analysis finds it: the best pair is Alices + Carols, every member
+	 * gains at least as much as by the hand-made lie, and the report is
+	 * the one the text names */
+	mt_coalition co;
+	mt_error err = {0};
+	assert_int_equal(mt_coalition_best_pair(sc, NULL, &co, NULL, &err), MT_OK);
+	assert_int_equal(co.k, 2);
+	assert_true((co.members[0] == a && co.members[1] == c) ||
+	            (co.members[0] == c && co.members[1] == a));
+	assert_true(co.all_gain);
+	assert_true(co.gain >= (la.u - ta.u) + (lc.u - tc.u) - SAME);
+	for (size_t j = 0; j < 2; j++) {
+		assert_true(fabs(co.rewards[j * sc->m + t] - 1.0) < 1e-6);
+		assert_true(fabs(co.sizes[j] - sc->max_size) < 1e-6 * sc->max_size);
+	}
+	mt_coalition_release(&co);
+	mt_scenario_free(sc);
+}
+
 static void test_early_stop_negative(void **state)
 {
 	(void)state;
@@ -1153,6 +1211,7 @@ int main(void)
 	        cmocka_unit_test(test_zero_minimum),
 	        cmocka_unit_test(test_checkpoint_fails),
 	        cmocka_unit_test(test_early_stop_negative),
+	        cmocka_unit_test(test_collusion),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -49,7 +49,7 @@ typedef struct {
 	mt_rule rule;
 	double *cand_div;
 	double *Sc, *R, *S, *p, *p2, *scratch, *g, *gy, *pall; /* m (scratch 3m) */
-	double *y, *grad, *sv, *best_y, *tmp, *wk; /* k m (sv: d, wk: k) */
+	double *y, *grad, *sv, *best_y, *tmp, *wk;             /* k m (sv: d, wk: k) */
 	double best_val;
 	mt_scenario *work; /* OBJ_GENERIC: a private copy whose members are overwritten */
 	mt_engine eng;
@@ -435,7 +435,8 @@ static mt_status bfgs_from(co_ctx *c, const double *y0)
 		goto out;
 	}
 	y_to_theta(c, y0, th);
-	gsl_multimin_function_fdf fn = {.f = fn_f, .df = fn_df, .fdf = fn_fdf, .n = c->d, .params = c};
+	gsl_multimin_function_fdf fn = {
+	        .f = fn_f, .df = fn_df, .fdf = fn_fdf, .n = c->d, .params = c};
 	int gs = gsl_multimin_fdfminimizer_set(mz, &fn, th, 0.1, 0.1);
 	double last = gsl_multimin_fdfminimizer_minimum(mz);
 	int stalled = 0;
@@ -579,8 +580,7 @@ out:
 /* Solve sc with the members reporting (r, w) (NULL: the truth) and put
  * their utilities into u (k).  cancel is honoured by mt_solve. */
 static mt_status eval_members(const mt_scenario *sc, const size_t *mem, size_t k, const double *r,
-                              const double *w, double *u, const mt_cancel *cancel,
-                              mt_error *err)
+                              const double *w, double *u, const mt_cancel *cancel, mt_error *err)
 {
 	mt_scenario view = *sc;
 	mt_group *gs = mt_malloc(sc->n * sizeof *gs);
@@ -619,16 +619,15 @@ static double total(size_t k, const double *u)
 /* Fill out (already initialized for the members) with the truth, then
  * replace it by the candidates (r, w) and (rs, ws) when the real solver says
  * one beats the truth. */
-static mt_status finish(const mt_scenario *sc, mt_coalition *out, const double *r,
-                        const double *w, const double *rs, const double *ws,
-                        const mt_cancel *cancel, mt_error *err)
+static mt_status finish(const mt_scenario *sc, mt_coalition *out, const double *r, const double *w,
+                        const double *rs, const double *ws, const mt_cancel *cancel, mt_error *err)
 {
 	size_t k = out->k, m = sc->m;
 	double *u = mt_malloc(2 * k * sizeof *u), *us = u ? u + k : NULL;
 	if (!u)
 		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory while evaluating");
-	mt_status st = eval_members(sc, out->members, k, NULL, NULL, out->utilities_truthful,
-	                            cancel, err);
+	mt_status st =
+	        eval_members(sc, out->members, k, NULL, NULL, out->utilities_truthful, cancel, err);
 	if (!st && r)
 		st = eval_members(sc, out->members, k, r, w, u, cancel, err);
 	if (!st && rs)
@@ -648,7 +647,8 @@ static mt_status finish(const mt_scenario *sc, mt_coalition *out, const double *
 	for (size_t j = 0; j < k; j++) {
 		const mt_group *g = &sc->groups[out->members[j]];
 		out->sizes[j] = bw ? bw[j] : g->size;
-		memcpy(out->rewards + j * m, br ? br + j * m : g->rewards, m * sizeof *out->rewards);
+		memcpy(out->rewards + j * m, br ? br + j * m : g->rewards,
+		       m * sizeof *out->rewards);
 		out->utilities[j] = bu ? bu[j] : out->utilities_truthful[j];
 	}
 	out->gain = bu ? total(k, bu) - t0 : 0.0;
@@ -677,7 +677,8 @@ static mt_status merged_best(const mt_scenario *sc, const size_t *mem, size_t k,
 	mt_report_outcome br = {0};
 	mt_status st;
 	if (!ms) {
-		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory in the coalition search");
+		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
+		                  "out of memory in the coalition search");
 		goto out;
 	}
 	ms->payment = &mt_pay_none;
@@ -696,7 +697,8 @@ static mt_status merged_best(const mt_scenario *sc, const size_t *mem, size_t k,
 			g->rewards[x] += h->size * h->rewards[x];
 	}
 	for (size_t x = 0; x < m; x++)
-		tot = sc->normalization == MT_NORM_SUM ? tot + g->rewards[x] : fmax(tot, g->rewards[x]);
+		tot = sc->normalization == MT_NORM_SUM ? tot + g->rewards[x]
+		                                       : fmax(tot, g->rewards[x]);
 	for (size_t x = 0; x < m; x++)
 		g->rewards[x] /= tot;
 	mt_normalize(sc->normalization, m, g->rewards);
@@ -709,7 +711,8 @@ static mt_status merged_best(const mt_scenario *sc, const size_t *mem, size_t k,
 		for (size_t j = 0; j < k; j++)
 			other = other || (mem[j] == idx && idx != first);
 		if (other && (st = mt_scenario_remove_group(ms, idx))) {
-			st = mt_error_set(err, st, NULL, 0, 0, "out of memory in the coalition search");
+			st = mt_error_set(err, st, NULL, 0, 0,
+			                  "out of memory in the coalition search");
 			goto out;
 		}
 	}
@@ -755,7 +758,8 @@ mt_status mt_coalition_best(const mt_scenario *sc, const mt_payment_rule *rule,
 	if (st)
 		return st;
 	if (result_init(out, sc->m, members, k))
-		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory in the coalition search");
+		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
+		                    "out of memory in the coalition search");
 	size_t m = sc->m, km = k * m;
 	mt_scenario view = *sc;
 	view.payment = rule ? rule : sc->payment;
@@ -764,7 +768,8 @@ mt_status mt_coalition_best(const mt_scenario *sc, const mt_payment_rule *rule,
 	memset(&c, 0, sizeof c);
 	double *buf = mt_malloc((4 * km + 2 * k) * sizeof *buf);
 	if (!buf) {
-		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory in the coalition search");
+		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
+		                  "out of memory in the coalition search");
 		goto out;
 	}
 	double *y0 = buf, *r = y0 + km, *rs = r + km, *w = rs + km, *ws = w + k, *yb = ws + k;
@@ -787,7 +792,10 @@ mt_status mt_coalition_best(const mt_scenario *sc, const mt_payment_rule *rule,
 		goto out;
 	}
 	/* the report and its snapped copy (searches reach bounds asymptotically) */
-	co_ctx conv = {.sc = sc, .k = k, .m = m, .sum = sc->normalization == MT_NORM_SUM,
+	co_ctx conv = {.sc = sc,
+	               .k = k,
+	               .m = m,
+	               .sum = sc->normalization == MT_NORM_SUM,
 	               .W = sc->max_size};
 	y_to_reports(&conv, yb, r, w);
 	memcpy(rs, r, km * sizeof *rs);
