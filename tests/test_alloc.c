@@ -19,6 +19,7 @@
 
 #include "mechtune/alloc.h"
 #include "mechtune/analysis.h"
+#include "mechtune/coalition.h"
 #include "mechtune/noise.h"
 #include "mechtune/sweep.h"
 #include "mechtune/train.h"
@@ -42,8 +43,9 @@ static mt_status chain(const char *yaml, bool full, bool files, mt_error *err)
 	mt_report_outcome rep;
 	mt_scenario *from_file = NULL;
 	bool have_o = false, have_a = false, have_nz = false, have_sw = false, have_an = false;
-	bool have_rep = false, have_swl = false, have_br = false;
+	bool have_rep = false, have_swl = false, have_br = false, have_co = false;
 	mt_report_outcome br;
+	mt_coalition co;
 
 	if ((st = mt_scenario_load_buffer(yaml, strlen(yaml), "alloc.yaml", &sc, err)))
 		goto out;
@@ -86,6 +88,19 @@ static mt_status chain(const char *yaml, bool full, bool files, mt_error *err)
 		if ((st = mt_noise_analyze(sc, &nz, NULL, err)))
 			goto out;
 	}
+	/* the coalition of the first two groups: the merged group's best
+	 * response without payment, then the joint search, under vcg (its
+	 * BFGS) or, on a menu, under the scenario's rule (the generic
+	 * evaluation; elsewhere its finite differences would repeat the
+	 * rule's allocations thousands of times) */
+	if (sc->n >= 2) {
+		size_t mem[2] = {1, 0};
+		const mt_payment_rule *crule =
+		        sc->k || sc->payment == &mt_pay_none ? NULL : &mt_pay_vcg;
+		have_co = true;
+		if ((st = mt_coalition_best(sc, crule, mem, 2, &co, NULL, err)))
+			goto out;
+	}
 	/* the analyses make most allocations, so they come last: a failure
 	 * before them does not pay for them */
 	mt_analysis_opts opts;
@@ -105,6 +120,8 @@ static mt_status chain(const char *yaml, bool full, bool files, mt_error *err)
 	have_a = true;
 	st = mt_analyze_ex(sc, NULL, &opts, &a, NULL, err);
 out:
+	if (have_co)
+		mt_coalition_release(&co);
 	if (have_br)
 		mt_report_outcome_release(&br);
 	if (have_swl)

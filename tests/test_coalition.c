@@ -126,7 +126,8 @@ static void test_against_grid(void **state)
 	for (size_t d = 0; d < sizeof divs / sizeof divs[0]; d++)
 		for (int norm = 0; norm < 2; norm++)
 			for (int rep = 0; rep < 2; rep++) {
-				mt_scenario *sc = tu_random_scenario(&rng, 2, 3, (mt_norm)norm, 0.0);
+				mt_scenario *sc =
+				        tu_random_scenario(&rng, 2, 3, (mt_norm)norm, 0.0);
 				assert_non_null(sc);
 				sc->divergence = divs[d];
 				sc->lambda = 0.05 + 4.95 * tu_uniform(&rng) * tu_uniform(&rng);

@@ -50,6 +50,7 @@ typedef struct {
 	double *cand_div;
 	double *Sc, *R, *S, *p, *p2, *scratch, *g, *gy, *pall; /* m (scratch 3m) */
 	double *y, *grad, *sv, *best_y, *tmp, *wk;             /* k m (sv: d, wk: k) */
+	double *fdy, *fdg;                                     /* k m each: central differences */
 	double best_val;
 	mt_scenario *work; /* OBJ_GENERIC: a private copy whose members are overwritten */
 	mt_engine eng;
@@ -119,7 +120,7 @@ static mt_status ctx_init(co_ctx *c, const mt_scenario *sc, const size_t *mem, s
 	}
 	mt_rule_from_scenario(&c->rule, sc);
 	c->cand_div = mt_malloc((sc->k ? sc->k : 1) * sizeof *c->cand_div);
-	c->Sc = mt_malloc((11 * m + 4 * k * m + c->d + k) * sizeof *c->Sc);
+	c->Sc = mt_malloc((11 * m + 6 * k * m + c->d + k) * sizeof *c->Sc);
 	if (!c->cand_div || !c->Sc)
 		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
 		                    "out of memory in the coalition search");
@@ -135,8 +136,10 @@ static mt_status ctx_init(co_ctx *c, const mt_scenario *sc, const size_t *mem, s
 	c->grad = c->y + k * m;
 	c->best_y = c->grad + k * m;
 	c->tmp = c->best_y + k * m;
-	c->sv = c->tmp + k * m; /* d */
-	c->wk = c->sv + c->d;   /* k */
+	c->sv = c->tmp + k * m;  /* d */
+	c->wk = c->sv + c->d;    /* k */
+	c->fdy = c->wk + k;      /* k m */
+	c->fdg = c->fdy + k * m; /* k m */
 	for (size_t q = 0; q < sc->k; q++)
 		c->cand_div[q] = mt_divergence_value(sc->divergence, m, sc->candidates[q].policy,
 		                                     sc->reference, sc->lambda);
@@ -296,14 +299,7 @@ static double objective_grad(co_ctx *c, const double *y)
 	if (!isfinite(u))
 		return u;
 	double h = 1e-6 * (1.0 + c->W);
-	double *yy = mt_malloc(km * sizeof *yy), *gr = mt_malloc(km * sizeof *gr);
-	if (!yy || !gr) {
-		free(yy);
-		free(gr);
-		fail_value(c, mt_error_set(c->err, MT_ENOMEM, NULL, 0, 0,
-		                           "out of memory in the coalition search"));
-		return -INFINITY;
-	}
+	double *yy = c->fdy, *gr = c->fdg;
 	memcpy(yy, y, km * sizeof *yy);
 	for (size_t t = 0; t < km; t++) {
 		double keep = yy[t];
@@ -315,8 +311,6 @@ static double objective_grad(co_ctx *c, const double *y)
 		gr[t] = isfinite(up) && isfinite(dn) ? (up - dn) / (2.0 * h) : 0.0;
 	}
 	memcpy(c->grad, gr, km * sizeof *gr);
-	free(yy);
-	free(gr);
 	return u;
 }
 
