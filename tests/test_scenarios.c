@@ -21,6 +21,7 @@
 
 #include "mechtune/analysis.h"
 #include "mechtune/coalition.h"
+#include "mechtune/lesson.h"
 #include "mechtune/sweep.h"
 #include "mechtune/train.h"
 #include "mechtune/yamlio.h"
@@ -1143,6 +1144,22 @@ static void test_collusion(void **state)
 	assert_true(la.u > ta.u + 0.1);
 	assert_true(lc.u > tc.u + 0.1);
 	assert_true(lb.u < tb.u - 0.1);
+	/* the lesson 'collusion': "Alone, the lie costs the Alices: 'lie Δu' <
+	 * 0"; given the Carols' lie, the Alices' truth would pay more still
+	 * (DSIC), yet both beat the joint truth; its checks see the joint lie */
+	assert_true(gain_of(sc, NULL, a, lie->groups[a].reported, sc->max_size) < -VISIBLE);
+	res alone;
+	eval(lie, NULL, a, NULL, 0.0, &alone);
+	assert_true(alone.u >= la.u - SAME);
+	const mt_lesson *l = mt_lesson_find("collusion");
+	assert_non_null(l);
+	assert_string_equal(l->scenario, "collusion.yaml");
+	assert_int_equal(l->nsteps, 4);
+	mt_lesson_state ls = {.sc = sc, .start = sc};
+	assert_false(l->steps[1].done(&ls));
+	ls.sc = lie;
+	assert_true(l->steps[1].done(&ls));
+	assert_true(l->steps[2].done(&ls));
 	mt_scenario_free(lie);
 
 	/* the analysis finds it: the best pair is Alices + Carols, every member

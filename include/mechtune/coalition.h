@@ -28,14 +28,14 @@
 
 typedef struct {
 	size_t k, m;
-	size_t *members;            /* k group indices, in the order given (owned) */
+	size_t *members;             /* k group indices, in the order given (owned) */
 	const mt_payment_rule *rule; /* the rule analysed */
-	double gain;                /* sum(utilities) - sum(utilities_truthful), >= 0 */
-	double *utilities_truthful; /* k: members truthful, others as in the scenario */
-	double *utilities;          /* k: under the joint report */
-	double *sizes;              /* k reported sizes of the joint report */
-	double *rewards;            /* k x m reported rewards, row-major */
-	bool all_gain;              /* every member gains (see above) */
+	double gain;                 /* sum(utilities) - sum(utilities_truthful), >= 0 */
+	double *utilities_truthful;  /* k: members truthful, others as in the scenario */
+	double *utilities;           /* k: under the joint report */
+	double *sizes;               /* k reported sizes of the joint report */
+	double *rewards;             /* k x m reported rewards, row-major */
+	bool all_gain;               /* every member gains (see above) */
 	/* EXACT: the joint report maximizes the total (under none, when the
 	 * single-group best response of the merged group is exact: tv and chi2
 	 * within the caps of README "analyze", kl with max normalization,

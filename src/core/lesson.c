@@ -160,7 +160,54 @@ static const mt_lesson noise = {
         .steps = noise_steps,
 };
 
-const mt_lesson *const mt_lessons[] = {&why_payments, &vcg, &noise, NULL};
+/* collusion.yaml: group 0 the Alices, 1 the Carols, response 0 terse.
+ * The joint lie: terse 1 (the rest 0) at the largest size. */
+static bool reports_terse_max(const mt_scenario *sc, size_t i)
+{
+	const mt_group *g = &sc->groups[i];
+	return sc->n > 1 && g->reported[0] > 1.0 - 1e-6 &&
+	       g->reported_size >= sc->max_size * (1.0 - 1e-9);
+}
+
+static bool alices_collude(const mt_lesson_state *st)
+{
+	return pay_is(st, &mt_pay_vcg) && reports_terse_max(st->sc, 0);
+}
+
+static bool both_collude(const mt_lesson_state *st)
+{
+	return alices_collude(st) && reports_terse_max(st->sc, 1);
+}
+
+static const mt_lesson_step collusion_steps[] = {
+        {"The Alices and the Carols like terse answers, the larger Bobs thorough ones.  "
+         "Under vcg no group gains by lying alone: see 'BR vcg' (✓).  But two groups can "
+         "lie together.  Note the Alices' and the Carols' 'util' now, then press {next}.",
+         NULL},
+        {"The Alices and the Carols agree to report that only terse answers matter, at the "
+         "largest size.  On the Alices' report row type 1 {edit} in 'terse' (the row stays "
+         "normalized), then 10 {edit} as their size.",
+         alices_collude},
+        {"Alone, the lie costs the Alices: 'lie Δu' < 0 and their 'util' fell, as DSIC says.  "
+         "Now the Carols join: on their report row, the same terse 1 and size 10.",
+         both_collude},
+        {"Compare 'util' with the start: both rose, the Bobs' fell.  Each pays what its "
+         "presence costs the others; with the partner already pulling the model to terse, "
+         "its own lie seems to cost nothing.  vcg is not group-strategyproof.  Press {next} "
+         "to finish.",
+         NULL},
+};
+
+static const mt_lesson collusion = {
+        .name = "collusion",
+        .title = "Collusion: two groups that lie together",
+        .summary = "vcg is DSIC but not group-strategyproof: a joint lie pays both",
+        .scenario = "collusion.yaml",
+        .nsteps = COUNT(collusion_steps),
+        .steps = collusion_steps,
+};
+
+const mt_lesson *const mt_lessons[] = {&why_payments, &vcg, &noise, &collusion, NULL};
 
 const mt_lesson *mt_lesson_find(const char *name)
 {

@@ -14,7 +14,7 @@ grep -qF "Press p to switch" "$WORK/steps.txt" || fail "{payment} did not become
 
 # The command line.
 "$MT_BINARY" lesson >"$WORK/list.txt" || fail "mechtune lesson failed"
-for l in why-payments vcg noise; do grep -qE "^  $l " "$WORK/list.txt" || fail "lesson $l not listed"; done
+for l in why-payments vcg noise collusion; do grep -qE "^  $l " "$WORK/list.txt" || fail "lesson $l not listed"; done
 "$MT_BINARY" lesson --help | grep -qF "usage: mechtune lesson" || fail "mechtune lesson --help"
 err=$("$MT_BINARY" lesson nosuch 2>&1 >/dev/null)
 rc=$?
