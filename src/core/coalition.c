@@ -1,4 +1,4 @@
-/* Coalitions (mechtune/coalition.h, theory.md "Coalitions").
+/* Coalitions (mechtune/coalition.h, theory.md section 4).
  *
  * In y coordinates (y_j = w~_j rm~_j, as in analysis.c) the policy depends
  * on the members' reports only through their sum Y, and the report space of
