@@ -17,6 +17,19 @@ def run(*args):
     return json.loads(out)
 
 
+def without_payment(args):
+    """args without a "--payment P" pair."""
+    out, skip = [], False
+    for x in args:
+        if skip:
+            skip = False
+        elif x == "--payment":
+            skip = True
+        else:
+            out.append(x)
+    return out
+
+
 def main():
     binary, path = sys.argv[1], sys.argv[2]
     extra = sys.argv[3:]
@@ -43,7 +56,35 @@ def main():
         if abs(u - br["utility"]) > 1e-9 * (1 + abs(u)):
             print(f"{path} group {g['name']}: analyze says {br['utility']!r}, solve gives {u!r}")
             sys.exit(1)
-    print(f"{path} {' '.join(extra)}: {len(a['groups'])} best responses reproduced by solve")
+    # the most profitable pair (scenarios of 2..8 groups): every member's
+    # reported joint report fed back at once, under the rule and under none
+    pair = a["best_pair"]
+    assert (pair is None) == (not 2 <= len(a["groups"]) <= 8), "best_pair"
+    names = [g["name"] for g in sc["groups"]]
+    for c, pay in ((pair, extra), (pair and pair["none"], ["--payment", "none"])):
+        if c is None:
+            continue
+        for key in ("members", "gain", "all_gain", "exact", "method", "utilities_truthful",
+                    "utilities", "sizes", "rewards"):
+            assert key in c, key
+        assert c["exact"] == (c["method"] == "exact") and c["gain"] >= 0
+        assert abs(sum(c["utilities"]) - sum(c["utilities_truthful"]) - c["gain"]) <= 1e-9 * (
+            1 + abs(sum(c["utilities"])))
+        copy = dict(sc)
+        copy["groups"] = [dict(x) for x in sc["groups"]]
+        for j, name in enumerate(c["members"]):
+            copy["groups"][names.index(name)]["report"] = {"size": c["sizes"][j],
+                                                            "rewards": c["rewards"][j]}
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml") as tmp:
+            yaml.safe_dump(copy, tmp)
+            tmp.flush()
+            s = run(binary, "solve", "--json", *without_payment(extra), *pay, tmp.name)
+        for j, name in enumerate(c["members"]):
+            u = s["groups"][names.index(name)]["utility"]
+            if abs(u - c["utilities"][j]) > 1e-9 * (1 + abs(u)):
+                print(f"{path} pair member {name}: analyze says {c['utilities'][j]!r}, solve gives {u!r}")
+                sys.exit(1)
+    print(f"{path} {' '.join(extra)}: {len(a['groups'])} best responses and the best pair reproduced by solve")
 
 
 main()

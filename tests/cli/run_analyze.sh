@@ -7,10 +7,12 @@ bin=${MT_BINARY:?set MT_BINARY}
 src=${MT_SOURCE_DIR:?set MT_SOURCE_DIR}
 py=/usr/bin/python3
 pass=0 fail=0
+WORK_ERR=$(mktemp)
+trap 'rm -f "$WORK_ERR"' EXIT
 check() {
 	if "$@"; then pass=$((pass + 1)); else echo "FAIL: $*"; fail=$((fail + 1)); fi
 }
-for f in default polarization majority_minority zero_minimum divergence_chi2 divergence_tv three_groups_soup; do
+for f in default polarization majority_minority zero_minimum divergence_chi2 divergence_tv three_groups_soup collusion; do
 	for p in vcg none; do
 		check $py "$here/feedback.py" "$bin" "$src/scenarios/$f.yaml" --payment "$p"
 	done
@@ -28,5 +30,17 @@ check test "$(json --payment none --divergence tv --no-ibr | methods)" = exact
 check test "$(json --payment none --divergence chi2 --no-ibr | methods)" = exact
 check test "$(json --payment none --divergence hellinger --no-ibr | methods)" = "exact search"
 check grep -q "rewards \[.*\]  search$" <("$bin" analyze --payment none --divergence hellinger --no-ibr "$src/scenarios/default.yaml")
+# coalitions: the joint lie of collusion.yaml pays both members under vcg; --coalition's
+# JSON; best_pair is null with --no-coalitions; bad member lists are usage errors (2)
+col="$src/scenarios/collusion.yaml"
+check $py -c 'import json,sys; d=json.load(sys.stdin); c=d["coalition"]; assert c["members"] == ["Carols", "Alices"] and c["payment_rule"] == "vcg" and c["all_gain"] and c["gain"] > 1 and c["method"] == "search" and not c["exact"] and c["none"]["payment_rule"] == "none" and all(abs(s - 10) < 1e-6 for s in c["sizes"]) and "best_pair" not in d and max(g["best_response"]["gain"] for g in d["groups"]) <= 1e-9' < <("$bin" analyze --json --no-ibr --coalition Carols,Alices "$col")
+check $py -c 'import json,sys; d=json.load(sys.stdin); assert d["best_pair"] is None' < <("$bin" analyze --json --no-ibr --no-coalitions "$col")
+check grep -q "most profitable pair: Alices, Carols" <("$bin" analyze --no-ibr "$col")
+check grep -q "every member gains" <("$bin" analyze --no-ibr --coalition Alices,Carols "$col")
+for bad in Alices Alices,Nobody "Alices," Alices,Alices; do
+	"$bin" analyze --coalition "$bad" "$col" >/dev/null 2>"$WORK_ERR"
+	check test $? -eq 2
+done
+check grep -q "is named twice" "$WORK_ERR"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
