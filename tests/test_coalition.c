@@ -137,6 +137,58 @@ static void test_against_grid(void **state)
 			}
 }
 
+/* vcg_shifted charges a fraction of each pivot on top: the joint search
+ * differentiates that term too (kl and hellinger, both normalizations). */
+static void test_shifted_against_grid(void **state)
+{
+	(void)state;
+	tu_rng rng = {0x5f17};
+	static const mt_divergence *const divs[] = {&mt_div_kl, &mt_div_hellinger};
+	for (size_t d = 0; d < 2; d++)
+		for (int norm = 0; norm < 2; norm++) {
+			mt_scenario *sc = tu_random_scenario(&rng, 2, 3, (mt_norm)norm, 0.0);
+			assert_non_null(sc);
+			sc->divergence = divs[d];
+			sc->pivot_fraction = 0.3;
+			sc->groups[0].shift = 0.25;
+			check_case(sc, &mt_pay_vcg_shifted);
+			mt_scenario_free(sc);
+		}
+}
+
+/* Three members: the reported numbers are mt_solve's for the joint report. */
+static void test_three_members(void **state)
+{
+	(void)state;
+	tu_rng rng = {33};
+	mt_scenario *sc = tu_random_scenario(&rng, 3, 4, MT_NORM_MAX, 0.0);
+	assert_non_null(sc);
+	size_t mem[3] = {3, 1, 0};
+	mt_coalition co;
+	assert_int_equal(mt_coalition_best(sc, &mt_pay_vcg, mem, 3, &co, NULL, NULL), MT_OK);
+	assert_int_equal(co.k, 3);
+	mt_scenario *work = mt_scenario_clone(sc);
+	assert_non_null(work);
+	for (size_t j = 0; j < 3; j++) {
+		assert_true(mt_is_normalized(MT_NORM_MAX, 3, co.rewards + 3 * j));
+		memcpy(work->groups[mem[j]].reported, co.rewards + 3 * j, 3 * sizeof(double));
+		work->groups[mem[j]].reported_size = co.sizes[j];
+	}
+	mt_outcome o;
+	assert_int_equal(mt_solve(work, &o, NULL, NULL), MT_OK);
+	double tot = 0.0, tot0 = 0.0;
+	for (size_t j = 0; j < 3; j++) {
+		assert_true(fabs(o.groups[mem[j]].utility - co.utilities[j]) <= 1e-12);
+		tot += co.utilities[j];
+		tot0 += co.utilities_truthful[j];
+	}
+	assert_true(fabs(tot - tot0 - co.gain) <= 1e-12 * (1.0 + fabs(tot)));
+	mt_outcome_release(&o);
+	mt_scenario_free(work);
+	mt_coalition_release(&co);
+	mt_scenario_free(sc);
+}
+
 /* Under none with tv or chi2 (and kl with max normalization) the merged
  * group's best response is exact, and so is the coalition's. */
 static void test_exact_under_none(void **state)
@@ -206,10 +258,9 @@ static void test_cancel(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_against_grid),
-	        cmocka_unit_test(test_exact_under_none),
-	        cmocka_unit_test(test_bad_members),
-	        cmocka_unit_test(test_cancel),
+	        cmocka_unit_test(test_against_grid),  cmocka_unit_test(test_shifted_against_grid),
+	        cmocka_unit_test(test_three_members), cmocka_unit_test(test_exact_under_none),
+	        cmocka_unit_test(test_bad_members),   cmocka_unit_test(test_cancel),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
