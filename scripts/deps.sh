@@ -4,11 +4,12 @@
 set -euo pipefail
 
 # Everything scripts/*.sh and the tests call: the compilers and libraries,
-# clang-format (scripts/format.sh --check), tmux and procps (pgrep) for the
-# terminal tests, python3 with numpy and yaml for the reference checks.
+# clang-format (scripts/format.sh --check), clang-tidy (the static analysis
+# of scripts/test.sh), tmux and procps (pgrep) for the terminal tests, python3
+# with numpy and yaml for the reference checks.
 packages=(build-essential cmake pkg-config libgsl-dev libyaml-dev libncurses-dev
-	  libcmocka-dev libglpk-dev tmux procps clang clang-format python3 python3-numpy
-	  python3-yaml)
+	  libcmocka-dev libglpk-dev tmux procps clang clang-format clang-tidy python3
+	  python3-numpy python3-yaml)
 [ "${1:-}" = "--screenshots" ] && packages+=(imagemagick fonts-dejavu-core)
 
 missing=()

@@ -39,6 +39,12 @@ mt_status mt_error_set(mt_error *err, mt_status status, const char *file, int li
         __attribute__((format(printf, 6, 7)))
 #endif
         ;
+#ifdef __clang_analyzer__
+/* For clang's static analyzer only (scripts/test.sh), which sees one file at
+ * a time: make it know that mt_error_set returns its status, so it does not
+ * follow impossible "error set, yet MT_OK returned" paths. */
+#define mt_error_set(err, status, ...) (mt_error_set(err, status, __VA_ARGS__), (status))
+#endif
 
 /* Format err as "FILE:LINE:COLUMN: msg" (or just "msg" when there is no
  * file) into buf of size len (MT_ERROR_TEXT_MAX holds any error).  Returns

@@ -105,7 +105,7 @@ mt_status mt_menu_best(void *ctx, const mt_scenario *sc, size_t i, bool full, co
 	lp_state s = {.lp = glp_create_prob(),
 	              .ind = mt_malloc((m + 2) * sizeof(int)),
 	              .val = mt_malloc((m + 2) * sizeof(double))};
-	double *y = mt_malloc(m * sizeof *y);
+	double *y = mt_malloc((m ? m : 1) * sizeof *y);
 	if (!s.ind || !s.val || !y) {
 		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory in the menu search");
 		goto out;

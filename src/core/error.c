@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#undef mt_error_set /* the analyzer-only macro of error.h */
+
 /* End a string that snprintf cut at len - 1 bytes with "...", without
  * leaving half a UTF-8 sequence before it. */
 static void mark_cut(char *s, size_t len)

@@ -199,6 +199,13 @@ static mt_status fail(const struct ld *ld, const struct node *nd, const char *fm
 	va_end(ap);
 	return st;
 }
+#ifdef __clang_analyzer__
+/* clang's analyzer does not step into variadic functions: tell it that
+ * these two always return MT_EINVAL (else it follows impossible paths on
+ * which a failed parse returns MT_OK with its output unset). */
+#define fail(ld, nd, ...) (fail(ld, nd, __VA_ARGS__), (mt_status)MT_EINVAL)
+#define fail_at(ld, line, col, ...) (fail_at(ld, line, col, __VA_ARGS__), (mt_status)MT_EINVAL)
+#endif
 
 static mt_status oom(const struct ld *ld, int line, int col)
 {

@@ -498,8 +498,8 @@ static void draw_grid(app *a, const layout *L)
 		clrtoeol();
 		const mt_group *g = row ? &sc->groups[(row - 1) / 2] : NULL;
 		bool truth_row = row % 2;
-		bool lies = g && mt_group_lies(sc, (size_t)(row - 1) / 2);
-		bool selected = g && (size_t)(row - 1) / 2 == app_group(a);
+		bool lies = row && mt_group_lies(sc, (size_t)(row - 1) / 2);
+		bool selected = row && (size_t)(row - 1) / 2 == app_group(a);
 		char label[128];
 		if (!row)
 			snprintf(label, sizeof label, "reference q");
@@ -661,7 +661,7 @@ static void outcome_columns(const app *a, int colx[OC_N], int *name_w)
 	colx[OC_UTIL] = x += step;
 	colx[OC_LIE] = x += step;
 	colx[OC_BRN] = x += step + 1;
-	colx[OC_BRR] = x += step + 2;
+	colx[OC_BRR] = x + step + 2;
 }
 
 static void draw_outcome(app *a, const layout *L)
