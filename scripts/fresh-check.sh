@@ -36,7 +36,20 @@ for a in "$@"; do
 	esac
 done
 
-say() { echo "fresh-check: $*" >&2; }
+exec 3>&2 # the terminal's stderr, also for messages from traps run while a log is open
+say() { echo "fresh-check: $*" >&3; }
+# interruptible COMMAND...: run COMMAND and wait for it in a way a signal interrupts
+# (bash runs traps only between foreground commands), so that an interrupted
+# check cleans up at once.
+child=""
+interruptible() {
+	"$@" &
+	child=$!
+	wait "$child"
+	local rc=$?
+	child=""
+	return $rc
+}
 die() {
 	say "$*"
 	exit 2
@@ -87,6 +100,7 @@ if [ $refresh = 1 ] || [ ! -s "$image" ]; then
 	# them behind when it fails: unmount whatever is below the stage.
 	stage_clean() {
 		local m
+		[ -n "$child" ] && kill -TERM "$child" 2>/dev/null && wait "$child" 2>/dev/null
 		for m in $(awk -v r="$stage/" 'index($2, r) == 1 { print $2 }' /proc/mounts | sort -r); do
 			umount "$m" 2>/dev/null || umount -l "$m"
 		done
@@ -95,7 +109,7 @@ if [ $refresh = 1 ] || [ ! -s "$image" ]; then
 	trap 'stage_clean' EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM HUP
-	if ! debootstrap --variant=minbase bookworm "$stage/root" "$mirror" >"$cache/debootstrap.log" 2>&1; then
+	if ! interruptible debootstrap --variant=minbase bookworm "$stage/root" "$mirror" >"$cache/debootstrap.log" 2>&1; then
 		tail -n 5 "$cache/debootstrap.log" >&2
 		die "debootstrap failed (see $cache/debootstrap.log)"
 	fi
@@ -110,9 +124,18 @@ mounted=()
 cleanup() {
 	local rc=$? i m
 	trap - EXIT INT TERM HUP
+	[ $rc -ge 128 ] && say "interrupted; cleaning up"
+	[ -n "$child" ] && kill -TERM "$child" 2>/dev/null
 	# kill whatever still runs inside the chroot (a tmux server, a build)
-	for p in /proc/[0-9]*; do
-		[ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && kill -KILL "${p#/proc/}" 2>/dev/null
+	local p try left
+	for try in 1 2 3 4 5 6 7 8 9 10; do
+		left=0
+		for p in /proc/[0-9]*; do
+			[ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] &&
+				kill -KILL "${p#/proc/}" 2>/dev/null && left=1
+		done
+		[ $left = 0 ] && break
+		sleep 0.5
 	done
 	for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
 		m=${mounted[i]}
@@ -160,9 +183,9 @@ bind bind /dev/pts /dev/pts
 # in_chroot TIMEOUT COMMAND: run COMMAND in /src as root, in a clean
 # environment, without a terminal.
 in_chroot() {
-	timeout --kill-after=30 "$1" chroot "$root" /usr/bin/env -i HOME=/root \
+	interruptible timeout --kill-after=30 "$1" chroot "$root" /usr/bin/env -i HOME=/root \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		/bin/bash -c "cd /src && $2" </dev/null
+		/bin/bash -c "cd /src && $2" </dev/null 3>&-
 }
 
 say "checking $commit in a fresh chroot ($root); logs in $cache"
