@@ -46,11 +46,11 @@ screen | head -n 1 | grep -qE "^ N+… " || fail "the header's name is not clipp
 wait_match "^Q{10}… +0\.100"
 wait_match "^L+… +0\.200"
 wait_match "^Q+… +[0-9]"
-wait_match "^é+… +0\.300"
+wait_match "^(é)+… +0\.300"
 keys j j
 wait_match "(éé)+…'s best lie w/o payment \((exact|~ search)\): [0-9]"
 keys v
-wait_match "^é+… \(Tab: next group\)"
+wait_match "^(é)+… \(Tab: next group\)"
 keys v
 wait_for "best lie w/o payment"
 tm resize-window -t 0 -x 60 -y 16
