@@ -18,6 +18,9 @@
 # Exit status: 0 both commands pass, 1 one fails, 2 the check itself could not run.
 # The logs are kept in the cache directory (run.log, test.log).
 set -uo pipefail
+# The whole script is one block, read before it runs: a checkout that changes
+# this file while a check runs cannot change what the running check does.
+{
 
 refresh=0 keep=0 rev=HEAD
 for a in "$@"; do
@@ -221,3 +224,4 @@ if [ $version_rc -eq 0 ] && [ $test_rc -eq 0 ]; then
 fi
 say "FAIL: $([ $version_rc -eq 0 ] || echo "run.sh did not build a working binary; ")$([ $test_rc -eq 0 ] || echo "test.sh exited $test_rc")"
 exit 1
+}
