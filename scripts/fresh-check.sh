@@ -46,7 +46,7 @@ say() { echo "fresh-check: $*" >&3; }
 # check cleans up at once.
 child=""
 interruptible() {
-	"$@" &
+	"$@" 3>&- &
 	child=$!
 	wait "$child"
 	local rc=$?
@@ -188,7 +188,7 @@ bind bind /dev/pts /dev/pts
 in_chroot() {
 	interruptible timeout --kill-after=30 "$1" chroot "$root" /usr/bin/env -i HOME=/root \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		/bin/bash -c "cd /src && $2" </dev/null 3>&-
+		/bin/bash -c "cd /src && $2" </dev/null
 }
 
 say "checking $commit in a fresh chroot ($root); logs in $cache"
