@@ -25,6 +25,19 @@ static double t_of(double y, double lambda)
 	return t > 0.0 ? t : 0.0; /* not fmax: this is the solver's hot loop */
 }
 
+static double t_dt(double y, double lambda, double *dt)
+{
+	double t = 1.0 + y / (2.0 * lambda);
+	*dt = t > 0.0 ? 0.5 / lambda : 0.0;
+	return t > 0.0 ? t : 0.0;
+}
+
+/* Newton on the mass itself: convex, piecewise linear in mu. */
+static double newton_step(double mass, double dmass)
+{
+	return (mass - 1.0) / dmass;
+}
+
 static double mu_low(double qbest, double lambda)
 {
 	return 2.0 * lambda * (1.0 - 1.0 / qbest);

@@ -26,6 +26,19 @@ static double t_of(double y, double lambda)
 	return 1.0 / (r * r);
 }
 
+static double t_dt(double y, double lambda, double *dt)
+{
+	double ir = 1.0 / (1.0 - y / lambda), t = ir * ir;
+	*dt = 2.0 * t * ir / lambda;
+	return t;
+}
+
+/* Newton on mass^-1/2, concave in mu (exactly linear for one response). */
+static double newton_step(double mass, double dmass)
+{
+	return 2.0 * mass * (mass - 1.0) / ((sqrt(mass) + 1.0) * dmass);
+}
+
 static double mu_low(double qbest, double lambda)
 {
 	return lambda * (sqrt(qbest) - 1.0);

@@ -28,6 +28,19 @@ static double t_of(double y, double lambda)
 	return -lambda / y;
 }
 
+static double t_dt(double y, double lambda, double *dt)
+{
+	double iy = 1.0 / y;
+	*dt = lambda * iy * iy;
+	return -lambda * iy;
+}
+
+/* Newton on 1/mass, concave in mu (exactly linear for one response). */
+static double newton_step(double mass, double dmass)
+{
+	return mass * (mass - 1.0) / dmass;
+}
+
 static double mu_low(double qbest, double lambda)
 {
 	return lambda * qbest;
