@@ -4,10 +4,11 @@
  * polarizing misreport and t(x).  Iterated best responses are excluded
  * (timed separately, small sizes only).
  *
- *   bench_analysis [--runs N] [--divergence D] [--large]
+ *   bench_analysis [--runs N] [--divergence D] [--large] [--size NxM]
  *
  * Targets (issues 3 and 11): 4 x 8 < 5 ms, 8 x 32 < 50 ms, 32 x 512 < 1 s;
- * --large adds 32 x 1024 (< 2 s).  Each row also shows the best CPU time of
+ * --large adds 32 x 1024 (< 2 s); --size runs only n groups x m responses
+ * (for profiling).  Each row also shows the best CPU time of
  * both threads (the machine may be shared: wall-clock medians fluctuate) and
  * the floor: one pass of n * m exponentials, the cost of a single KL training
  * of every group, which any analysis must exceed many times over. */
@@ -97,16 +98,21 @@ int main(int argc, char **argv)
 	int runs = 11;
 	const char *div = "kl";
 	bool large = false;
+	size_t only_n = 0, only_m = 0;
 	for (int a = 1; a < argc; a++) {
 		if (!strcmp(argv[a], "--large"))
 			large = true;
+		else if (!strcmp(argv[a], "--size") && a + 1 < argc &&
+		         sscanf(argv[a + 1], "%zux%zu", &only_n, &only_m) == 2 && only_n && only_m)
+			a++;
 		else if (!strcmp(argv[a], "--runs") && a + 1 < argc)
 			runs = atoi(argv[++a]);
 		else if (!strcmp(argv[a], "--divergence") && a + 1 < argc)
 			div = argv[++a];
 		else {
 			fprintf(stderr,
-			        "usage: bench_analysis [--runs N] [--divergence D] [--large]\n");
+			        "usage: bench_analysis [--runs N] [--divergence D] [--large] "
+			        "[--size NxM]\n");
 			return 2;
 		}
 	}
@@ -119,7 +125,7 @@ int main(int argc, char **argv)
 		size_t n, m;
 		double target;
 	} cases[] = {{4, 8, 5e-3}, {8, 32, 50e-3}, {32, 512, 1.0}, {32, 1024, 2.0}};
-	size_t ncases = sizeof cases / sizeof cases[0] - (large ? 0 : 1);
+	size_t ncases = sizeof cases / sizeof cases[0] - (large || only_n ? 0 : 1);
 	printf("full analysis (none + vcg, every group's best responses), %s, median of %d;\n"
 	       "cpu: best CPU time of both threads; floor: one pass of n*m exp()\n",
 	       div, runs);
@@ -127,6 +133,8 @@ int main(int argc, char **argv)
 	       "cpu (ms)", "max (ms)", "cpu (ms)", "floor (ms)", "target", "ok");
 	int fail = 0;
 	for (size_t c = 0; c < ncases; c++) {
+		if (only_n && (cases[c].n != only_n || cases[c].m != only_m))
+			continue;
 		mt_scenario *sc = bench_scenario(cases[c].m, cases[c].n, 42 + c);
 		sc->divergence = d;
 		int r = cases[c].m >= 512 ? (runs < 5 ? runs : 5) : runs;
@@ -146,6 +154,8 @@ int main(int argc, char **argv)
 		       cases[c].target * 1e3, ok ? "yes" : "NO");
 		mt_scenario_free(sc);
 	}
+	if (only_n)
+		return fail;
 	mt_scenario *sc = bench_scenario(8, 4, 7);
 	sc->divergence = d;
 	printf("with iterated best responses, 4 x 8: %.3f ms\n",

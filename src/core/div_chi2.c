@@ -27,8 +27,8 @@ static double t_of(double y, double lambda)
 
 static double t_dt(double y, double lambda, double *dt)
 {
-	double t = 1.0 + y / (2.0 * lambda);
-	*dt = t > 0.0 ? 0.5 / lambda : 0.0;
+	double h = 0.5 / lambda, t = 1.0 + y * h;
+	*dt = t > 0.0 ? h : 0.0;
 	return t > 0.0 ? t : 0.0;
 }
 

@@ -28,9 +28,10 @@ static double t_of(double y, double lambda)
 
 static double t_dt(double y, double lambda, double *dt)
 {
-	double ir = 1.0 / (1.0 - y / lambda), t = ir * ir;
-	*dt = 2.0 * t * ir / lambda;
-	return t;
+	/* one division: t = (lambda a)^2, t' = 2 lambda^2 a^3 with a = 1/(lambda - y) */
+	double a = 1.0 / (lambda - y), la = lambda * a;
+	*dt = 2.0 * la * la * a;
+	return la * la;
 }
 
 /* Newton on mass^-1/2, concave in mu (exactly linear for one response). */

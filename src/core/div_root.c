@@ -137,11 +137,7 @@ mt_status mt_root_optimize(const mt_root_div *d, size_t m, const double *q, cons
 		        "%s training failed: the policy's total mass is %s (lambda %g); "
 		        "move lambda towards 1",
 		        d->div->name, isfinite(sum) ? "not positive" : "not finite", lambda);
-	double val = 0.0;
-	for (size_t x = 0; x < m; x++) {
-		p[x] /= sum;
-		val += p[x] * S[x];
-	}
-	*value = val - d->value(m, p, q, lambda);
+	double val, dv = d->value(m, p, q, S, 1.0 / sum, lambda, &val);
+	*value = val - dv;
 	return MT_OK;
 }

@@ -23,8 +23,9 @@ typedef struct {
 	/* p(x) = q(x) t_of(S(x) - mu); returns sum p. */
 	double (*fill)(size_t m, const double *q, const double *S, double mu, double lambda,
 	               double *p);
-	/* D_f(p||q) with f inlined (mt_divergence_value). */
-	double (*value)(size_t m, const double *p, const double *q, double lambda);
+	/* Scale p by inv, *val = sum p S, return D_f(p||q) (f inlined): one pass. */
+	double (*value)(size_t m, double *p, const double *q, const double *S, double inv,
+	                double lambda, double *val);
 	/* A mu at which the best response alone gets mass >= 1, given q there. */
 	double (*mu_low)(double qbest, double lambda);
 	/* A mu at which every t(S - mu) <= 1 (S shifted, max S = 0). */
@@ -78,11 +79,16 @@ typedef struct {
 		}                                                                                  \
 		return sum;                                                                        \
 	}                                                                                          \
-	static double div_value(size_t m, const double *p, const double *q, double lambda)         \
+	static double div_value(size_t m, double *p, const double *q, const double *S, double inv, \
+	                        double lambda, double *val)                                        \
 	{                                                                                          \
-		double sum = 0.0;                                                                  \
-		for (size_t x = 0; x < m; x++)                                                     \
+		double sum = 0.0, v = 0.0;                                                         \
+		for (size_t x = 0; x < m; x++) {                                                   \
+			p[x] *= inv;                                                               \
+			v += p[x] * S[x];                                                          \
 			sum += q[x] * f(p[x] / q[x], lambda);                                      \
+		}                                                                                  \
+		*val = v;                                                                          \
 		return sum;                                                                        \
 	}
 
