@@ -1376,13 +1376,16 @@ static mt_status check_group_finite(const mt_scenario *sc, size_t i, const mt_gr
 	                    sc->groups[i].name, sc->divergence->name, sc->lambda);
 }
 
-/* Everything about group i: truthful outcome, the three best responses,
- * the polarizing misreport and t(x).  Reads `work` only, so groups can be
- * analysed in parallel. */
-static mt_status analyze_group(const mt_scenario *work, size_t i, const mt_analysis_opts *opts,
-                               mt_group_analysis *ga, double *truth_payment,
-                               const mt_cancel *cancel, mt_error *err)
+/* Task `task` of group i: 0 is the truthful outcome, the polarizing
+ * misreport and t(x), 1 + k the best response of kind k.  Reads `work`
+ * only, so tasks can run in parallel (check_group_finite runs after all). */
+static mt_status analyze_group(const mt_scenario *work, size_t i, size_t task,
+                               const mt_analysis_opts *opts, mt_group_analysis *ga,
+                               double *truth_payment, const mt_cancel *cancel, mt_error *err)
 {
+	if (task > 0)
+		return br_search(work, i, (mt_br_kind)(task - 1), NULL, 0.0, &ga->best[task - 1],
+		                 cancel, err);
 	size_t m = work->m;
 	const mt_group *g = &work->groups[i];
 	mt_status st = MT_OK;
@@ -1397,9 +1400,6 @@ static mt_status analyze_group(const mt_scenario *work, size_t i, const mt_analy
 	ga->truthful_utility = truth.utility;
 	ga->ir = truth.utility >= -MT_DSIC_TOL * (1.0 + fabs(truth.utility));
 	*truth_payment = truth.payment;
-	for (int k = 0; k < 3; k++)
-		if ((st = br_search(work, i, (mt_br_kind)k, NULL, 0.0, &ga->best[k], cancel, err)))
-			goto out;
 	double eps;
 	if (mt_polarize(work, i, opts->polarize_epsilon, r, &eps)) {
 		mt_report_outcome pol = {0};
@@ -1415,16 +1415,17 @@ static mt_status analyze_group(const mt_scenario *work, size_t i, const mt_analy
 	}
 	if (!st)
 		st = sign_function(work, i, ga->t, cancel, err);
-	if (!st)
-		st = check_group_finite(work, i, ga, err);
 out:
 	free(r);
 	return st;
 }
 
-/* The groups are shared out between the calling thread and one helper
- * (the machine mechtune targets has two cores) through an atomic counter.
+/* The tasks (four per group: analyze_group) are shared out between the
+ * calling thread and one helper (the machine mechtune targets has two
+ * cores) through an atomic counter; tasks, not whole groups, so that one
+ * costly group does not leave the other core idle.
  * Finite menus stay on one thread: GLPK keeps per-thread state. */
+#define GROUP_TASKS 4
 #define PARALLEL_MIN_WORK 16 /* n * m below this: a thread costs more than it saves */
 
 typedef struct {
@@ -1449,7 +1450,7 @@ static void *pool_run(void *arg)
 	group_pool *p = w->pool;
 	w->st = MT_OK;
 	for (;;) {
-		size_t i = atomic_fetch_add(&p->next, 1);
+		size_t t = atomic_fetch_add(&p->next, 1), i = t / GROUP_TASKS;
 		if (i >= p->work->n || atomic_load(&p->failed))
 			break;
 		if (mt_cancelled(p->cancel)) {
@@ -1457,8 +1458,8 @@ static void *pool_run(void *arg)
 			atomic_store(&p->failed, 1);
 			break;
 		}
-		w->st = analyze_group(p->work, i, p->opts, &p->out->groups[i], &p->truth_payment[i],
-		                      p->cancel, &w->err);
+		w->st = analyze_group(p->work, i, t % GROUP_TASKS, p->opts, &p->out->groups[i],
+		                      &p->truth_payment[i], p->cancel, &w->err);
 		if (w->st) {
 			atomic_store(&p->failed, 1);
 			break;
@@ -1517,6 +1518,9 @@ mt_status mt_analyze_ex(const mt_scenario *sc, const mt_payment_rule *rule,
 	atomic_init(&pool.failed, 0);
 	if ((st = analyze_groups(&pool, err)))
 		goto out;
+	for (size_t i = 0; i < n; i++)
+		if ((st = check_group_finite(work, i, &out->groups[i], err)))
+			goto out;
 	out->dsic = out->ir = out->nonnegative_payments = true;
 	out->max_gain = -INFINITY;
 	for (size_t i = 0; i < n; i++) {
