@@ -156,6 +156,65 @@ static void test_extreme_ranges(void **state)
 			}
 }
 
+/* The root-solved divergences find mu by Newton's method (div_root.h): it
+ * must settle without the bracketing fallback over the ranges the analysis
+ * meets (1 to 300 responses, lambda 1e-3 to 1e3, rewards up to 1e3, ties,
+ * one response far ahead, all rewards equal), and the policy must satisfy
+ * the optimality conditions: f'(p/q) - S constant on the support, at most
+ * f'(0+) - S off it (chi2), total mass 1, value = ASW(p). */
+static void test_root_newton_settles(void **state)
+{
+	(void)state;
+	const mt_divergence *divs[] = {&mt_div_chi2, &mt_div_hellinger, &mt_div_reverse_kl};
+	enum { M = 300 };
+	static double q[M], S[M], p[M], scratch[M];
+	tu_rng rng = {7};
+	unsigned long before = mt_train_root_fallbacks();
+	for (int trial = 0; trial < 600; trial++) {
+		const mt_divergence *d = divs[trial % 3];
+		size_t m = 1 + (size_t)(tu_uniform(&rng) * (trial % 5 == 0 ? M : 12));
+		if (m > M)
+			m = M;
+		double lambda = pow(10.0, -3.0 + 6.0 * tu_uniform(&rng));
+		double scale = pow(10.0, -2.0 + 5.0 * tu_uniform(&rng));
+		int shape = trial / 3 % 4;
+		for (size_t x = 0; x < m; x++) {
+			q[x] = 0.01 + tu_uniform(&rng);
+			S[x] = shape == 0 ? scale * tu_uniform(&rng)
+			       : shape == 1
+			               ? scale * (double)(int)(3.0 * tu_uniform(&rng)) /* ties */
+			       : shape == 2 ? (x == 0 ? scale : 1e-3 * scale * tu_uniform(&rng))
+			                    : 0.5 * scale; /* all equal */
+		}
+		mt_normalize(MT_NORM_SUM, m, q);
+		mt_rule r = {.m = m, .q = q, .div = d, .lambda = lambda};
+		double value;
+		assert_int_equal(mt_train(&r, S, p, &value, NULL, scratch, NULL), MT_OK);
+		double sum = 0.0, smax = S[0];
+		for (size_t x = 0; x < m; x++) {
+			sum += p[x];
+			smax = fmax(smax, S[x]);
+		}
+		assert_true(fabs(sum - 1.0) < 1e-12);
+		assert_true(fabs(value - mt_asw(&r, S, p)) <= 1e-10 * (1.0 + fabs(value)));
+		/* stationarity: c = f'(p/q) - S on the support */
+		double c = NAN;
+		for (size_t x = 0; x < m; x++)
+			if (p[x] > 1e-9 * q[x]) {
+				double cx = d->fprime(p[x] / q[x], lambda) - S[x];
+				if (isnan(c))
+					c = cx;
+				assert_true(fabs(cx - c) <= 1e-7 * (lambda + smax));
+			}
+		assert_true(c == c); /* some response has mass */
+		for (size_t x = 0; x < m; x++)
+			if (d == &mt_div_chi2 && p[x] == 0.0) /* f'(0+) - S >= c */
+				assert_true(d->fprime(0.0, lambda) - S[x] >=
+				            c - 1e-7 * (lambda + smax));
+	}
+	assert_int_equal(mt_train_root_fallbacks() - before, 0);
+}
+
 static void test_menu_picks_best_candidate(void **state)
 {
 	(void)state;
@@ -192,6 +251,7 @@ int main(void)
 	        cmocka_unit_test(test_two_responses_fine_scan),
 	        cmocka_unit_test(test_kl_closed_form),
 	        cmocka_unit_test(test_extreme_ranges),
+	        cmocka_unit_test(test_root_newton_settles),
 	        cmocka_unit_test(test_menu_picks_best_candidate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,6 +40,11 @@ void mt_rule_from_scenario(mt_rule *r, const mt_scenario *sc);
 mt_status mt_train(const mt_rule *r, const double *S, double *p, double *value, size_t *choice,
                    double *scratch, mt_error *err);
 
+/* Diagnostics for tests: how many trainings of the calling thread found mu
+ * (chi2, hellinger, reverse_kl) with the bracketing fallback because
+ * Newton's method did not settle. */
+unsigned long mt_train_root_fallbacks(void);
+
 /* ASW(p) = <p,S> - D_f(p||q). */
 double mt_asw(const mt_rule *r, const double *S, const double *p);
 

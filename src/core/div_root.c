@@ -2,6 +2,7 @@
  * reverse_kl (Newton, div_root.h, does the usual work). */
 #include "div_root.h"
 #include "mechtune/alloc.h"
+#include "mechtune/train.h"
 
 #include <float.h>
 #include <math.h>
@@ -71,9 +72,17 @@ static mt_status solve_mu(const mass_ctx *c, double lo, double hi, double *mu, m
 	                    c->d->div->name, gsl_strerror(gs), c->lambda);
 }
 
+static _Thread_local unsigned long fallbacks;
+
+unsigned long mt_train_root_fallbacks(void)
+{
+	return fallbacks;
+}
+
 mt_status mt_root_brent(const mt_root_div *d, size_t m, const double *q, const double *S,
                         double lambda, double lo, double hi, double *mu, mt_error *err)
 {
+	fallbacks++;
 	mass_ctx c = {.d = d, .m = m, .q = q, .S = S, .lambda = lambda};
 	return solve_mu(&c, lo, hi, mu, err);
 }

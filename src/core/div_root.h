@@ -131,8 +131,8 @@ mt_status mt_root_mass_failed(const mt_root_div *d, double sum, double lambda, m
  * monotonically, without a bracket, and converge quadratically where the
  * transform is smooth (one step per support change for chi2).  About 3 to 6
  * passes over the responses against Brent's 10 or more.  Returns false when
- * it does not settle (rounding at a huge or tiny lambda) or lo is already at
- * or past the root: the caller falls back to Brent on [*mu, hi]. */
+ * it does not settle (rounding at a huge or tiny lambda): the caller falls
+ * back to Brent on [*mu, hi] (mt_train_root_fallbacks counts these). */
 #define MT_NEWTON_MAX_ITER 64
 
 static inline bool mt_root_newton(const mt_root_div *d, size_t m, const double *q, const double *S,
@@ -142,8 +142,10 @@ static inline bool mt_root_newton(const mt_root_div *d, size_t m, const double *
 	for (int it = 0; it < MT_NEWTON_MAX_ITER; it++) {
 		double dm, ms = d->mass_d(m, q, S, x, lambda, &dm);
 		if (!(ms > 1.0)) { /* at (or, by rounding, just past) the root */
-			*mu = x;
-			return it > 0; /* at lo: Brent's edge cases decide */
+			/* at lo, Brent's edge cases: hi when the mass there is >= 1
+			 * (all rewards equal), else lo */
+			*mu = it == 0 && d->mass(m, q, S, hi, lambda) >= 1.0 ? hi : x;
+			return true;
 		}
 		if (!(dm > 0.0) || !isfinite(ms))
 			break;
@@ -155,11 +157,13 @@ static inline bool mt_root_newton(const mt_root_div *d, size_t m, const double *
 		if (!(step > 0.0) || !isfinite(step))
 			break;
 		double next = x + step;
-		if (next >= hi) { /* the root is at hi (all rewards equal) or rounding */
+		double tol = 2.0 * DBL_EPSILON * fmax(fabs(next), fabs(lambda));
+		if (next >= hi) { /* the root is at hi (all rewards equal: the mass
+		                   * there is sum q = 1 to rounding) */
 			*mu = hi;
-			return d->mass(m, q, S, hi, lambda) >= 1.0;
+			return hi - x <= 2.0 * tol || d->mass(m, q, S, hi, lambda) >= 1.0 - 1e-12;
 		}
-		if (step <= 2.0 * DBL_EPSILON * fmax(fabs(next), fabs(lambda))) {
+		if (step <= tol) {
 			*mu = next;
 			return true;
 		}
