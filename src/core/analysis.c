@@ -11,6 +11,7 @@
  * real solver (mt_solve) and kept only if it beats the truth there. */
 #include "mechtune/analysis.h"
 #include "mechtune/alloc.h"
+#include "mechtune/vec.h"
 
 #include <float.h>
 #include <math.h>
@@ -430,11 +431,6 @@ static size_t par_dim(const br_ctx *c)
 	return c->par == PAR_SUM_FULL ? c->m + 1 : c->m;
 }
 
-static double sigmoid(double t)
-{
-	return t >= 0.0 ? 1.0 / (1.0 + exp(-t)) : exp(t) / (1.0 + exp(t));
-}
-
 /* theta -> y; c->aux keeps the softmax / sigmoid values for the chain rule. */
 static void theta_to_y(br_ctx *c, const gsl_vector *th, double *y)
 {
@@ -445,14 +441,22 @@ static void theta_to_y(br_ctx *c, const gsl_vector *th, double *y)
 		for (size_t k = 0; k < d; k++)
 			top = fmax(top, gsl_vector_get(th, k));
 		for (size_t k = 0; k < d; k++)
-			z += s[k] = exp(gsl_vector_get(th, k) - top);
+			s[k] = gsl_vector_get(th, k) - top;
+		mt_vexp(d, s, s);
+		for (size_t k = 0; k < d; k++)
+			z += s[k];
 		for (size_t k = 0; k < d; k++)
 			s[k] /= z;
-	} else {
+	} else { /* sigmoid(t) from e = exp(-|t|): 1/(1+e) or e/(1+e), stable */
 		for (size_t k = 0; k < m; k++)
-			s[k] = k == c->anchor && c->par == PAR_MAX_REW
-			               ? 1.0
-			               : sigmoid(gsl_vector_get(th, k));
+			s[k] = -fabs(gsl_vector_get(th, k));
+		mt_vexp(m, s, s);
+		for (size_t k = 0; k < m; k++) {
+			double e = s[k];
+			s[k] = k == c->anchor && c->par == PAR_MAX_REW ? 1.0
+			       : gsl_vector_get(th, k) >= 0.0          ? 1.0 / (1.0 + e)
+			                                               : e / (1.0 + e);
+		}
 	}
 	for (size_t x = 0; x < m; x++)
 		y[x] = c->T * s[x];

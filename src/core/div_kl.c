@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "mechtune/divergence.h"
+#include "mechtune/vec.h"
 
 static double f(double t, double lambda)
 {
@@ -51,8 +52,11 @@ static mt_status optimize(size_t m, const double *q, const double *S, double lam
 {
 	const double inv = 1.0 / lambda;
 	double z = 0.0;
+	for (size_t x = 0; x < m; x++)
+		p[x] = S[x] * inv;
+	mt_vexp(m, p, p);
 	for (size_t x = 0; x < m; x++) {
-		p[x] = q[x] * exp(S[x] * inv);
+		p[x] *= q[x];
 		z += p[x];
 	}
 	if (!(z > 0.0) || !isfinite(z))
@@ -67,9 +71,16 @@ static mt_status optimize(size_t m, const double *q, const double *S, double lam
 static double lse_without(size_t m, const double *q, const double *S, double w, const double *r,
                           double top, double inv)
 {
-	double z = 0.0;
-	for (size_t x = 0; x < m; x++)
-		z += q[x] * exp((S[x] - w * r[x] - top) * inv);
+	enum { CHUNK = 256 }; /* exponents on the stack, a chunk at a time */
+	double e[CHUNK], z = 0.0;
+	for (size_t x0 = 0; x0 < m; x0 += CHUNK) {
+		size_t len = m - x0 < CHUNK ? m - x0 : CHUNK;
+		for (size_t k = 0; k < len; k++)
+			e[k] = (S[x0 + k] - w * r[x0 + k] - top) * inv;
+		mt_vexp(len, e, e);
+		for (size_t k = 0; k < len; k++)
+			z += q[x0 + k] * e[k];
+	}
 	return z;
 }
 
