@@ -4,11 +4,12 @@
  * polarizing misreport and t(x).  Iterated best responses are excluded
  * (timed separately, small sizes only).
  *
- *   bench_analysis [--runs N] [--divergence D] [--large] [--size NxM]
+ *   bench_analysis [--runs N] [--divergence D] [--large] [--size NxM] [--best]
  *
  * Targets (issues 3 and 11): 4 x 8 < 5 ms, 8 x 32 < 50 ms, 32 x 512 < 1 s;
  * --large adds 32 x 1024 (< 2 s); --size runs only n groups x m responses
- * (for profiling).  Each row also shows the best CPU time of
+ * (for profiling); --best reports the fastest run instead of the median
+ * (a machine shared with other work).  Each row also shows the best CPU time of
  * both threads (the machine may be shared: wall-clock medians fluctuate) and
  * the floor: one pass of n * m exponentials, the cost of a single KL training
  * of every group, which any analysis must exceed many times over. */
@@ -42,6 +43,8 @@ static void run_once(const mt_scenario *sc, bool ibr)
 	}
 }
 
+static bool best_wall; /* --best: the fastest run instead of the median */
+
 static double cpu_now(void)
 {
 	struct timespec ts;
@@ -65,6 +68,12 @@ static double time_analysis(const mt_scenario *sc, int runs, bool ibr, double *c
 	}
 	if (cpu)
 		*cpu = best;
+	if (best_wall) {
+		double b = INFINITY;
+		for (int r = 0; r < runs; r++)
+			b = t[r] < b ? t[r] : b;
+		return b;
+	}
 	return bench_median(t, (size_t)runs);
 }
 
@@ -100,7 +109,9 @@ int main(int argc, char **argv)
 	bool large = false;
 	size_t only_n = 0, only_m = 0;
 	for (int a = 1; a < argc; a++) {
-		if (!strcmp(argv[a], "--large"))
+		if (!strcmp(argv[a], "--best"))
+			best_wall = true;
+		else if (!strcmp(argv[a], "--large"))
 			large = true;
 		else if (!strcmp(argv[a], "--size") && a + 1 < argc &&
 		         sscanf(argv[a + 1], "%zux%zu", &only_n, &only_m) == 2 && only_n && only_m)
@@ -112,7 +123,7 @@ int main(int argc, char **argv)
 		else {
 			fprintf(stderr,
 			        "usage: bench_analysis [--runs N] [--divergence D] [--large] "
-			        "[--size NxM]\n");
+			        "[--size NxM] [--best]\n");
 			return 2;
 		}
 	}
@@ -126,9 +137,9 @@ int main(int argc, char **argv)
 		double target;
 	} cases[] = {{4, 8, 5e-3}, {8, 32, 50e-3}, {32, 512, 1.0}, {32, 1024, 2.0}};
 	size_t ncases = sizeof cases / sizeof cases[0] - (large || only_n ? 0 : 1);
-	printf("full analysis (none + vcg, every group's best responses), %s, median of %d;\n"
+	printf("full analysis (none + vcg, every group's best responses), %s, %s of %d;\n"
 	       "cpu: best CPU time of both threads; floor: one pass of n*m exp()\n",
-	       div, runs);
+	       div, best_wall ? "fastest" : "median", runs);
 	printf("%6s %6s %10s %10s %10s %10s %10s %8s %5s\n", "groups", "resp.", "sum (ms)",
 	       "cpu (ms)", "max (ms)", "cpu (ms)", "floor (ms)", "target", "ok");
 	int fail = 0;

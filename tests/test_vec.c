@@ -31,11 +31,11 @@ static void test_vexp_against_libm(void **state)
 	for (size_t i = 0; i < N; i++) {
 		double u = tu_uniform(&rng);
 		switch (i % 5) {
-		case 0: x[i] = -760.0 + 1480.0 * u; break;  /* the whole range and beyond */
-		case 1: x[i] = -1.0 + 2.0 * u; break;       /* near 0 */
-		case 2: x[i] = -50.0 * u; break;            /* KL's exponents: <= 0 */
-		case 3: x[i] = -745.2 + 37.0 * u; break;    /* subnormal results */
-		default: x[i] = 700.0 + 10.0 * u; break;    /* near overflow */
+		case 0: x[i] = -760.0 + 1480.0 * u; break; /* the whole range and beyond */
+		case 1: x[i] = -1.0 + 2.0 * u; break;      /* near 0 */
+		case 2: x[i] = -50.0 * u; break;           /* KL's exponents: <= 0 */
+		case 3: x[i] = -745.2 + 37.0 * u; break;   /* subnormal results */
+		default: x[i] = 700.0 + 10.0 * u; break;   /* near overflow */
 		}
 	}
 	mt_vexp(N, x, y);
@@ -61,8 +61,20 @@ static void test_vexp_against_libm(void **state)
 static void test_vexp_special_values(void **state)
 {
 	(void)state;
-	double x[] = {NAN, INFINITY, -INFINITY, 0.0, -0.0, 709.78, 709.79, 1e308, -745.13, -745.14,
-	              -1e308, 1e-300, -708.39641853226408, 709.782712893384};
+	double x[] = {NAN,
+	              INFINITY,
+	              -INFINITY,
+	              0.0,
+	              -0.0,
+	              709.78,
+	              709.79,
+	              1e308,
+	              -745.13,
+	              -745.14,
+	              -1e308,
+	              1e-300,
+	              -708.39641853226408,
+	              709.782712893384};
 	size_t n = sizeof x / sizeof x[0];
 	double y[sizeof x / sizeof x[0]];
 	mt_vexp(n, x, y);
