@@ -12,13 +12,16 @@
  * (a machine shared with other work).  Each row also shows the best CPU time of
  * both threads (the machine may be shared: wall-clock medians fluctuate) and
  * the floor: one pass of n * m exponentials, the cost of a single KL training
- * of every group, which any analysis must exceed many times over. */
+ * of every group, which any analysis must exceed many times over.
+ * Coalitions (issue 11): the joint best misreport of one pair under none
+ * and under vcg, 8 x 32, < 100 ms. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bench_common.h"
 #include "mechtune/analysis.h"
+#include "mechtune/coalition.h"
 #include "mechtune/train.h"
 
 static void run_once(const mt_scenario *sc, bool ibr)
@@ -102,6 +105,31 @@ static double time_floor(const mt_scenario *sc, int runs)
 	return best;
 }
 
+/* The coalition of groups 0 and 1 under none and under vcg, as
+ * `mechtune analyze --coalition` computes it. */
+static double time_coalition(const mt_scenario *sc, int runs)
+{
+	double t[101];
+	if (runs > 101)
+		runs = 101;
+	size_t mem[2] = {0, 1};
+	const mt_payment_rule *rules[2] = {&mt_pay_none, &mt_pay_vcg};
+	for (int r = 0; r < runs; r++) {
+		double t0 = bench_now();
+		for (int k = 0; k < 2; k++) {
+			mt_coalition co;
+			mt_error err = {0};
+			if (mt_coalition_best(sc, rules[k], mem, 2, &co, NULL, &err)) {
+				fprintf(stderr, "bench_analysis: %s\n", err.msg);
+				exit(1);
+			}
+			mt_coalition_release(&co);
+		}
+		t[r] = bench_now() - t0;
+	}
+	return bench_median(t, (size_t)runs);
+}
+
 int main(int argc, char **argv)
 {
 	int runs = 11;
@@ -167,6 +195,23 @@ int main(int argc, char **argv)
 	}
 	if (only_n)
 		return fail;
+	{
+		mt_scenario *cs = bench_scenario(32, 8, 43);
+		cs->divergence = d;
+		double ts = time_coalition(cs, runs);
+		cs->normalization = MT_NORM_MAX;
+		for (size_t i = 0; i < cs->n; i++) {
+			mt_normalize(MT_NORM_MAX, cs->m, cs->groups[i].rewards);
+			mt_group_tell_truth(cs, i);
+		}
+		double tm = time_coalition(cs, runs);
+		bool ok = ts < 0.1 && tm < 0.1;
+		fail |= !ok;
+		printf("coalition of a pair (none + vcg), 8 x 32: sum %.3f ms, max %.3f ms (target "
+		       "100 ms) %s\n",
+		       ts * 1e3, tm * 1e3, ok ? "yes" : "NO");
+		mt_scenario_free(cs);
+	}
 	mt_scenario *sc = bench_scenario(8, 4, 7);
 	sc->divergence = d;
 	printf("with iterated best responses, 4 x 8: %.3f ms\n",
