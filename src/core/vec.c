@@ -6,7 +6,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+/* Not under TSan: the clone's ifunc resolver runs during relocation, before
+ * the TSan runtime is up, and the program dies before main. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
+        !defined(__SANITIZE_THREAD__)
 #define MT_VEC_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define MT_VEC_CLONES
