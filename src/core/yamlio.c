@@ -701,15 +701,12 @@ static mt_status get_text(const struct ld *ld, struct node *nd, const char *what
 
 /* ---------------------------------------------------------------- model */
 
-enum vec { REFERENCE, REWARDS, POLICY };
-
-/* Fill dst[m] from a list of numbers and check it according to kind. */
-static mt_status get_vector(const struct ld *ld, const struct node *nd, const char *what,
-                            enum vec kind, mt_norm norm, size_t m, double *dst)
+/* Every reward model and policy is a list of m numbers: m lists of
+ * 2 numbers and n groups would otherwise allocate n * m numbers that
+ * the file does not hold. */
+static mt_status check_length(const struct ld *ld, const struct node *nd, const char *what,
+                              size_t m)
 {
-	mt_status st;
-	double sum = 0, max = 0;
-
 	if (nd->kind != SEQ)
 		return fail(
 		        ld, nd,
@@ -722,6 +719,19 @@ static mt_status get_vector(const struct ld *ld, const struct node *nd, const ch
 		            "response, in the order of `responses`",
 		            what, (size_t)nd->n, nd->n == 1 ? "" : "s", m == 1 ? "is" : "are", m,
 		            m == 1 ? "" : "s");
+	return MT_OK;
+}
+
+enum vec { REFERENCE, REWARDS, POLICY };
+
+/* Fill dst[m] from a list of numbers and check it according to kind. */
+static mt_status get_vector(const struct ld *ld, const struct node *nd, const char *what,
+                            enum vec kind, mt_norm norm, size_t m, double *dst)
+{
+	double sum = 0, max = 0;
+	mt_status st = check_length(ld, nd, what, m);
+	if (st)
+		return st;
 	for (size_t x = 0; x < m; x++) {
 		st = get_ranged(ld, nd->kids[x], what, kind == REFERENCE ? POSITIVE : NONNEG,
 		                &dst[x]);
@@ -974,27 +984,6 @@ static mt_status get_text_list(const struct ld *ld, struct node *nd, const char 
 		            "unique",
 		            what, show(dst[dup]).s, nd->kids[orig]->line, nd->kids[orig]->col);
 	return st ? oom(ld, nd->line, nd->col) : MT_OK;
-}
-
-/* Every reward model and policy is a list of m numbers: m lists of
- * 2 numbers and n groups would otherwise allocate n * m numbers that
- * the file does not hold. */
-static mt_status check_length(const struct ld *ld, const struct node *nd, const char *what,
-                              size_t m)
-{
-	if (nd->kind != SEQ)
-		return fail(
-		        ld, nd,
-		        "%s: expected a list of numbers, got %s; write one number per response, "
-		        "e.g. [0.2, 0.3, 0.5]",
-		        what, kind_name(nd));
-	if (nd->n != m)
-		return fail(ld, nd,
-		            "%s: has %zu number%s but there %s %zu response%s; give one number per "
-		            "response, in the order of `responses`",
-		            what, (size_t)nd->n, nd->n == 1 ? "" : "s", m == 1 ? "is" : "are", m,
-		            m == 1 ? "" : "s");
-	return MT_OK;
 }
 
 /* Check the counts and the shape of every list before anything is allocated
