@@ -19,7 +19,7 @@ mkdir -p "$out"
 sock="mtshot$$"
 tm() { tmux -u -L "$sock" -f /dev/null "$@" </dev/null; }
 work=$(mktemp -d)
-trap 'tm kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'end_session; rm -rf "$work"' EXIT
 
 wait_for() {
 	local end=$((SECONDS + 20))
@@ -50,18 +50,34 @@ shot() {
 	echo "wrote screenshots/$1.png"
 }
 
+# The explorer edits copies: when a session ends, its unsaved edits go to a
+# recovery file next to the file (or in XDG_STATE_HOME), and those must land
+# in $work, not in the source tree, where the next start would offer them.
+cp "$root"/scenarios/*.yaml "$work/"
+mkdir -p "$work/state"
+
+# end the explorer of the last session without a hang-up, which would write
+# its unsaved edits to a recovery file that the next session would offer
+end_session() {
+	local pane
+	for pane in $(tm list-panes -a -F '#{pane_pid}' 2>/dev/null); do
+		pkill -KILL -P "$pane" -x "$(basename "$bin")" 2>/dev/null || true
+	done
+	tm kill-server 2>/dev/null || true
+}
+
 # session COLS ROWS ARGS...: a fresh explorer in window 0
 session() {
 	local cols=$1 rows=$2
 	shift 2
-	tm kill-server 2>/dev/null || true
+	end_session
 	local args=""
 	for a in "$@"; do args+=" '$a'"; done
 	# a server still shutting down can refuse the session: retry
 	local try
 	for try in $(seq 1 50); do
 		tm new-session -d -x "$cols" -y "$rows" -e TERM=xterm-256color -e LANG=C.UTF-8 \
-			-e LC_ALL=C.UTF-8 "cd '$work' && '$bin'$args; sleep 600" 2>/dev/null &&
+			-e LC_ALL=C.UTF-8 -e XDG_STATE_HOME="$work/state" "cd '$work' && '$bin'$args; sleep 600" 2>/dev/null &&
 			tm has-session -t 0 2>/dev/null && return 0
 		sleep 0.1
 	done
@@ -69,7 +85,7 @@ session() {
 	exit 1
 }
 
-session 80 24 "$root/scenarios/default.yaml"
+session 80 24 "$work/default.yaml"
 wait_for "up to date"
 shot default
 
@@ -102,13 +118,13 @@ wait_for "up to date"
 shot lesson
 
 # The noisy-input section (the noise lesson's scenario).
-session 80 24 "$root/scenarios/noisy_input.yaml"
+session 80 24 "$work/noisy_input.yaml"
 wait_for "objective lost"
 wait_for "up to date"
 shot noise
 
 # The presenter layout on a projector-sized terminal, after the lie.
-session 120 36 --presenter "$root/scenarios/default.yaml"
+session 120 36 --presenter "$work/default.yaml"
 wait_for "up to date"
 play_lie
 shot presenter 120 36
