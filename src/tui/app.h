@@ -182,7 +182,7 @@ struct app {
 	int empty_reads; /* poll said readable but nothing came, in a row */
 };
 
-/* --- app.c ----------------------------------------------------------- */
+/* --- loop.c ---------------------------------------------------------- */
 /* Results of the current generation, or NULL while they are computing. */
 const mt_stage_result *app_result(const app *a, mt_stage s);
 /* The newest result of a stage even when it is stale (NULL if none). */
@@ -237,7 +237,7 @@ bool keys_expand(const app *a, const char *text, char *out, size_t len, char *ba
  * flags; bad values leave everything unchanged and explain in the status. */
 int edit_set_cell(app *a, int row, int col, double v);
 
-/* --- draw.c ---------------------------------------------------------- */
+/* --- view_main.c ---------------------------------------------------- */
 void draw_all(app *a);
 void draw_init_colors(app *a);
 /* Print s at (y, x) in at most w columns (UTF-8 aware); pads with spaces
@@ -259,10 +259,10 @@ double cell_value(const app *a, int row, int col, bool *exists);
 void cell_name(const app *a, int row, int col, char *buf, size_t len);
 const char *fmt_num(char *buf, size_t len, double v);
 
-/* --- plot.c ---------------------------------------------------------- */
+/* --- view_plot.c ---------------------------------------------------- */
 void plot_draw(app *a, int top, int height);
 
-/* --- prompt.c -------------------------------------------------------- */
+/* --- view_prompt.c -------------------------------------------------- */
 void input_start(app *a, const char *prompt, const char *initial, bool numeric,
                  int (*done)(app *a, const char *text));
 int input_key(app *a, int key, bool is_char);
@@ -312,7 +312,7 @@ int recover_leave(app *a, int sig, bool lost);
 void recover_clean_quit(app *a);
 void recover_release(app *a);
 
-/* --- lessons.c ------------------------------------------------------- */
+/* --- view_lesson.c ------------------------------------------------- */
 /* Start lesson l on its scenario (replacing the document).  Returns
  * reaction flags; a scenario that does not load is explained in the status. */
 int lesson_begin(app *a, const mt_lesson *l);

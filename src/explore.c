@@ -1,8 +1,8 @@
 /* `mechtune [FILE]`: the explorer.  The curses code lives in src/tui; this
  * file only translates the command line's options. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../tui/tui.h"
+#include "tui/tui.h"
 
 int cli_explore(const cli_explore_opts *o)
 {

@@ -8,8 +8,8 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "cli.h"
-#include "../tui/tui.h"
+#include "cli/cli.h"
+#include "tui/tui.h"
 
 const cli_command *const cli_commands[] = {&cli_solve, &cli_analyze, &cli_sweep,
                                            &cli_check, &cli_lesson,  NULL};
