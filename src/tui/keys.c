@@ -18,20 +18,29 @@ typedef int (*key_fn)(app *a, int key);
 
 enum { V_MAIN = 1 << VIEW_MAIN, V_PLOT = 1 << VIEW_PLOT, V_ALL = V_MAIN | V_PLOT };
 
+/* One key of a binding and the stable action name lesson texts use for it
+ * ({action}; keys_action_key turns that into the key).  NULL: none. */
 typedef struct {
-	int keys[6];         /* 0-terminated */
+	int key;
+	const char *action;
+} key_action;
+
+/* A list that docs/explorer.md appends to a binding's doc, generated from
+ * the core's descriptor tables: "a, b, c." */
+typedef enum { DOC_LIST_NONE = 0, DOC_LIST_DIVERGENCES, DOC_LIST_PAYMENTS } doc_list;
+
+typedef struct {
+	key_action keys[6];  /* key 0 ends the list */
 	const char *label;   /* as shown in help (UTF-8) */
 	const char *ascii;   /* ASCII label; NULL: label is ASCII already */
 	const char *section; /* heading in the help screen */
 	const char *help;    /* short description (help screen, at most ~28 columns) */
 	const char *doc;     /* longer description for docs/explorer.md, NULL: help */
+	doc_list list;       /* appended to doc */
 	const char *hint;    /* word on the hint line, NULL: not shown there */
 	unsigned char prio;  /* hint order: lower first */
 	unsigned views;
 	key_fn fn;
-	/* Stable action names, parallel to keys (NULL: none).  Lesson texts
-	 * say {action}; keys_action_key turns that into the key. */
-	const char *actions[6];
 } key_binding;
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -489,35 +498,9 @@ static int k_remove_response(app *a, int key)
 	return r;
 }
 
-static int finish_rename(app *a, const char *text)
+/* Set *slot (in n, a copy of the scenario) to text and commit. */
+static int commit_rename(app *a, mt_scenario *n, char **slot, const char *text)
 {
-	if (!*text) {
-		app_set_status(a, true, "a name cannot be empty (nothing was changed)");
-		return R_REDRAW;
-	}
-	mt_scenario *n = app_begin(a);
-	if (!n)
-		return R_REDRAW;
-	char **slot;
-	if (a->input.numeric) { /* reused as "rename a response" marker */
-		size_t x = (size_t)a->col;
-		if (response_taken(n, text, x)) {
-			mt_scenario_free(n);
-			app_set_status(a, true, "there is already a response '%s'", text);
-			return R_REDRAW;
-		}
-		slot = &n->responses[x];
-	} else if (a->row == 0) {
-		slot = &n->name;
-	} else {
-		size_t g = app_group(a);
-		if (group_name_taken(n, text, g)) {
-			mt_scenario_free(n);
-			app_set_status(a, true, "there is already a group '%s'", text);
-			return R_REDRAW;
-		}
-		slot = &n->groups[g].name;
-	}
 	if (mt_scenario_set_name(slot, text)) {
 		mt_scenario_free(n);
 		app_set_status(a, true, "out of memory: not renamed");
@@ -529,6 +512,52 @@ static int finish_rename(app *a, const char *text)
 	return r;
 }
 
+static int refuse_empty_name(app *a)
+{
+	app_set_status(a, true, "a name cannot be empty (nothing was changed)");
+	return R_REDRAW;
+}
+
+/* The scenario (on the reference row) or the group under the cursor. */
+static int finish_rename(app *a, const char *text)
+{
+	if (!*text)
+		return refuse_empty_name(a);
+	mt_scenario *n = app_begin(a);
+	if (!n)
+		return R_REDRAW;
+	char **slot;
+	if (a->row == 0) {
+		slot = &n->name;
+	} else {
+		size_t g = app_group(a);
+		if (group_name_taken(n, text, g)) {
+			mt_scenario_free(n);
+			app_set_status(a, true, "there is already a group '%s'", text);
+			return R_REDRAW;
+		}
+		slot = &n->groups[g].name;
+	}
+	return commit_rename(a, n, slot, text);
+}
+
+/* The response in the cursor's column. */
+static int finish_rename_response(app *a, const char *text)
+{
+	if (!*text)
+		return refuse_empty_name(a);
+	mt_scenario *n = app_begin(a);
+	if (!n)
+		return R_REDRAW;
+	size_t x = (size_t)a->col;
+	if (response_taken(n, text, x)) {
+		mt_scenario_free(n);
+		app_set_status(a, true, "there is already a response '%s'", text);
+		return R_REDRAW;
+	}
+	return commit_rename(a, n, &n->responses[x], text);
+}
+
 static int k_rename(app *a, int key)
 {
 	if (key == 'R') {
@@ -536,8 +565,8 @@ static int k_rename(app *a, int key)
 			app_set_status(a, true, "move to a response column to rename it");
 			return R_REDRAW;
 		}
-		input_start(a, "rename response: ", a->sc->responses[a->col], false, finish_rename);
-		a->input.numeric = true; /* marks "response" for finish_rename */
+		input_start(a, "rename response: ", a->sc->responses[a->col], false,
+		            finish_rename_response);
 		return R_REDRAW;
 	}
 	if (a->row == 0)
@@ -896,412 +925,359 @@ static int k_lesson_next(app *a, int key)
 #define F(k) KEY_FN(k)
 
 static const key_binding bindings[] = {
-        {{F(KEY_UP), 'k'},
-         "↑ k",
-         "Up k",
-         "Move",
-         "move up",
-         NULL,
-         NULL,
-         0,
-         V_ALL,
-         k_up,
-         {"up", "up"}},
-        {{F(KEY_DOWN), 'j'},
-         "↓ j",
-         "Down j",
-         "Move",
-         "move down",
-         NULL,
-         NULL,
-         0,
-         V_ALL,
-         k_down,
-         {"down", "down"}},
-        {{F(KEY_LEFT), 'h'},
-         "← h",
-         "Left h",
-         "Move",
-         "move left",
-         NULL,
-         NULL,
-         0,
-         V_MAIN,
-         k_left,
-         {"left", "left"}},
-        {{F(KEY_RIGHT), 'l'},
-         "→ l",
-         "Right l",
-         "Move",
-         "move right",
-         NULL,
-         NULL,
-         0,
-         V_MAIN,
-         k_right,
-         {"right", "right"}},
-        {{'\t', F(KEY_BTAB)},
-         "Tab S-Tab",
-         NULL,
-         "Move",
-         "next / previous group",
-         NULL,
-         NULL,
-         0,
-         V_ALL,
-         k_next_group,
-         {"next_group", "prev_group"}},
-        {{'\r', '\n', F(KEY_ENTER), '.', 0},
-         "Enter 0-9",
-         NULL,
-         "Edit",
-         "type a new value",
-         "Type a new value for the cell (a digit starts the number; 1/3 is accepted). The other "
-         "entries of the row are rescaled so that it stays normalized, and the cells that changed "
-         "are highlighted. Editing the truth of a truthful group moves its report along.",
-         "edit",
-         1,
-         V_MAIN,
-         k_edit,
-         {"edit", "edit", "edit", "edit"}},
-        {{'+', '=', '-', '_'},
-         "+ -",
-         NULL,
-         "Edit",
-         "nudge by the step",
-         "Nudge the cell up or down by the step (sizes by 10 steps), renormalizing the row.",
-         "nudge",
-         2,
-         V_MAIN,
-         k_nudge,
-         {"inc", "inc", "dec", "dec"}},
-        {{'s'},
-         "s",
-         NULL,
-         "Edit",
-         "change the step",
-         "Cycle the step: 0.001, 0.01, 0.05, 0.1.",
-         NULL,
-         0,
-         V_MAIN,
-         k_step,
-         {"step"}},
-        {{'a'},
-         "a",
-         NULL,
-         "Edit",
-         "add a group",
-         NULL,
-         NULL,
-         0,
-         V_MAIN,
-         k_add_group,
-         {"add_group"}},
-        {{'x'},
-         "x",
-         NULL,
-         "Edit",
-         "remove the group",
-         "Remove the group under the cursor.",
-         NULL,
-         0,
-         V_MAIN,
-         k_remove_group,
-         {"remove_group"}},
-        {{'A'},
-         "A",
-         NULL,
-         "Edit",
-         "add a response",
-         "Add a response (reward 0 for everybody).",
-         NULL,
-         0,
-         V_MAIN,
-         k_add_response,
-         {"add_response"}},
-        {{'X'},
-         "X",
-         NULL,
-         "Edit",
-         "remove the response",
-         "Remove the response under the cursor.",
-         NULL,
-         0,
-         V_MAIN,
-         k_remove_response,
-         {"remove_response"}},
-        {{'r'},
-         "r",
-         NULL,
-         "Edit",
-         "rename group (scenario)",
-         "Rename the group under the cursor (on the reference row: the scenario).",
-         NULL,
-         0,
-         V_MAIN,
-         k_rename,
-         {"rename"}},
-        {{'R'},
-         "R",
-         NULL,
-         "Edit",
-         "rename the response",
-         NULL,
-         NULL,
-         0,
-         V_MAIN,
-         k_rename,
-         {"rename_response"}},
-        {{'[', ']'},
-         "[ ]",
-         NULL,
-         "Rules",
-         "lambda / 1.1, x 1.1 (fine)",
-         "Divide or multiply the regularization strength lambda by 1.1.",
-         "lambda",
-         5,
-         V_ALL,
-         k_lambda,
-         {"lambda_down", "lambda_up"}},
-        {{'{', '}'},
-         "{ }",
-         NULL,
-         "Rules",
-         "lambda / 2, x 2 (coarse)",
-         NULL,
-         NULL,
-         0,
-         V_ALL,
-         k_lambda,
-         {"lambda_halve", "lambda_double"}},
-        {{'d'},
-         "d",
-         NULL,
-         "Rules",
-         "cycle the divergence",
-         "Cycle kl, chi2, hellinger, "
-         "reverse_kl, tv.",
-         NULL,
-         0,
-         V_ALL,
-         k_divergence,
-         {"divergence"}},
-        {{'p', 'P'},
-         "p P",
-         NULL,
-         "Rules",
-         "next / previous payment rule",
-         "Cycle the payment rule forwards (p) or backwards (P): vcg, none, vcg_shifted, "
-         "checkpoint, early_stop.",
-         "payment",
-         4,
-         V_ALL,
-         k_payment,
-         {"payment", "payment_back"}},
-        {{'n'},
-         "n",
-         NULL,
-         "Rules",
-         "cycle the normalization",
-         "Switch between sum and max normalization; every reward row is rescaled.",
-         NULL,
-         0,
-         V_ALL,
-         k_normalization,
-         {"normalization"}},
-        {{'b'},
-         "b",
-         NULL,
-         "Strategy",
-         "lie: no-payment best reply",
-         "Lie: the group under the cursor reports its best response as if there were no "
-         "payment (the instructive lie of Theorem 4.2). Without payment it gains; under vcg the "
-         "outcome table then shows that the same lie no longer pays.",
-         "lie",
-         3,
-         V_ALL,
-         k_lie,
-         {"lie"}},
-        {{'B'},
-         "B",
-         NULL,
-         "Strategy",
-         "best reply under the rule",
-         "The group reports its best response under the active payment rule (under vcg that is "
-         "the truth, up to solver tolerance).",
-         NULL,
-         0,
-         V_ALL,
-         k_lie,
-         {"best_reply"}},
-        {{'t', 'T'},
-         "t T",
-         NULL,
-         "Strategy",
-         "truth: the group / all",
-         "The group under the cursor tells the truth (t); every group does (T).",
-         "truth",
-         3,
-         V_ALL,
-         k_truth,
-         {"truth", "all_truth"}},
-        {{'i'},
-         "i",
-         NULL,
-         "Strategy",
-         "iterated best responses",
-         "Groups take turns playing their best response under the active rule until nobody "
-         "gains; the final reports are applied.",
-         NULL,
-         0,
-         V_ALL,
-         k_iterate,
-         {"iterate"}},
-        {{'u'},
-         "u",
-         NULL,
-         "History, files",
-         "undo",
-         "Undo (every step; at most 64 MiB of history, the oldest steps go first).",
-         "undo",
-         6,
-         V_ALL,
-         k_undo,
-         {"undo"}},
-        {{CTRL_KEY('r'), 'U'},
-         "^R U",
-         NULL,
-         "History, files",
-         "redo",
-         NULL,
-         NULL,
-         0,
-         V_ALL,
-         k_redo,
-         {"redo", "redo"}},
-        {{'o'},
-         "o",
-         NULL,
-         "History, files",
-         "open a scenario",
-         "Open a scenario: a picker over the installed scenarios, the source tree's scenarios/ and "
-         "the current directory, or type a path.",
-         NULL,
-         0,
-         V_ALL,
-         k_open,
-         {"open"}},
-        {{'w', 'W'},
-         "w W",
-         NULL,
-         "History, files",
-         "save / save as",
-         "Save to the scenario's file (asks for a name the first time); W saves as.",
-         "save",
-         8,
-         V_ALL,
-         k_save,
-         {"save", "save_as"}},
-        {{'v'},
-         "v",
-         NULL,
-         "View",
-         "plot view on / off",
-         "Toggle the plot view: utility, valuation and payment of the selected group along "
-         "alpha, beta, epsilon and lambda.",
-         "plot",
-         7,
-         V_ALL,
-         k_plot,
-         {"plot"}},
-        {{'m'},
-         "m",
-         NULL,
-         "View",
-         "plot: braille / letters",
-         NULL,
-         NULL,
-         0,
-         V_PLOT,
-         k_plot_style,
-         {"plot_style"}},
-        {{'c'},
-         "c",
-         NULL,
-         "View",
-         "plot: utility alone / all",
-         "Plot view: show utility alone on its own scale (its peak at the truth under vcg is "
-         "easy to see), or utility, w·v and payment together.",
-         NULL,
-         0,
-         V_PLOT,
-         k_plot_curves,
-         {"plot_curves"}},
-        {{CTRL_KEY('l')},
-         "^L",
-         NULL,
-         "View",
-         "redraw the screen",
-         NULL,
-         NULL,
-         0,
-         V_ALL,
-         k_redraw,
-         {"redraw"}},
-        {{'?', F(KEY_F(1))},
-         "? F1",
-         NULL,
-         "View",
-         "this help",
-         NULL,
-         "help",
-         0,
-         V_ALL,
-         k_help,
-         {"help", "help"}},
-        {{'q', F(KEY_F(10))},
-         "q",
-         NULL,
-         "View",
-         "quit (asks if unsaved)",
-         NULL,
-         "quit",
-         99,
-         V_ALL,
-         k_quit,
-         {"quit", "quit"}},
-        {{'L', 27},
-         "L Esc",
-         NULL,
-         "Lessons",
-         "lessons / leave the lesson",
-         "Open the lesson picker (guided lessons, as `mechtune lesson NAME`); while a lesson runs, "
-         "L or Esc leaves it (the scenario stays as it is).",
-         "lessons",
-         9,
-         V_ALL,
-         k_lesson,
-         {"lessons", "leave"}},
-        {{' '},
-         "Space",
-         NULL,
-         "Lessons",
-         "lesson: next step",
-         "Go on to the next step of a lesson, when the step says so (the other steps move on by "
-         "themselves once you have done what they ask).",
-         "next",
-         0,
-         V_ALL,
-         k_lesson_next,
-         {"next"}},
+        {
+                .keys = {{F(KEY_UP), "up"}, {'k', "up"}},
+                .label = "↑ k",
+                .ascii = "Up k",
+                .section = "Move",
+                .help = "move up",
+                .views = V_ALL,
+                .fn = k_up,
+        },
+        {
+                .keys = {{F(KEY_DOWN), "down"}, {'j', "down"}},
+                .label = "↓ j",
+                .ascii = "Down j",
+                .section = "Move",
+                .help = "move down",
+                .views = V_ALL,
+                .fn = k_down,
+        },
+        {
+                .keys = {{F(KEY_LEFT), "left"}, {'h', "left"}},
+                .label = "← h",
+                .ascii = "Left h",
+                .section = "Move",
+                .help = "move left",
+                .views = V_MAIN,
+                .fn = k_left,
+        },
+        {
+                .keys = {{F(KEY_RIGHT), "right"}, {'l', "right"}},
+                .label = "→ l",
+                .ascii = "Right l",
+                .section = "Move",
+                .help = "move right",
+                .views = V_MAIN,
+                .fn = k_right,
+        },
+        {
+                .keys = {{'\t', "next_group"}, {F(KEY_BTAB), "prev_group"}},
+                .label = "Tab S-Tab",
+                .section = "Move",
+                .help = "next / previous group",
+                .views = V_ALL,
+                .fn = k_next_group,
+        },
+        {
+                .keys = {{'\r', "edit"}, {'\n', "edit"}, {F(KEY_ENTER), "edit"}, {'.', "edit"}},
+                .label = "Enter 0-9",
+                .section = "Edit",
+                .help = "type a new value",
+                .doc = "Type a new value for the cell (a digit starts the number; 1/3 is "
+                       "accepted). The other entries of the row are rescaled so that it stays "
+                       "normalized, and the cells that changed are highlighted. Editing the truth "
+                       "of a truthful group moves its report along.",
+                .hint = "edit",
+                .prio = 1,
+                .views = V_MAIN,
+                .fn = k_edit,
+        },
+        {
+                .keys = {{'+', "inc"}, {'=', "inc"}, {'-', "dec"}, {'_', "dec"}},
+                .label = "+ -",
+                .section = "Edit",
+                .help = "nudge by the step",
+                .doc = "Nudge the cell up or down by the step (sizes by 10 steps), renormalizing "
+                       "the row.",
+                .hint = "nudge",
+                .prio = 2,
+                .views = V_MAIN,
+                .fn = k_nudge,
+        },
+        {
+                .keys = {{'s', "step"}},
+                .label = "s",
+                .section = "Edit",
+                .help = "change the step",
+                .doc = "Cycle the step: 0.001, 0.01, 0.05, 0.1.",
+                .views = V_MAIN,
+                .fn = k_step,
+        },
+        {
+                .keys = {{'a', "add_group"}},
+                .label = "a",
+                .section = "Edit",
+                .help = "add a group",
+                .views = V_MAIN,
+                .fn = k_add_group,
+        },
+        {
+                .keys = {{'x', "remove_group"}},
+                .label = "x",
+                .section = "Edit",
+                .help = "remove the group",
+                .doc = "Remove the group under the cursor.",
+                .views = V_MAIN,
+                .fn = k_remove_group,
+        },
+        {
+                .keys = {{'A', "add_response"}},
+                .label = "A",
+                .section = "Edit",
+                .help = "add a response",
+                .doc = "Add a response (reward 0 for everybody).",
+                .views = V_MAIN,
+                .fn = k_add_response,
+        },
+        {
+                .keys = {{'X', "remove_response"}},
+                .label = "X",
+                .section = "Edit",
+                .help = "remove the response",
+                .doc = "Remove the response under the cursor.",
+                .views = V_MAIN,
+                .fn = k_remove_response,
+        },
+        {
+                .keys = {{'r', "rename"}},
+                .label = "r",
+                .section = "Edit",
+                .help = "rename group (scenario)",
+                .doc = "Rename the group under the cursor (on the reference row: the scenario).",
+                .views = V_MAIN,
+                .fn = k_rename,
+        },
+        {
+                .keys = {{'R', "rename_response"}},
+                .label = "R",
+                .section = "Edit",
+                .help = "rename the response",
+                .views = V_MAIN,
+                .fn = k_rename,
+        },
+        {
+                .keys = {{'[', "lambda_down"}, {']', "lambda_up"}},
+                .label = "[ ]",
+                .section = "Rules",
+                .help = "lambda / 1.1, x 1.1 (fine)",
+                .doc = "Divide or multiply the regularization strength lambda by 1.1.",
+                .hint = "lambda",
+                .prio = 5,
+                .views = V_ALL,
+                .fn = k_lambda,
+        },
+        {
+                .keys = {{'{', "lambda_halve"}, {'}', "lambda_double"}},
+                .label = "{ }",
+                .section = "Rules",
+                .help = "lambda / 2, x 2 (coarse)",
+                .views = V_ALL,
+                .fn = k_lambda,
+        },
+        {
+                .keys = {{'d', "divergence"}},
+                .label = "d",
+                .section = "Rules",
+                .help = "cycle the divergence",
+                .doc = "Cycle ",
+                .list = DOC_LIST_DIVERGENCES,
+                .views = V_ALL,
+                .fn = k_divergence,
+        },
+        {
+                .keys = {{'p', "payment"}, {'P', "payment_back"}},
+                .label = "p P",
+                .section = "Rules",
+                .help = "next / previous payment rule",
+                .doc = "Cycle the payment rule forwards (p) or backwards (P): ",
+                .list = DOC_LIST_PAYMENTS,
+                .hint = "payment",
+                .prio = 4,
+                .views = V_ALL,
+                .fn = k_payment,
+        },
+        {
+                .keys = {{'n', "normalization"}},
+                .label = "n",
+                .section = "Rules",
+                .help = "cycle the normalization",
+                .doc = "Switch between sum and max normalization; every reward row is rescaled.",
+                .views = V_ALL,
+                .fn = k_normalization,
+        },
+        {
+                .keys = {{'b', "lie"}},
+                .label = "b",
+                .section = "Strategy",
+                .help = "lie: no-payment best reply",
+                .doc = "Lie: the group under the cursor reports its best response as if there were "
+                       "no payment (the instructive lie of Theorem 4.2). Without payment it gains; "
+                       "under vcg the outcome table then shows that the same lie no longer pays.",
+                .hint = "lie",
+                .prio = 3,
+                .views = V_ALL,
+                .fn = k_lie,
+        },
+        {
+                .keys = {{'B', "best_reply"}},
+                .label = "B",
+                .section = "Strategy",
+                .help = "best reply under the rule",
+                .doc = "The group reports its best response under the active payment rule (under "
+                       "vcg that is the truth, up to solver tolerance).",
+                .views = V_ALL,
+                .fn = k_lie,
+        },
+        {
+                .keys = {{'t', "truth"}, {'T', "all_truth"}},
+                .label = "t T",
+                .section = "Strategy",
+                .help = "truth: the group / all",
+                .doc = "The group under the cursor tells the truth (t); every group does (T).",
+                .hint = "truth",
+                .prio = 3,
+                .views = V_ALL,
+                .fn = k_truth,
+        },
+        {
+                .keys = {{'i', "iterate"}},
+                .label = "i",
+                .section = "Strategy",
+                .help = "iterated best responses",
+                .doc = "Groups take turns playing their best response under the active rule until "
+                       "nobody gains; the final reports are applied.",
+                .views = V_ALL,
+                .fn = k_iterate,
+        },
+        {
+                .keys = {{'u', "undo"}},
+                .label = "u",
+                .section = "History, files",
+                .help = "undo",
+                .doc = "Undo (every step; at most 64 MiB of history, the oldest steps go first).",
+                .hint = "undo",
+                .prio = 6,
+                .views = V_ALL,
+                .fn = k_undo,
+        },
+        {
+                .keys = {{CTRL_KEY('r'), "redo"}, {'U', "redo"}},
+                .label = "^R U",
+                .section = "History, files",
+                .help = "redo",
+                .views = V_ALL,
+                .fn = k_redo,
+        },
+        {
+                .keys = {{'o', "open"}},
+                .label = "o",
+                .section = "History, files",
+                .help = "open a scenario",
+                .doc = "Open a scenario: a picker over the installed scenarios, the source tree's "
+                       "scenarios/ and the current directory, or type a path.",
+                .views = V_ALL,
+                .fn = k_open,
+        },
+        {
+                .keys = {{'w', "save"}, {'W', "save_as"}},
+                .label = "w W",
+                .section = "History, files",
+                .help = "save / save as",
+                .doc = "Save to the scenario's file (asks for a name the first time); W saves as.",
+                .hint = "save",
+                .prio = 8,
+                .views = V_ALL,
+                .fn = k_save,
+        },
+        {
+                .keys = {{'v', "plot"}},
+                .label = "v",
+                .section = "View",
+                .help = "plot view on / off",
+                .doc = "Toggle the plot view: utility, valuation and payment of the selected group "
+                       "along alpha, beta, epsilon and lambda.",
+                .hint = "plot",
+                .prio = 7,
+                .views = V_ALL,
+                .fn = k_plot,
+        },
+        {
+                .keys = {{'m', "plot_style"}},
+                .label = "m",
+                .section = "View",
+                .help = "plot: braille / letters",
+                .views = V_PLOT,
+                .fn = k_plot_style,
+        },
+        {
+                .keys = {{'c', "plot_curves"}},
+                .label = "c",
+                .section = "View",
+                .help = "plot: utility alone / all",
+                .doc = "Plot view: show utility alone on its own scale (its peak at the truth "
+                       "under vcg is easy to see), or utility, w·v and payment together.",
+                .views = V_PLOT,
+                .fn = k_plot_curves,
+        },
+        {
+                .keys = {{CTRL_KEY('l'), "redraw"}},
+                .label = "^L",
+                .section = "View",
+                .help = "redraw the screen",
+                .views = V_ALL,
+                .fn = k_redraw,
+        },
+        {
+                .keys = {{'?', "help"}, {F(KEY_F(1)), "help"}},
+                .label = "? F1",
+                .section = "View",
+                .help = "this help",
+                .hint = "help",
+                .views = V_ALL,
+                .fn = k_help,
+        },
+        {
+                .keys = {{'q', "quit"}, {F(KEY_F(10)), "quit"}},
+                .label = "q",
+                .section = "View",
+                .help = "quit (asks if unsaved)",
+                .hint = "quit",
+                .prio = 99,
+                .views = V_ALL,
+                .fn = k_quit,
+        },
+        {
+                .keys = {{'L', "lessons"}, {27, "leave"}},
+                .label = "L Esc",
+                .section = "Lessons",
+                .help = "lessons / leave the lesson",
+                .doc = "Open the lesson picker (guided lessons, as `mechtune lesson NAME`); while "
+                       "a lesson runs, L or Esc leaves it (the scenario stays as it is).",
+                .hint = "lessons",
+                .prio = 9,
+                .views = V_ALL,
+                .fn = k_lesson,
+        },
+        {
+                .keys = {{' ', "next"}},
+                .label = "Space",
+                .section = "Lessons",
+                .help = "lesson: next step",
+                .doc = "Go on to the next step of a lesson, when the step says so (the other steps "
+                       "move on by themselves once you have done what they ask).",
+                .hint = "next",
+                .views = V_ALL,
+                .fn = k_lesson_next,
+        },
 };
 
 #define NBINDINGS (sizeof bindings / sizeof bindings[0])
 
 static bool binds(const key_binding *b, int key)
 {
-	for (size_t k = 0; k < sizeof b->keys / sizeof b->keys[0] && b->keys[k]; k++)
-		if (b->keys[k] == key)
+	for (size_t k = 0; k < sizeof b->keys / sizeof b->keys[0] && b->keys[k].key; k++)
+		if (b->keys[k].key == key)
 			return true;
 	return false;
 }
@@ -1519,14 +1495,14 @@ static void key_display(const app *a, int key, char *buf, size_t len)
 
 bool keys_action_key(const app *a, const char *action, char *buf, size_t len)
 {
-	for (size_t k = 0; k < NBINDINGS; k++)
-		for (size_t j = 0; j < sizeof bindings[k].keys / sizeof bindings[k].keys[0] &&
-		                   bindings[k].keys[j];
-		     j++)
-			if (bindings[k].actions[j] && !strcmp(bindings[k].actions[j], action)) {
-				key_display(a, bindings[k].keys[j], buf, len);
+	for (size_t k = 0; k < NBINDINGS; k++) {
+		const key_action *ka = bindings[k].keys;
+		for (size_t j = 0; j < sizeof bindings[k].keys / sizeof *ka && ka[j].key; j++)
+			if (ka[j].action && !strcmp(ka[j].action, action)) {
+				key_display(a, ka[j].key, buf, len);
 				return true;
 			}
+	}
 	return false;
 }
 
@@ -1587,6 +1563,19 @@ bool keys_expand(const app *a, const char *text, char *out, size_t len, char *ba
 
 /* ---- documentation ---------------------------------------------------------------------- */
 
+/* The names of a descriptor table, "kl, chi2, ... tv." (none: nothing). */
+static void doc_list_write(FILE *f, doc_list list)
+{
+	if (list == DOC_LIST_DIVERGENCES)
+		for (size_t i = 0; mt_divergences[i]; i++)
+			fprintf(f, "%s%s", i ? ", " : "", mt_divergences[i]->name);
+	else if (list == DOC_LIST_PAYMENTS)
+		for (size_t i = 0; mt_payment_rules[i]; i++)
+			fprintf(f, "%s%s", i ? ", " : "", mt_payment_rules[i]->name);
+	if (list != DOC_LIST_NONE)
+		fputc('.', f);
+}
+
 void tui_keys_markdown(FILE *f)
 {
 	const char *last = NULL;
@@ -1597,9 +1586,11 @@ void tui_keys_markdown(FILE *f)
 			        b->section);
 			last = b->section;
 		}
-		if (b->doc)
-			fprintf(f, "| `%s` | %s |\n", b->label, b->doc);
-		else /* the short help as a sentence */
+		if (b->doc) {
+			fprintf(f, "| `%s` | %s", b->label, b->doc);
+			doc_list_write(f, b->list);
+			fprintf(f, " |\n");
+		} else /* the short help as a sentence */
 			fprintf(f, "| `%s` | %c%s. |\n", b->label,
 			        b->help[0] >= 'a' && b->help[0] <= 'z' ? b->help[0] - 'a' + 'A'
 			                                               : b->help[0],
