@@ -14,13 +14,19 @@ enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 typedef struct {
 	const char *name;
 	const char *summary;
-	const char *usage; /* full --help text */
+	/* Full --help text; "{divergences}" stands for the names of the core's
+	 * divergence table ("kl, chi2, ..."), "{payments}" for the payment
+	 * rules' (see cli_print_usage). */
+	const char *usage;
 	int (*run)(int argc, char **argv);
 } cli_command;
 
 extern const cli_command cli_solve, cli_check;
 extern const cli_command cli_analyze, cli_sweep, cli_lesson;
 extern const cli_command *const cli_commands[];
+
+/* Write cmd->usage to f with its {divergences} and {payments} filled in. */
+void cli_print_usage(const cli_command *cmd, FILE *f);
 
 /* Options shared by the subcommands that solve a scenario. */
 typedef struct {
@@ -54,8 +60,6 @@ bool cli_parse_double(const char *s, double *out);
 void json_string(FILE *f, const char *s);
 void json_number(FILE *f, double v);
 void json_numbers(FILE *f, const double *v, size_t n);
-
-#endif
 
 /* getopt_long codes of the shared scenario options. */
 enum { OPT_JSON = 1000, OPT_DIVERGENCE, OPT_PAYMENT, OPT_LAMBDA, OPT_HELP, OPT_FIRST_FREE };
@@ -93,3 +97,5 @@ bool cli_explore_option(const char *arg, cli_explore_opts *o);
 
 /* Open the explorer; returns the exit status. */
 int cli_explore(const cli_explore_opts *o);
+
+#endif

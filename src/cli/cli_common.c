@@ -7,6 +7,8 @@
 #include <string.h>
 #include <getopt.h>
 
+#include "mechtune/divergence.h"
+#include "mechtune/payment.h"
 #include "mechtune/yamlio.h"
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -160,6 +162,24 @@ static int option_error(const char *cmd, int c, const char *arg, const struct op
 	return cli_usage_error(cmd, "option '--%s' takes no value, got '%s'", name, arg);
 }
 
+void cli_print_usage(const cli_command *cmd, FILE *f)
+{
+	static const char div_tag[] = "{divergences}", pay_tag[] = "{payments}";
+	for (const char *s = cmd->usage; *s;) {
+		if (!strncmp(s, div_tag, sizeof div_tag - 1)) {
+			for (size_t i = 0; mt_divergences[i]; i++)
+				fprintf(f, "%s%s", i ? ", " : "", mt_divergences[i]->name);
+			s += sizeof div_tag - 1;
+		} else if (!strncmp(s, pay_tag, sizeof pay_tag - 1)) {
+			for (size_t i = 0; mt_payment_rules[i]; i++)
+				fprintf(f, "%s%s", i ? ", " : "", mt_payment_rules[i]->name);
+			s += sizeof pay_tag - 1;
+		} else {
+			fputc(*s++, f);
+		}
+	}
+}
+
 int cli_parse(const cli_command *cmd, int argc, char **argv, const void *longopts,
               cli_scenario_opts *o, bool (*extra)(int c, const char *arg, void *ctx), void *ctx)
 {
@@ -168,7 +188,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, const void *longopt
 	int c;
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		if (c == OPT_HELP) {
-			fputs(cmd->usage, stdout);
+			cli_print_usage(cmd, stdout);
 			return CLI_OK;
 		}
 		if (c == '?' || c == ':')

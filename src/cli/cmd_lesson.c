@@ -21,7 +21,7 @@ static int run(int argc, char **argv)
 	for (int a = 1; a < argc; a++) {
 		const char *s = argv[a];
 		if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
-			fputs(cli_lesson.usage, stdout);
+			cli_print_usage(&cli_lesson, stdout);
 			putchar('\n');
 			list_lessons(stdout);
 			return CLI_OK;

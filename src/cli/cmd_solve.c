@@ -109,17 +109,16 @@ static int run(int argc, char **argv)
 const cli_command cli_solve = {
         .name = "solve",
         .summary = "train the policy; print valuations, payments and utilities",
-        .usage =
-                "usage: mechtune solve FILE [--json] [--divergence D] [--lambda X] [--payment P]\n"
-                "\n"
-                "Train the SW-Max policy on the groups' reports and print, per group, the\n"
-                "valuation v (true rewards), w*v, the payment and the utility, with the\n"
-                "totals: true social welfare, revenue and the objective (ASW at the reports).\n"
-                "\n"
-                "  --json           machine-readable output (numbers round-trip, %.17g)\n"
-                "  --divergence D   override the divergence (kl, chi2, hellinger, reverse_kl, tv)\n"
-                "  --lambda X       override the regularization strength (> 0)\n"
-                "  --payment P      override the payment rule (see 'mechtune --help')\n"
-                "  --help           show this help\n",
+        .usage = "usage: mechtune solve FILE [--json] [--divergence D] [--lambda X] [--payment P]\n"
+                 "\n"
+                 "Train the SW-Max policy on the groups' reports and print, per group, the\n"
+                 "valuation v (true rewards), w*v, the payment and the utility, with the\n"
+                 "totals: true social welfare, revenue and the objective (ASW at the reports).\n"
+                 "\n"
+                 "  --json           machine-readable output (numbers round-trip, %.17g)\n"
+                 "  --divergence D   override the divergence ({divergences})\n"
+                 "  --lambda X       override the regularization strength (> 0)\n"
+                 "  --payment P      override the payment rule (see 'mechtune --help')\n"
+                 "  --help           show this help\n",
         .run = run,
 };
