@@ -23,6 +23,7 @@
 #include "mechtune/analysis.h"
 #include "mechtune/coalition.h"
 #include "mechtune/train.h"
+#include "mechtune/library.h"
 
 static void run_once(const mt_scenario *sc, bool ibr)
 {
@@ -132,6 +133,7 @@ static double time_coalition(const mt_scenario *sc, int runs)
 
 int main(int argc, char **argv)
 {
+	mt_library_init();
 	int runs = 11;
 	const char *div = "kl";
 	bool large = false;

@@ -11,6 +11,7 @@
 #include "bench_common.h"
 #include "mechtune/train.h"
 #include "mechtune/yamlio.h"
+#include "mechtune/library.h"
 
 static double time_solve(const mt_scenario *sc, int runs)
 {
@@ -33,6 +34,7 @@ static double time_solve(const mt_scenario *sc, int runs)
 
 int main(int argc, char **argv)
 {
+	mt_library_init();
 	int runs = 21;
 	const char *write = NULL;
 	for (int a = 1; a < argc; a++) {

@@ -6,9 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <gsl/gsl_errno.h>
-
 #include "cli/cli.h"
+#include "mechtune/library.h"
 #include "tui/tui.h"
 
 const cli_command *const cli_commands[] = {&cli_solve, &cli_analyze, &cli_sweep,
@@ -60,7 +59,7 @@ static const char *command_list(void)
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
-	gsl_set_error_handler_off();
+	mt_library_init();
 	if (argc >= 2) {
 		for (size_t i = 0; cli_commands[i]; i++)
 			if (!strcmp(argv[1], cli_commands[i]->name))

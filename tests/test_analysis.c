@@ -15,6 +15,7 @@
 #include "mechtune/analysis.h"
 #include "mechtune/train.h"
 #include "testutil.h"
+#include "mechtune/library.h"
 
 /* Utility of group i reporting (r, w) in a private copy: brute force. */
 static double utility_of(mt_scenario *work, size_t i, const double *r, double w)
@@ -425,6 +426,7 @@ static void test_cancel(void **state)
 
 int main(void)
 {
+	mt_library_init();
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_polarize),
 	        cmocka_unit_test(test_analyze),

@@ -24,6 +24,7 @@
 #include "mechtune/train.h"
 #include "mechtune/worker.h"
 #include "testutil.h"
+#include "mechtune/library.h"
 
 #define WATCHDOG_SECONDS 60 /* generous: a cancelled call returns in milliseconds */
 
@@ -207,6 +208,7 @@ static void test_worker_stop(void **state)
 
 int main(void)
 {
+	mt_library_init();
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup_teardown(test_solve, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_analyze, setup, teardown),

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "mechtune/error.h"
+#include "mechtune/library.h"
 
 static void test_path_of_pathmax_kept_whole(void **state)
 {
@@ -52,6 +53,7 @@ static void test_short_texts_untouched(void **state)
 
 int main(void)
 {
+	mt_library_init();
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_path_of_pathmax_kept_whole),
 	        cmocka_unit_test(test_overlong_path_and_message_end_in_dots),

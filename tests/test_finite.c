@@ -23,6 +23,7 @@
 #include "mechtune/train.h"
 #include "mechtune/yamlio.h"
 #include "testutil.h"
+#include "mechtune/library.h"
 
 static const double lambdas[] = {1e-4, 1e-2, 1.0, 5.0, 100.0, 1e4};
 #define NLAMBDA (sizeof lambdas / sizeof lambdas[0])
@@ -308,6 +309,7 @@ static void test_analyses(void **state)
 
 int main(void)
 {
+	mt_library_init();
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_shipped_scenarios),
 	        cmocka_unit_test(test_extreme_scenarios),

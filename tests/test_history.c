@@ -15,6 +15,7 @@
 #include "history.h"
 #include "mechtune/yamlio.h"
 #include "testutil.h"
+#include "mechtune/library.h"
 
 static char *emit(const mt_scenario *sc)
 {
@@ -260,6 +261,7 @@ static void test_unlimited_for_small(void **state)
 
 int main(void)
 {
+	mt_library_init();
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_round_trip),
 	        cmocka_unit_test(test_big_scenario_cheap_steps),

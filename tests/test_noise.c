@@ -13,6 +13,7 @@
 #include "mechtune/noise.h"
 #include "mechtune/train.h"
 #include "testutil.h"
+#include "mechtune/library.h"
 
 static mt_scenario *noisy_scenario(tu_rng *rng, size_t m, size_t n, mt_norm norm)
 {
@@ -114,6 +115,7 @@ static void test_deterministic(void **state)
 
 int main(void)
 {
+	mt_library_init();
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_deterministic),
 	        cmocka_unit_test(test_bounds_vcg),

@@ -11,6 +11,7 @@
 
 #include "mechtune/train.h"
 #include "testutil.h"
+#include "mechtune/library.h"
 
 /* pay_i = lambda log sum q e^{S_-i/lambda} - [<p*, S_-i> - lambda KL(p*||q)] */
 static void test_vcg_matches_kl_formula(void **state)
@@ -175,6 +176,7 @@ static void test_totals(void **state)
 
 int main(void)
 {
+	mt_library_init();
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_vcg_matches_kl_formula),
 	        cmocka_unit_test(test_totals),

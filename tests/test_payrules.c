@@ -16,6 +16,7 @@
 #include "mechtune/train.h"
 #include "mechtune/yamlio.h"
 #include "testutil.h"
+#include "mechtune/library.h"
 
 static mt_outcome solve_with(mt_scenario *sc, const mt_payment_rule *r)
 {
@@ -175,6 +176,7 @@ static void test_shipped_scenarios(void **state)
 
 int main(void)
 {
+	mt_library_init();
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_table),
 	        cmocka_unit_test(test_mirror_converges),

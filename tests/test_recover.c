@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "mechtune/recover.h"
+#include "mechtune/library.h"
 
 static char dir[64];
 
@@ -239,6 +240,7 @@ static void test_unwritable(void **state)
 
 int main(void)
 {
+	mt_library_init();
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_places),
 	        cmocka_unit_test(test_long_name),

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "mechtune/yamlio.h"
+#include "mechtune/library.h"
 
 static char dir[64];
 
@@ -339,6 +340,7 @@ static void test_full_disk_keeps_file(void **state)
 
 int main(void)
 {
+	mt_library_init();
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup_teardown(test_symlink_target_written, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_hard_links_kept, setup, teardown),

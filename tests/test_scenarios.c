@@ -26,6 +26,7 @@
 #include "mechtune/train.h"
 #include "mechtune/yamlio.h"
 #include "testutil.h"
+#include "mechtune/library.h"
 
 #define MAXM 16
 /* "Clearly visible" on screen: well above rounding and solver noise. */
@@ -1210,6 +1211,7 @@ static void test_early_stop_negative(void **state)
 
 int main(void)
 {
+	mt_library_init();
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_every_scenario_documented),
 	        cmocka_unit_test(test_every_scenario_vcg_dsic),

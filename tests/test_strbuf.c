@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "mechtune/strbuf.h"
+#include "mechtune/library.h"
 
 /* A buffer with guard bytes on both sides that must stay untouched. */
 #define GUARD 32
@@ -110,6 +111,7 @@ static void test_zero_capacity(void **state)
 
 int main(void)
 {
+	mt_library_init();
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_fits),
 	        cmocka_unit_test(test_long_piece_then_more),

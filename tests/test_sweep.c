@@ -16,6 +16,7 @@
 #include "mechtune/train.h"
 #include "mechtune/worker.h"
 #include "testutil.h"
+#include "mechtune/library.h"
 
 static void test_truth_rows(void **state)
 {
@@ -207,6 +208,7 @@ static void test_plot_ranges(void **state)
 
 int main(void)
 {
+	mt_library_init();
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_truth_rows),
 	        cmocka_unit_test(test_families),

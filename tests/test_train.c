@@ -10,6 +10,7 @@
 
 #include "mechtune/train.h"
 #include "testutil.h"
+#include "mechtune/library.h"
 
 /* Grid search over the 3-simplex at resolution 1/N: max ASW and argmax. */
 static double grid_max3(const mt_rule *r, const double *S, int N, double *arg)
@@ -242,6 +243,7 @@ static void test_menu_picks_best_candidate(void **state)
 
 int main(void)
 {
+	mt_library_init();
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_kl_grid),
 	        cmocka_unit_test(test_chi2_grid),

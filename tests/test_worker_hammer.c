@@ -19,6 +19,7 @@
 #include "mechtune/worker.h"
 #include "mechtune/yamlio.h"
 #include "testutil.h"
+#include "mechtune/library.h"
 
 /* Submission k solves the default scenario at this lambda. */
 static double lambda_of(size_t k)
@@ -180,6 +181,7 @@ static void test_start_stop(void **state)
 
 int main(void)
 {
+	mt_library_init();
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_hammer),
 	        cmocka_unit_test(test_start_stop),

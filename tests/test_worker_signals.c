@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "mechtune/worker.h"
+#include "mechtune/library.h"
 
 /* The SigBlk masks of the threads other than the calling one. */
 static size_t other_masks(uint64_t *out, size_t max)
@@ -85,6 +86,7 @@ static void test_worker_blocks_signals(void **state)
 
 int main(void)
 {
+	mt_library_init();
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_worker_blocks_signals),
 	};

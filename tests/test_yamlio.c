@@ -21,6 +21,7 @@
 
 #include "mechtune/yamlio.h"
 #include "testutil.h"
+#include "mechtune/library.h"
 
 #if defined(__GNUC__)
 #define PRINTF_FMT(f, a) __attribute__((format(printf, f, a)))
@@ -1470,6 +1471,7 @@ static void test_load_refuses_special_files(void **state)
 
 int main(void)
 {
+	mt_library_init();
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_minimal_loads_with_defaults),
 	        cmocka_unit_test(test_full_scenario_loads),

@@ -12,7 +12,7 @@
  * results are never published.  Only pointers cross threads: a submitted
  * scenario belongs to the worker, a taken result belongs to the caller.
  *
- * Process-wide setup (gsl_set_error_handler_off, setlocale, signal
+ * Process-wide setup (mt_library_init, setlocale, signal
  * dispositions) must happen before mt_worker_start.  The worker thread
  * blocks every asynchronous signal (all but SIGSEGV, SIGBUS, SIGFPE, SIGILL,
  * SIGABRT, SIGTRAP, SIGSYS), so signals sent to the process are handled by
