@@ -22,8 +22,8 @@
 #include "bench_common.h"
 #include "mechtune/analysis.h"
 #include "mechtune/coalition.h"
-#include "mechtune/train.h"
 #include "mechtune/library.h"
+#include "mechtune/train.h"
 
 static void run_once(const mt_scenario *sc, bool ibr)
 {

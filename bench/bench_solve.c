@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "bench_common.h"
+#include "mechtune/library.h"
 #include "mechtune/train.h"
 #include "mechtune/yamlio.h"
-#include "mechtune/library.h"
 
 static double time_solve(const mt_scenario *sc, int runs)
 {

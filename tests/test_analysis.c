@@ -13,9 +13,9 @@
 #include <cmocka.h>
 
 #include "mechtune/analysis.h"
+#include "mechtune/library.h"
 #include "mechtune/train.h"
 #include "testutil.h"
-#include "mechtune/library.h"
 
 /* Utility of group i reporting (r, w) in a private copy: brute force. */
 static double utility_of(mt_scenario *work, size_t i, const double *r, double w)

@@ -18,13 +18,13 @@
 
 #include "mechtune/analysis.h"
 #include "mechtune/cancel.h"
+#include "mechtune/library.h"
 #include "mechtune/noise.h"
 #include "mechtune/payment.h"
 #include "mechtune/sweep.h"
 #include "mechtune/train.h"
 #include "mechtune/worker.h"
 #include "testutil.h"
-#include "mechtune/library.h"
 
 #define WATCHDOG_SECONDS 60 /* generous: a cancelled call returns in milliseconds */
 

@@ -19,11 +19,11 @@
 #include <cmocka.h>
 
 #include "mechtune/analysis.h"
+#include "mechtune/library.h"
 #include "mechtune/payment.h"
 #include "mechtune/train.h"
 #include "mechtune/yamlio.h"
 #include "testutil.h"
-#include "mechtune/library.h"
 
 static const double lambdas[] = {1e-4, 1e-2, 1.0, 5.0, 100.0, 1e4};
 #define NLAMBDA (sizeof lambdas / sizeof lambdas[0])

@@ -13,9 +13,9 @@
 #include <cmocka.h>
 
 #include "history.h"
+#include "mechtune/library.h"
 #include "mechtune/yamlio.h"
 #include "testutil.h"
-#include "mechtune/library.h"
 
 static char *emit(const mt_scenario *sc)
 {

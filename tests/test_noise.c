@@ -10,10 +10,10 @@
 
 #include <cmocka.h>
 
+#include "mechtune/library.h"
 #include "mechtune/noise.h"
 #include "mechtune/train.h"
 #include "testutil.h"
-#include "mechtune/library.h"
 
 static mt_scenario *noisy_scenario(tu_rng *rng, size_t m, size_t n, mt_norm norm)
 {

@@ -9,9 +9,9 @@
 
 #include <cmocka.h>
 
+#include "mechtune/library.h"
 #include "mechtune/train.h"
 #include "testutil.h"
-#include "mechtune/library.h"
 
 /* pay_i = lambda log sum q e^{S_-i/lambda} - [<p*, S_-i> - lambda KL(p*||q)] */
 static void test_vcg_matches_kl_formula(void **state)

@@ -12,11 +12,11 @@
 #include <cmocka.h>
 
 #include "mechtune/analysis.h"
+#include "mechtune/library.h"
 #include "mechtune/mirror.h"
 #include "mechtune/train.h"
 #include "mechtune/yamlio.h"
 #include "testutil.h"
-#include "mechtune/library.h"
 
 static mt_outcome solve_with(mt_scenario *sc, const mt_payment_rule *r)
 {
@@ -34,6 +34,49 @@ static void test_table(void **state)
 	assert_ptr_equal(mt_payment_find("early_stop"), &mt_pay_early_stop);
 	assert_false(mt_pay_checkpoint.dsic);
 	assert_true(mt_pay_early_stop.dsic && mt_pay_vcg_shifted.dsic);
+}
+
+/* What the descriptors say is what the rules do: a rule that charges
+ * nothing charges 0 and has the NONE shape; an AFFINE rule's pay_i +
+ * ASW_{-i}(p*) does not depend on group i's report (the analysis relies on
+ * it); every other rule charges something somewhere. */
+static void test_descriptor_flags(void **state)
+{
+	(void)state;
+	for (size_t k = 0; mt_payment_rules[k]; k++) {
+		const mt_payment_rule *r = mt_payment_rules[k];
+		assert_true(r->charges_nothing == (r->shape == MT_SHAPE_NONE));
+		tu_rng rng = {40 + k};
+		bool charged = false;
+		for (int trial = 0; trial < 20; trial++) {
+			mt_scenario *sc = tu_random_scenario(&rng, 4, 3, MT_NORM_SUM, 0.0);
+			sc->payment = r;
+			double base = 0.0;
+			for (int rep = 0; rep < 3; rep++) {
+				if (rep) { /* group 0 reports something else */
+					tu_random_report(&rng, sc, sc->groups[0].reported,
+					                 &sc->groups[0].reported_size);
+				}
+				mt_engine e;
+				assert_int_equal(mt_engine_init(&e, sc, NULL, NULL), MT_OK);
+				double pay[3];
+				assert_int_equal(r->charge(&e, pay, NULL), MT_OK);
+				for (size_t i = 0; i < 3; i++) {
+					if (r->charges_nothing)
+						assert_true(pay[i] == 0.0);
+					charged |= pay[i] != 0.0;
+				}
+				double c = pay[0] + mt_engine_asw_without(&e, 0);
+				if (!rep)
+					base = c;
+				else if (r->shape == MT_SHAPE_AFFINE)
+					assert_true(fabs(c - base) <= 1e-9 * (1.0 + fabs(base)));
+				mt_engine_release(&e);
+			}
+			mt_scenario_free(sc);
+		}
+		assert_true(charged == !r->charges_nothing);
+	}
 }
 
 /* Many mirror-ascent steps reach the trained policy (KL). */
@@ -179,6 +222,7 @@ int main(void)
 	mt_library_init();
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_table),
+	        cmocka_unit_test(test_descriptor_flags),
 	        cmocka_unit_test(test_mirror_converges),
 	        cmocka_unit_test(test_vcg_shifted),
 	        cmocka_unit_test(test_early_stop),

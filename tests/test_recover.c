@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "mechtune/recover.h"
 #include "mechtune/library.h"
+#include "mechtune/recover.h"
 
 static char dir[64];
 

@@ -20,8 +20,8 @@
 
 #include <cmocka.h>
 
-#include "mechtune/yamlio.h"
 #include "mechtune/library.h"
+#include "mechtune/yamlio.h"
 
 static char dir[64];
 

@@ -22,11 +22,11 @@
 #include "mechtune/analysis.h"
 #include "mechtune/coalition.h"
 #include "mechtune/lesson.h"
+#include "mechtune/library.h"
 #include "mechtune/sweep.h"
 #include "mechtune/train.h"
 #include "mechtune/yamlio.h"
 #include "testutil.h"
-#include "mechtune/library.h"
 
 #define MAXM 16
 /* "Clearly visible" on screen: well above rounding and solver noise. */

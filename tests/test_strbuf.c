@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "mechtune/strbuf.h"
 #include "mechtune/library.h"
+#include "mechtune/strbuf.h"
 
 /* A buffer with guard bytes on both sides that must stay untouched. */
 #define GUARD 32

@@ -12,11 +12,11 @@
 #include <cmocka.h>
 
 #include "mechtune/analysis.h"
+#include "mechtune/library.h"
 #include "mechtune/sweep.h"
 #include "mechtune/train.h"
 #include "mechtune/worker.h"
 #include "testutil.h"
-#include "mechtune/library.h"
 
 static void test_truth_rows(void **state)
 {

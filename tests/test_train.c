@@ -8,9 +8,9 @@
 
 #include <cmocka.h>
 
+#include "mechtune/library.h"
 #include "mechtune/train.h"
 #include "testutil.h"
-#include "mechtune/library.h"
 
 /* Grid search over the 3-simplex at resolution 1/N: max ASW and argmax. */
 static double grid_max3(const mt_rule *r, const double *S, int N, double *arg)

@@ -16,10 +16,10 @@
 
 #include <cmocka.h>
 
+#include "mechtune/library.h"
 #include "mechtune/worker.h"
 #include "mechtune/yamlio.h"
 #include "testutil.h"
-#include "mechtune/library.h"
 
 /* Submission k solves the default scenario at this lambda. */
 static double lambda_of(size_t k)

@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "mechtune/worker.h"
 #include "mechtune/library.h"
+#include "mechtune/worker.h"
 
 /* The SigBlk masks of the threads other than the calling one. */
 static size_t other_masks(uint64_t *out, size_t max)

@@ -19,9 +19,9 @@
 
 #include <cmocka.h>
 
+#include "mechtune/library.h"
 #include "mechtune/yamlio.h"
 #include "testutil.h"
-#include "mechtune/library.h"
 
 #if defined(__GNUC__)
 #define PRINTF_FMT(f, a) __attribute__((format(printf, f, a)))

@@ -41,11 +41,7 @@
 
 mt_pay_shape mt_pay_shape_of(const mt_payment_rule *r)
 {
-	if (r == &mt_pay_none)
-		return MT_SHAPE_NONE;
-	if (r == &mt_pay_vcg || r == &mt_pay_vcg_shifted || r == &mt_pay_early_stop)
-		return MT_SHAPE_AFFINE;
-	return MT_SHAPE_OTHER;
+	return r->shape;
 }
 
 void mt_sensitivity_apply(const mt_rule *r, const double *p, const double *g, double *gy)

@@ -13,11 +13,7 @@
  * (relative to 1 + |u|): far below MT_DSIC_TOL, far above rounding. */
 #define MT_BR_ACCEPT_TOL (64.0 * 2.220446049250313e-16)
 
-/* How a payment rule depends on the report of the group that moves.
- * NONE: no payment.  AFFINE: pay_i = (report-independent) - ASW_{-i}(p*),
- * so utility = w_i v_i + ASW_{-i}(p*) - const (vcg, vcg_shifted,
- * early_stop).  OTHER: anything else, evaluated through the rule itself. */
-typedef enum { MT_SHAPE_NONE, MT_SHAPE_AFFINE, MT_SHAPE_OTHER } mt_pay_shape;
+/* The rule's shape (mechtune/payment.h). */
 mt_pay_shape mt_pay_shape_of(const mt_payment_rule *r);
 
 /* Solve sc with group i reporting (rewards, size) through mt_solve, the

@@ -47,5 +47,6 @@ const mt_payment_rule mt_pay_early_stop = {
         .label = "early",
         .summary = "vcg with an early-stopped leave-one-out model: DSIC, may pay groups",
         .dsic = true,
+        .shape = MT_SHAPE_AFFINE,
         .charge = charge,
 };

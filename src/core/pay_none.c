@@ -15,5 +15,7 @@ const mt_payment_rule mt_pay_none = {
         .label = "none",
         .summary = "no payment: the SW-Max rule alone (lying pays)",
         .dsic = false,
+        .charges_nothing = true,
+        .shape = MT_SHAPE_NONE,
         .charge = charge,
 };

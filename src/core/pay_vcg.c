@@ -38,5 +38,6 @@ const mt_payment_rule mt_pay_vcg = {
         .label = "vcg",
         .summary = "affine maximizer (extended VCG): pay the welfare your report costs the others",
         .dsic = true,
+        .shape = MT_SHAPE_AFFINE,
         .charge = charge,
 };

@@ -21,5 +21,6 @@ const mt_payment_rule mt_pay_vcg_shifted = {
         .label = "shifted",
         .summary = "vcg plus a report-independent shift (per-group shift, pivot_fraction)",
         .dsic = true,
+        .shape = MT_SHAPE_AFFINE,
         .charge = charge,
 };

@@ -219,7 +219,7 @@ static bool stage_analysis(mt_worker *w, const mt_scenario *sc, const mt_cancel 
 		return finish(w, r, cancel, t0);
 	r->status = mt_analyze(sc, &mt_pay_none, &r->none, cancel, &r->err);
 	r->have_none = true;
-	if (r->status == MT_OK && sc->payment != &mt_pay_none) {
+	if (r->status == MT_OK && !sc->payment->charges_nothing) {
 		r->status = mt_analyze(sc, NULL, &r->rule, cancel, &r->err);
 		r->have_rule = true;
 	}

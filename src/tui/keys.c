@@ -612,7 +612,7 @@ static int k_lie(app *a, int key)
 	if (under_rule)
 		app_set_status(a, false, "%s play their best response under %s (gain %+.4g)",
 		               group_name(a), a->sc->payment->name, br->gain);
-	else if (a->sc->payment == &mt_pay_none)
+	else if (a->sc->payment->charges_nothing)
 		app_set_status(a, false, "%s lie: their best response without payment gains %+.4g",
 		               group_name(a), br->gain);
 	else

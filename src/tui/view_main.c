@@ -687,7 +687,7 @@ static void draw_outcome(app *a, const layout *L)
 		heads[OC_LIE] = "  lie Δu";
 	}
 	/* Under `none` the rule's column would repeat 'BR none'. */
-	if (sc->payment == &mt_pay_none)
+	if (sc->payment->charges_nothing)
 		colx[OC_BRR] = -1;
 	for (int k = 0; k < OC_N; k++)
 		if (colx[k] >= 0)
