@@ -20,6 +20,7 @@
 #include "mechtune/alloc.h"
 #include "mechtune/analysis.h"
 #include "mechtune/coalition.h"
+#include "mechtune/library.h"
 #include "mechtune/noise.h"
 #include "mechtune/sweep.h"
 #include "mechtune/train.h"
@@ -357,6 +358,7 @@ static void test_worker_allocation_failures(void **state)
 
 int main(void)
 {
+	mt_library_init();
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_every_allocation_failure_is_clean),
 	        cmocka_unit_test(test_load_failure_message),

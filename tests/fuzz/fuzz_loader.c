@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mechtune/library.h"
 #include "mechtune/train.h"
 #include "mechtune/yamlio.h"
 
@@ -26,6 +27,7 @@ static void broken(const char *what, const mt_error *err)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	mt_library_init(); /* cheap and idempotent: no GSL abort is a crash */
 	mt_scenario *sc = NULL, *again = NULL;
 	mt_error err = {0};
 	char *text = NULL, *text2 = NULL;
