@@ -15,6 +15,7 @@
 #include "mechtune/recover.h"
 #include "mechtune/scenario.h"
 #include "mechtune/worker.h"
+#include "doc.h"
 #include "history.h"
 #include "tui.h"
 
@@ -111,12 +112,8 @@ struct app {
 	attr_t attr[C_COUNT];
 	short pair[C_COUNT];
 
-	/* The document. */
-	mt_scenario *sc;
-	char *path; /* NULL: not saved anywhere yet (the embedded default) */
-	unsigned long edit_id, saved_id, next_id;
-	history hist;     /* undo and redo (history.h) */
-	size_t undo_note; /* undo steps dropped by the current key's edit */
+	/* The document (doc.h: no curses). */
+	doc doc;
 
 	/* The solver. */
 	mt_worker *worker;
@@ -129,8 +126,6 @@ struct app {
 	/* The view. */
 	view_kind view;
 	mode_kind mode;
-	int row, col;            /* cursor: row 0 reference, 1+2i truth of group i, 2+2i its report;
-			 col 0..m-1 a response, m the size column */
 	int grid_top, grid_left; /* first visible grid row / response column */
 	size_t step_idx;
 	bool braille;      /* plot style */
@@ -142,8 +137,6 @@ struct app {
 	int hl_row;
 	double *hl_prev;
 
-	char status[512];
-	bool status_error;
 	bool quit_after_save; /* quit once the save (maybe after a question) succeeds */
 	char *save_path;      /* the save waiting for a yes (overwrite, read-only) */
 	unsigned save_flags;  /* its mt_scenario_save_flags flags */
@@ -255,9 +248,6 @@ const char *clip_text(const char *s, int w, const char *ellipsis, char *buf, siz
 /* put() of a name: one too wide for w columns ends with the ellipsis. */
 int put_name(const app *a, int y, int x, int w, attr_t at, const char *s);
 void add_hit(app *a, int y, int x, int w, hit_kind k, int row, int col);
-double cell_value(const app *a, int row, int col, bool *exists);
-void cell_name(const app *a, int row, int col, char *buf, size_t len);
-const char *fmt_num(char *buf, size_t len, double v);
 
 /* --- view_plot.c ---------------------------------------------------- */
 void plot_draw(app *a, int top, int height);

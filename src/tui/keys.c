@@ -45,172 +45,55 @@ typedef struct {
 
 /* ---- helpers -------------------------------------------------------------- */
 
-static double *row_vector(mt_scenario *sc, int row)
+/* A cell edit's result as reaction flags; the row it renormalized is
+ * highlighted (its values before the edit in hl_prev) until the next key. */
+static int edited(app *a, doc_result r, int row, double *prev, bool row_edited)
 {
-	if (row == 0)
-		return sc->reference;
-	mt_group *g = &sc->groups[(row - 1) / 2];
-	return row % 2 ? g->rewards : g->reported;
-}
-
-/* Set v[x] = val and rescale the other entries so that v sums to 1. */
-static void keep_sum(size_t m, double *v, size_t x, double val)
-{
-	double rest = 0.0;
-	for (size_t y = 0; y < m; y++)
-		if (y != x)
-			rest += v[y];
-	for (size_t y = 0; y < m; y++)
-		if (y != x)
-			v[y] = rest > 0.0 ? v[y] * (1.0 - val) / rest
-			                  : (1.0 - val) / (double)(m - 1);
-	v[x] = val;
-}
-
-/* Set v[x] = val keeping max v = 1: when val < 1 and no other entry is 1,
- * the others are scaled up; if they are all 0, val itself becomes 1.
- * Returns false in that last case. */
-static bool keep_max(size_t m, double *v, size_t x, double val)
-{
-	double top = 0.0;
-	for (size_t y = 0; y < m; y++)
-		if (y != x)
-			top = fmax(top, v[y]);
-	v[x] = val;
-	if (val >= 1.0 - MT_NORM_TOL) {
-		v[x] = 1.0;
-		return true;
+	if (row_edited) {
+		free(a->hl_prev);
+		a->hl_prev = prev;
+		a->hl_row = row;
+	} else {
+		free(prev);
 	}
-	if (top >= 1.0 - MT_NORM_TOL)
-		return true;
-	if (top > 0.0) {
-		for (size_t y = 0; y < m; y++)
-			if (y != x)
-				v[y] /= top;
-		return true;
-	}
-	v[x] = 1.0;
-	return false;
+	if (r == DOC_NOTHING)
+		return R_NONE;
+	if (r == DOC_REFUSED)
+		return R_REDRAW;
+	a->pending_key = 0;
+	return R_REDRAW | R_RESOLVE;
 }
 
-static void remember_row(app *a, int row)
+/* Add, remove, rename: reaction flags of a document edit. */
+static int committed(app *a, doc_result r)
 {
-	free(a->hl_prev);
-	a->hl_prev = malloc(a->sc->m * sizeof *a->hl_prev);
-	a->hl_row = row;
-	if (a->hl_prev)
-		memcpy(a->hl_prev, row_vector(a->sc, row), a->sc->m * sizeof *a->hl_prev);
+	return edited(a, r, 0, NULL, false);
 }
 
 int edit_set_cell(app *a, int row, int col, double v)
 {
-	const mt_scenario *cur = a->sc;
-	size_t m = cur->m;
-	char name[160];
-	cell_name(a, row, col, name, sizeof name);
-	if (!isfinite(v)) {
-		app_set_status(a, true, "%s: not a finite number", name);
-		return R_REDRAW;
-	}
-	if (row == 0 && col >= (int)m)
-		return R_NONE;
-	if (row == 0 && m == 1) {
-		app_set_status(a, true, "the only response always has reference probability 1");
-		return R_REDRAW;
-	}
-	if (row == 0 && !(v > 0.0 && v < 1.0)) {
-		app_set_status(a, true, "%s must be strictly between 0 and 1, not %g", name, v);
-		return R_REDRAW;
-	}
-	if (row > 0 && col == (int)m && !(v > 0.0 && v <= cur->max_size)) {
-		app_set_status(a, true, "%s must be in (0, %g] (max_size), not %g", name,
-		               cur->max_size, v);
-		return R_REDRAW;
-	}
-	if (row > 0 && col < (int)m && !(v >= 0.0 && v <= 1.0)) {
-		app_set_status(a, true, "%s must be between 0 and 1, not %g", name, v);
-		return R_REDRAW;
-	}
-	size_t i = row > 0 ? (size_t)(row - 1) / 2 : 0;
-	bool truthful = row > 0 && !mt_group_lies(cur, i);
-	mt_scenario *n = app_begin(a);
-	if (!n)
-		return R_REDRAW;
-	const char *extra = "";
-	if (col == (int)m) {
-		if (row % 2)
-			n->groups[i].size = v;
-		else
-			n->groups[i].reported_size = v;
-		if (row % 2 && truthful) {
-			n->groups[i].reported_size = v;
-			extra = " (the report follows)";
-		}
-	} else {
-		double *vec = row_vector(n, row);
-		remember_row(a, row);
-		if (row == 0 || n->normalization == MT_NORM_SUM) {
-			keep_sum(m, vec, (size_t)col, v);
-			extra = m > 1 ? " (row renormalized)" : "";
-		} else if (!keep_max(m, vec, (size_t)col, v)) {
-			extra = " (raised to 1: with max normalization some reward is 1)";
-		} else {
-			extra = " (row renormalized)";
-		}
-		if (row % 2 && truthful)
-			memcpy(n->groups[i].reported, vec, m * sizeof *vec);
-		if (row % 2 && truthful && m > 1)
-			extra = " (row renormalized; the report follows)";
-	}
-	int r = app_commit(a, n);
-	if (r & R_RESOLVE) {
-		char num[32];
-		bool ok;
-		app_set_status(a, false, "%s = %s%s", name,
-		               fmt_num(num, sizeof num, cell_value(a, row, col, &ok)), extra);
-	}
-	return r;
-}
-
-static bool parse_number(const char *s, double *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s)
-		return false;
-	while (*end == ' ')
-		end++;
-	if (*end == '/') { /* fractions: 1/3 */
-		const char *d = end + 1;
-		double den = strtod(d, &end);
-		if (end == d || !(fabs(den) > 0.0))
-			return false;
-		v /= den;
-		while (*end == ' ')
-			end++;
-	}
-	if (*end || !isfinite(v))
-		return false;
-	*out = v;
-	return true;
+	double *prev = malloc(a->doc.sc->m * sizeof *prev);
+	bool row_edited;
+	doc_result r = doc_set_cell(&a->doc, row, col, v, prev, &row_edited);
+	return edited(a, r, row, prev, row_edited);
 }
 
 static int finish_number(app *a, const char *text)
 {
 	double v;
-	if (!parse_number(text, &v)) {
+	if (!doc_parse_number(text, &v)) {
 		app_set_status(a, true,
 		               "'%s' is not a number: type a value such as 0.25 or 1/3 (nothing "
 		               "was changed)",
 		               text);
 		return R_REDRAW;
 	}
-	return edit_set_cell(a, a->row, a->col, v);
+	return edit_set_cell(a, a->doc.cur.row, a->doc.cur.col, v);
 }
 
 static const char *group_name(const app *a)
 {
-	return a->sc->groups[app_group(a)].name;
+	return a->doc.sc->groups[app_group(a)].name;
 }
 
 /* ---- movement ------------------------------------------------------------- */
@@ -228,10 +111,11 @@ static int k_up(app *a, int key)
 {
 	(void)key;
 	size_t g = app_group(a);
-	if (a->view == VIEW_PLOT)
-		a->row = a->row > 2 ? 1 + 2 * ((a->row - 1) / 2 - 1) : a->row;
+	int row = a->doc.cur.row;
+	if (a->view == VIEW_PLOT) /* the plot moves between groups */
+		a->doc.cur.row = row > 2 ? doc_row(CELL_TRUTH, doc_row_group(row) - 1) : row;
 	else
-		a->row--;
+		a->doc.cur.row--;
 	return moved(a, g);
 }
 
@@ -239,32 +123,34 @@ static int k_down(app *a, int key)
 {
 	(void)key;
 	size_t g = app_group(a);
+	int row = a->doc.cur.row;
 	if (a->view == VIEW_PLOT)
-		a->row = a->row < 1 ? 1 : 1 + 2 * ((a->row - 1) / 2 + 1);
+		a->doc.cur.row = row < 1 ? doc_row(CELL_TRUTH, 0)
+		                         : doc_row(CELL_TRUTH, doc_row_group(row) + 1);
 	else
-		a->row++;
+		a->doc.cur.row++;
 	return moved(a, g);
 }
 
 static int k_left(app *a, int key)
 {
 	(void)key;
-	a->col--;
+	a->doc.cur.col--;
 	return moved(a, app_group(a));
 }
 
 static int k_right(app *a, int key)
 {
 	(void)key;
-	a->col++;
+	a->doc.cur.col++;
 	return moved(a, app_group(a));
 }
 
 static int k_next_group(app *a, int key)
 {
-	size_t g = app_group(a), n = a->sc->n;
+	size_t g = app_group(a), n = a->doc.sc->n;
 	size_t next = key == KEY_FN(KEY_BTAB) ? (g + n - 1) % n : (g + 1) % n;
-	a->row = 1 + 2 * (int)next;
+	a->doc.cur.row = doc_row(CELL_TRUTH, next);
 	return moved(a, g);
 }
 
@@ -273,11 +159,11 @@ static int k_next_group(app *a, int key)
 static int k_edit(app *a, int key)
 {
 	bool exists;
-	double v = cell_value(a, a->row, a->col, &exists);
+	double v = doc_cell_value(a->doc.sc, a->doc.cur.row, a->doc.cur.col, &exists);
 	if (!exists)
 		return R_NONE;
 	char name[160], prompt[200], init[32] = "";
-	cell_name(a, a->row, a->col, name, sizeof name);
+	doc_cell_name(a->doc.sc, a->doc.cur.row, a->doc.cur.col, name, sizeof name);
 	snprintf(prompt, sizeof prompt, "%s: ", name);
 	if (key >= '0' && key <= '9')
 		snprintf(init, sizeof init, "%c", (char)key);
@@ -291,26 +177,11 @@ static int k_edit(app *a, int key)
 
 static int k_nudge(app *a, int key)
 {
-	bool exists;
-	double v = cell_value(a, a->row, a->col, &exists);
-	if (!exists)
-		return R_NONE;
-	bool up = key == '+' || key == '=';
-	bool size = a->row > 0 && a->col == (int)a->sc->m;
-	double step = app_step(a) * (size ? 10.0 : 1.0);
-	double nv = v + (up ? step : -step);
-	nv = round(nv * 1e9) / 1e9; /* no 0.30000000000000004 */
-	if (a->row == 0)
-		nv = fmin(fmax(nv, 1e-4), 1.0 - 1e-4);
-	else if (size)
-		nv = fmin(fmax(nv, fmin(step, a->sc->max_size)), a->sc->max_size);
-	else
-		nv = fmin(fmax(nv, 0.0), 1.0);
-	if (fabs(nv - v) < 1e-12) {
-		app_set_status(a, false, "already at the %s bound", up ? "upper" : "lower");
-		return R_REDRAW;
-	}
-	return edit_set_cell(a, a->row, a->col, nv);
+	double *prev = malloc(a->doc.sc->m * sizeof *prev);
+	bool row_edited;
+	int row = a->doc.cur.row;
+	doc_result r = doc_nudge(&a->doc, key == '+' || key == '=', app_step(a), prev, &row_edited);
+	return edited(a, r, row, prev, row_edited);
 }
 
 static int k_step(app *a, int key)
@@ -328,9 +199,9 @@ static int k_lambda(app *a, int key)
 	mt_scenario *n = app_begin(a);
 	if (!n)
 		return R_REDRAW;
-	n->lambda = fmin(fmax(a->sc->lambda * f, 1e-4), 1e4);
+	n->lambda = fmin(fmax(a->doc.sc->lambda * f, 1e-4), 1e4);
 	int r = app_commit(a, n);
-	app_set_status(a, false, "%s = %.4g", a->g->lambda, a->sc->lambda);
+	app_set_status(a, false, "%s = %.4g", a->g->lambda, a->doc.sc->lambda);
 	return r;
 }
 
@@ -340,10 +211,10 @@ static int k_divergence(app *a, int key)
 	mt_scenario *n = app_begin(a);
 	if (!n)
 		return R_REDRAW;
-	n->divergence = mt_divergence_next(a->sc->divergence);
+	n->divergence = mt_divergence_next(a->doc.sc->divergence);
 	int r = app_commit(a, n);
-	app_set_status(a, false, "divergence %s: %s", a->sc->divergence->name,
-	               a->sc->divergence->summary);
+	app_set_status(a, false, "divergence %s: %s", a->doc.sc->divergence->name,
+	               a->doc.sc->divergence->summary);
 	return r;
 }
 
@@ -354,15 +225,16 @@ static int k_payment(app *a, int key)
 	if (!n)
 		return R_REDRAW;
 	if (key == 'P') { /* backwards: the rule whose next is the current one */
-		const mt_payment_rule *r = a->sc->payment;
-		while (mt_payment_next(r) != a->sc->payment)
+		const mt_payment_rule *r = a->doc.sc->payment;
+		while (mt_payment_next(r) != a->doc.sc->payment)
 			r = mt_payment_next(r);
 		n->payment = r;
 	} else {
-		n->payment = mt_payment_next(a->sc->payment);
+		n->payment = mt_payment_next(a->doc.sc->payment);
 	}
 	int r = app_commit(a, n);
-	app_set_status(a, false, "payment %s: %s", a->sc->payment->name, a->sc->payment->summary);
+	app_set_status(a, false, "payment %s: %s", a->doc.sc->payment->name,
+	               a->doc.sc->payment->summary);
 	return r;
 }
 
@@ -379,198 +251,57 @@ static int k_normalization(app *a, int key)
 	}
 	int r = app_commit(a, n);
 	app_set_status(a, false, "%s normalization: every reward row was rescaled",
-	               mt_norm_name(a->sc->normalization));
+	               mt_norm_name(a->doc.sc->normalization));
 	return r;
-}
-
-static bool group_name_taken(const mt_scenario *sc, const char *name, size_t except)
-{
-	for (size_t i = 0; i < sc->n; i++)
-		if (i != except && !strcmp(sc->groups[i].name, name))
-			return true;
-	return false;
-}
-
-static bool response_taken(const mt_scenario *sc, const char *name, size_t except)
-{
-	for (size_t x = 0; x < sc->m; x++)
-		if (x != except && !strcmp(sc->responses[x], name))
-			return true;
-	return false;
 }
 
 static int k_add_group(app *a, int key)
 {
 	(void)key;
-	char name[32];
-	for (size_t k = a->sc->n + 1;; k++) {
-		snprintf(name, sizeof name, "group %zu", k);
-		if (!group_name_taken(a->sc, name, (size_t)-1))
-			break;
-	}
-	mt_scenario *n = app_begin(a);
-	if (!n)
-		return R_REDRAW;
-	if (mt_scenario_add_group(n, name)) {
-		mt_scenario_free(n);
-		app_set_status(a, true, "out of memory: no group added");
-		return R_REDRAW;
-	}
-	int r = app_commit(a, n);
-	if (r & R_RESOLVE) {
-		a->row = 1 + 2 * (int)(a->sc->n - 1);
-		app_clamp_cursor(a);
-		app_set_status(a, false, "added '%s' (r renames it)", name);
-	}
-	return r;
+	return committed(a, doc_add_group(&a->doc));
 }
 
 static int k_remove_group(app *a, int key)
 {
 	(void)key;
-	if (a->sc->n <= 1) {
-		app_set_status(a, true, "a scenario needs at least one group");
-		return R_REDRAW;
-	}
-	size_t g = app_group(a);
-	char name[128];
-	snprintf(name, sizeof name, "%s", a->sc->groups[g].name);
-	mt_scenario *n = app_begin(a);
-	if (!n)
-		return R_REDRAW;
-	mt_scenario_remove_group(n, g);
-	int r = app_commit(a, n);
-	if (r & R_RESOLVE)
-		app_set_status(a, false, "removed '%s' (u brings it back)", name);
-	return r;
+	return committed(a, doc_remove_group(&a->doc));
 }
 
 static int k_add_response(app *a, int key)
 {
 	(void)key;
-	char name[32];
-	for (size_t k = a->sc->m + 1;; k++) {
-		snprintf(name, sizeof name, "x%zu", k);
-		if (!response_taken(a->sc, name, (size_t)-1))
-			break;
-	}
-	mt_scenario *n = app_begin(a);
-	if (!n)
-		return R_REDRAW;
-	if (mt_scenario_add_response(n, name)) {
-		mt_scenario_free(n);
-		app_set_status(a, true, "out of memory: no response added");
-		return R_REDRAW;
-	}
-	int r = app_commit(a, n);
-	if (r & R_RESOLVE) {
-		a->col = (int)a->sc->m - 1;
-		app_set_status(a, false, "added response '%s' with reward 0 (R renames it)", name);
-	}
-	return r;
+	return committed(a, doc_add_response(&a->doc));
 }
 
 static int k_remove_response(app *a, int key)
 {
 	(void)key;
-	if (a->col >= (int)a->sc->m) {
-		app_set_status(a, true, "move to a response column to remove it");
-		return R_REDRAW;
-	}
-	if (a->sc->m <= 1) {
-		app_set_status(a, true, "a scenario needs at least one response");
-		return R_REDRAW;
-	}
-	char name[128];
-	snprintf(name, sizeof name, "%s", a->sc->responses[a->col]);
-	mt_scenario *n = app_begin(a);
-	if (!n)
-		return R_REDRAW;
-	mt_scenario_remove_response(n, (size_t)a->col);
-	int r = app_commit(a, n);
-	if (r & R_RESOLVE) {
-		/* The last response went: stay on the responses, not on the size. */
-		if (a->col >= (int)a->sc->m)
-			a->col = (int)a->sc->m - 1;
-		app_set_status(a, false, "removed response '%s'; rows renormalized (u undoes)",
-		               name);
-	}
-	return r;
+	return committed(a, doc_remove_response(&a->doc));
 }
 
-/* Set *slot (in n, a copy of the scenario) to text and commit. */
-static int commit_rename(app *a, mt_scenario *n, char **slot, const char *text)
-{
-	if (mt_scenario_set_name(slot, text)) {
-		mt_scenario_free(n);
-		app_set_status(a, true, "out of memory: not renamed");
-		return R_REDRAW;
-	}
-	int r = app_commit(a, n);
-	if (r & R_RESOLVE)
-		app_set_status(a, false, "renamed to '%s'", text);
-	return r;
-}
-
-static int refuse_empty_name(app *a)
-{
-	app_set_status(a, true, "a name cannot be empty (nothing was changed)");
-	return R_REDRAW;
-}
-
-/* The scenario (on the reference row) or the group under the cursor. */
 static int finish_rename(app *a, const char *text)
 {
-	if (!*text)
-		return refuse_empty_name(a);
-	mt_scenario *n = app_begin(a);
-	if (!n)
-		return R_REDRAW;
-	char **slot;
-	if (a->row == 0) {
-		slot = &n->name;
-	} else {
-		size_t g = app_group(a);
-		if (group_name_taken(n, text, g)) {
-			mt_scenario_free(n);
-			app_set_status(a, true, "there is already a group '%s'", text);
-			return R_REDRAW;
-		}
-		slot = &n->groups[g].name;
-	}
-	return commit_rename(a, n, slot, text);
+	return committed(a, doc_rename(&a->doc, text));
 }
 
-/* The response in the cursor's column. */
 static int finish_rename_response(app *a, const char *text)
 {
-	if (!*text)
-		return refuse_empty_name(a);
-	mt_scenario *n = app_begin(a);
-	if (!n)
-		return R_REDRAW;
-	size_t x = (size_t)a->col;
-	if (response_taken(n, text, x)) {
-		mt_scenario_free(n);
-		app_set_status(a, true, "there is already a response '%s'", text);
-		return R_REDRAW;
-	}
-	return commit_rename(a, n, &n->responses[x], text);
+	return committed(a, doc_rename_response(&a->doc, text));
 }
 
 static int k_rename(app *a, int key)
 {
 	if (key == 'R') {
-		if (a->col >= (int)a->sc->m) {
+		if (a->doc.cur.col >= (int)a->doc.sc->m) {
 			app_set_status(a, true, "move to a response column to rename it");
 			return R_REDRAW;
 		}
-		input_start(a, "rename response: ", a->sc->responses[a->col], false,
+		input_start(a, "rename response: ", a->doc.sc->responses[a->doc.cur.col], false,
 		            finish_rename_response);
 		return R_REDRAW;
 	}
-	if (a->row == 0)
-		input_start(a, "rename scenario: ", a->sc->name, false, finish_rename);
+	if (a->doc.cur.row == 0)
+		input_start(a, "rename scenario: ", a->doc.sc->name, false, finish_rename);
 	else
 		input_start(a, "rename group: ", group_name(a), false, finish_rename);
 	return R_REDRAW;
@@ -611,15 +342,15 @@ static int k_lie(app *a, int key)
 		return r;
 	if (under_rule)
 		app_set_status(a, false, "%s play their best response under %s (gain %+.4g)",
-		               group_name(a), a->sc->payment->name, br->gain);
-	else if (a->sc->payment->charges_nothing)
+		               group_name(a), a->doc.sc->payment->name, br->gain);
+	else if (a->doc.sc->payment->charges_nothing)
 		app_set_status(a, false, "%s lie: their best response without payment gains %+.4g",
 		               group_name(a), br->gain);
 	else
 		app_set_status(a, false,
 		               "%s tell the lie that pays without payment (%+.4g); under %s "
 		               "see what it earns now",
-		               group_name(a), br->gain, a->sc->payment->name);
+		               group_name(a), br->gain, a->doc.sc->payment->name);
 	return r;
 }
 
@@ -668,7 +399,7 @@ static int k_iterate(app *a, int key)
 		app_set_status(a, false,
 		               "iterated best responses under %s: %s after %zu round%s, welfare "
 		               "%.4g %s %.4g",
-		               a->sc->payment->name, ibr->converged ? "converged" : "stopped",
+		               a->doc.sc->payment->name, ibr->converged ? "converged" : "stopped",
 		               ibr->rounds, ibr->rounds == 1 ? "" : "s", ibr->welfare_truthful,
 		               a->g->arrow, ibr->welfare_final);
 	return r;
@@ -713,11 +444,11 @@ static int save_answer(app *a, int choice)
 static bool is_own_file(const app *a, const char *path)
 {
 	struct stat x, y;
-	if (!a->path)
+	if (!a->doc.path)
 		return false;
-	if (!strcmp(a->path, path))
+	if (!strcmp(a->doc.path, path))
 		return true;
-	return !stat(a->path, &x) && !stat(path, &y) && x.st_dev == y.st_dev &&
+	return !stat(a->doc.path, &x) && !stat(path, &y) && x.st_dev == y.st_dev &&
 	       x.st_ino == y.st_ino;
 }
 
@@ -761,12 +492,12 @@ static int finish_save_as(app *a, const char *text)
 
 static void default_file_name(const app *a, char *buf, size_t len)
 {
-	if (a->path) {
-		snprintf(buf, len, "%s", a->path);
+	if (a->doc.path) {
+		snprintf(buf, len, "%s", a->doc.path);
 		return;
 	}
 	size_t k = 0;
-	for (const char *s = a->sc->name; *s && k + 6 < len; s++) {
+	for (const char *s = a->doc.sc->name; *s && k + 6 < len; s++) {
 		char c = *s;
 		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')
 			buf[k++] = c;
@@ -795,9 +526,9 @@ static int k_save_as(app *a, int key)
 
 static int k_save(app *a, int key)
 {
-	if (!a->path || key == 'W')
+	if (!a->doc.path || key == 'W')
 		return k_save_as(a, key);
-	return save_checked(a, a->path, false);
+	return save_checked(a, a->doc.path, false);
 }
 
 static int open_confirmed(app *a, int choice)
@@ -826,9 +557,9 @@ static int quit_answer(app *a, int choice)
 	if (choice != 'y')
 		return R_REDRAW;
 	a->quit_after_save = true;
-	if (!a->path)
+	if (!a->doc.path)
 		return k_save_as(a, 'W');
-	return save_checked(a, a->path, false);
+	return save_checked(a, a->doc.path, false);
 }
 
 static int k_quit(app *a, int key)
@@ -845,8 +576,8 @@ static int k_plot(app *a, int key)
 {
 	(void)key;
 	a->view = a->view == VIEW_PLOT ? VIEW_MAIN : VIEW_PLOT;
-	if (a->view == VIEW_PLOT && a->row == 0) {
-		a->row = 1 + 2 * (int)app_group(a);
+	if (a->view == VIEW_PLOT && a->doc.cur.row == 0) {
+		a->doc.cur.row = doc_row(CELL_TRUTH, app_group(a));
 		app_clamp_cursor(a);
 	}
 	return R_REDRAW | R_RESOLVE;
@@ -1287,7 +1018,7 @@ int keys_dispatch(app *a, int key)
 	/* The highlight of a renormalized row lasts until the next key. */
 	free(a->hl_prev);
 	a->hl_prev = NULL;
-	a->undo_note = 0; /* so is the note that undo steps were dropped */
+	a->doc.undo_note = 0; /* so is the note that undo steps were dropped */
 	if (key >= '0' && key <= '9' && a->view == VIEW_MAIN)
 		return k_edit(a, key);
 	for (size_t k = 0; k < NBINDINGS; k++) {

@@ -71,15 +71,8 @@ void app_set_status(app *a, bool error, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(a->status, sizeof a->status, fmt, ap);
+	doc_vset_status(&a->doc, error, fmt, ap);
 	va_end(ap);
-	a->status_error = error;
-	if (a->undo_note) { /* the edit of this key dropped old undo steps */
-		size_t len = strlen(a->status);
-		snprintf(a->status + len, sizeof a->status - len,
-		         "; undo keeps %zu MiB: oldest %zu step%s dropped", HISTORY_BUDGET >> 20,
-		         a->undo_note, a->undo_note == 1 ? "" : "s");
-	}
 }
 
 /* ---- results ------------------------------------------------------------ */
@@ -90,10 +83,10 @@ static bool shape_ok(const app *a, const mt_stage_result *r)
 	if (!r || r->status != MT_OK)
 		return r && r->status != MT_OK;
 	switch (r->stage) {
-	case MT_STAGE_SOLVE: return r->outcome.m == a->sc->m && r->outcome.n == a->sc->n;
-	case MT_STAGE_ANALYSIS: return r->none.m == a->sc->m && r->none.n == a->sc->n;
-	case MT_STAGE_SWEEPS: return r->group < a->sc->n;
-	case MT_STAGE_NOISE: return r->noise.m == a->sc->m && r->noise.n == a->sc->n;
+	case MT_STAGE_SOLVE: return r->outcome.m == a->doc.sc->m && r->outcome.n == a->doc.sc->n;
+	case MT_STAGE_ANALYSIS: return r->none.m == a->doc.sc->m && r->none.n == a->doc.sc->n;
+	case MT_STAGE_SWEEPS: return r->group < a->doc.sc->n;
+	case MT_STAGE_NOISE: return r->noise.m == a->doc.sc->m && r->noise.n == a->doc.sc->n;
 	case MT_STAGE_COUNT: break;
 	}
 	return false;
@@ -126,7 +119,7 @@ const mt_analysis *app_rule_analysis(const app *a)
 
 static void submit(app *a)
 {
-	mt_scenario *copy = mt_scenario_clone(a->sc);
+	mt_scenario *copy = mt_scenario_clone(a->doc.sc);
 	if (!copy) {
 		app_set_status(a, true, "out of memory: the solver did not get the last change");
 		return;
@@ -168,51 +161,21 @@ static int accept_results(app *a)
 
 mt_scenario *app_begin(app *a)
 {
-	mt_scenario *c = mt_scenario_clone(a->sc);
-	if (!c)
-		app_set_status(a, true, "out of memory: the change was not made");
-	return c;
+	return doc_begin(&a->doc);
 }
 
 int app_commit(app *a, mt_scenario *next)
 {
-	mt_error err = {0};
-	if (mt_scenario_validate(next, &err)) {
-		app_set_status(a, true, "change refused: %s", err.msg);
-		mt_scenario_free(next);
+	if (!doc_commit(&a->doc, next))
 		return R_REDRAW;
-	}
-	size_t dropped;
-	if (!history_push(&a->hist, a->sc, a->edit_id, next, &dropped)) {
-		app_set_status(a, true, "out of memory: the change was not made");
-		mt_scenario_free(next);
-		return R_REDRAW;
-	}
-	if (dropped) {
-		a->undo_note += dropped;
-		app_set_status(a, false, "changed");
-	}
 	a->pending_key = 0;
-	a->sc = next;
-	a->edit_id = ++a->next_id;
-	app_clamp_cursor(a);
 	return R_REDRAW | R_RESOLVE;
 }
 
 static int undo_redo(app *a, bool undo)
 {
-	int done = history_step(&a->hist, undo, &a->sc, &a->edit_id);
-	if (!done) {
-		app_set_status(a, false, "nothing to %s", undo ? "undo" : "redo");
+	if (doc_undo_redo(&a->doc, undo) <= 0)
 		return R_REDRAW;
-	}
-	if (done < 0) {
-		app_set_status(a, true, "out of memory: cannot %s", undo ? "undo" : "redo");
-		return R_REDRAW;
-	}
-	app_clamp_cursor(a);
-	app_set_status(a, false, "%s (%zu more)", undo ? "undone" : "redone",
-	               undo ? history_undo_len(&a->hist) : history_redo_len(&a->hist));
 	free(a->hl_prev);
 	a->hl_prev = NULL;
 	return R_REDRAW | R_RESOLVE;
@@ -229,20 +192,12 @@ int app_redo(app *a)
 
 bool app_modified(const app *a)
 {
-	return a->edit_id != a->saved_id;
+	return doc_modified(&a->doc);
 }
 
-void app_replace_scenario(app *a, mt_scenario *sc, const char *path)
+/* A new document: the view starts at the top, no results are shown. */
+static void reset_view(app *a)
 {
-	mt_scenario_free(a->sc);
-	a->sc = sc;
-	history_clear(&a->hist);
-	char *p = path ? strdup(path) : NULL;
-	free(a->path);
-	a->path = p;
-	a->edit_id = a->saved_id = ++a->next_id;
-	a->row = a->sc->n ? 1 : 0;
-	a->col = 0;
 	a->grid_top = a->grid_left = 0;
 	free(a->hl_prev);
 	a->hl_prev = NULL;
@@ -253,33 +208,22 @@ void app_replace_scenario(app *a, mt_scenario *sc, const char *path)
 	app_clamp_cursor(a);
 }
 
-/* ---- cursor --------------------------------------------------------------- */
+void app_replace_scenario(app *a, mt_scenario *sc, const char *path)
+{
+	doc_replace(&a->doc, sc, path);
+	reset_view(a);
+}
 
-static size_t last_group;
+/* ---- cursor --------------------------------------------------------------- */
 
 void app_clamp_cursor(app *a)
 {
-	int rows = 1 + 2 * (int)a->sc->n;
-	if (a->row >= rows)
-		a->row = rows - 1;
-	if (a->row < 0)
-		a->row = 0;
-	int cols = (int)a->sc->m + (a->row == 0 ? 0 : 1);
-	if (a->col >= cols)
-		a->col = cols - 1;
-	if (a->col < 0)
-		a->col = 0;
-	if (a->row > 0)
-		last_group = (size_t)(a->row - 1) / 2;
-	if (last_group >= a->sc->n)
-		last_group = a->sc->n - 1;
+	doc_clamp_cursor(&a->doc);
 }
 
 size_t app_group(const app *a)
 {
-	if (a->row > 0)
-		return (size_t)(a->row - 1) / 2;
-	return last_group < a->sc->n ? last_group : 0;
+	return doc_group(&a->doc);
 }
 
 double app_step(const app *a)
@@ -289,55 +233,21 @@ double app_step(const app *a)
 
 /* ---- files ------------------------------------------------------------------ */
 
-/* err as FILE:LINE:COLUMN: msg, with only the file's base name: the status
- * line is one row, and the reason at the end matters more than the folder. */
-static const char *file_error(const mt_error *err, char *buf, size_t len)
-{
-	mt_error e = *err;
-	const char *base = strrchr(e.file, '/');
-	if (base && base[1])
-		memmove(e.file, base + 1, strlen(base + 1) + 1);
-	return mt_error_format(&e, buf, len);
-}
-
 int app_save(app *a, const char *path, unsigned flags)
 {
 	if (a->opt.read_only) {
 		app_set_status(a, true, "read-only mode: saving is disabled");
 		return R_REDRAW;
 	}
-	mt_error err = {0};
-	mt_save_target t;
-	mt_save_target_probe(path, &t);
-	if (mt_scenario_save_flags(a->sc, path, flags, &err)) {
-		char line[MT_ERROR_TEXT_MAX];
-		app_set_status(a, true, "not saved: %s", file_error(&err, line, sizeof line));
-		return R_REDRAW;
-	}
-	if (!a->path || strcmp(a->path, path)) {
-		char *p = strdup(path);
-		if (p) {
-			free(a->path);
-			a->path = p;
-		}
-	}
-	a->saved_id = a->edit_id;
-	app_set_status(a, false, "saved %s%s", path,
-	               t.symlink ? " (written to the file the link points to)" : "");
+	doc_save(&a->doc, path, flags);
 	return R_REDRAW;
 }
 
 int app_open(app *a, const char *path)
 {
-	mt_error err = {0};
-	mt_scenario *sc = NULL;
-	if (mt_scenario_load_file(path, &sc, &err)) {
-		char line[MT_ERROR_TEXT_MAX];
-		app_set_status(a, true, "cannot open: %s", file_error(&err, line, sizeof line));
+	if (!doc_open(&a->doc, path))
 		return R_REDRAW;
-	}
-	app_replace_scenario(a, sc, path);
-	app_set_status(a, false, "opened %s", path);
+	reset_view(a);
 	return R_REDRAW | R_RESOLVE;
 }
 
@@ -383,11 +293,11 @@ static int handle_mouse(app *a)
 		size_t oldg = app_group(a);
 		switch (h->kind) {
 		case HIT_CELL:
-			a->row = h->row;
-			a->col = h->col;
+			a->doc.cur.row = h->row;
+			a->doc.cur.col = h->col;
 			break;
-		case HIT_OUTCOME_GROUP: a->row = 1 + 2 * h->row; break;
-		case HIT_POLICY_RESPONSE: a->col = h->col; break;
+		case HIT_OUTCOME_GROUP: a->doc.cur.row = doc_row(CELL_TRUTH, (size_t)h->row); break;
+		case HIT_POLICY_RESPONSE: a->doc.cur.col = h->col; break;
 		case HIT_PICKER: a->pick.sel = (size_t)h->row; return picker_key(a, '\r');
 		}
 		app_clamp_cursor(a);
@@ -456,10 +366,8 @@ static void app_release(app *a)
 	for (int s = 0; s < MT_STAGE_COUNT; s++)
 		mt_stage_result_free(a->res[s]);
 	lesson_release(a);
-	history_release(&a->hist);
-	mt_scenario_free(a->sc);
+	doc_release(&a->doc);
 	picker_free(a);
-	free(a->path);
 	free(a->save_path);
 	free(a->hl_prev);
 }
@@ -520,7 +428,7 @@ int tui_run(const tui_options *o)
 	if (o->read_only)
 		app_set_status(a, false, "read-only demo: edit freely, nothing is saved");
 	else
-		app_set_status(a, false, "%s: press ? for help, q to quit", a->sc->name);
+		app_set_status(a, false, "%s: press ? for help, q to quit", a->doc.sc->name);
 	if (lesson)
 		lesson_begin(a, lesson);
 	else
@@ -539,7 +447,7 @@ int tui_run(const tui_options *o)
 		bool busy = !app_result(a, MT_STAGE_SOLVE) ||
 		            (a->needs.analysis && !an &&
 		             app_result(a, MT_STAGE_SOLVE)->status == MT_OK) ||
-		            (a->needs.noise && a->sc->noise.epsilon > 0.0 && an &&
+		            (a->needs.noise && a->doc.sc->noise.epsilon > 0.0 && an &&
 		             an->status == MT_OK && !app_result(a, MT_STAGE_NOISE));
 		int timeout = recover_tick(a, now_seconds());
 		if (busy && (timeout < 0 || timeout > 200))

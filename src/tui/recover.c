@@ -240,13 +240,13 @@ bool terminal_lost(app *a, short revents, bool got_key)
 /* Keep a->places for the document's current path. */
 static void sync_places(app *a)
 {
-	if (a->places_gen &&
-	    (a->path ? a->places_path && !strcmp(a->path, a->places_path) : !a->places_path))
+	if (a->places_gen && (a->doc.path ? a->places_path && !strcmp(a->doc.path, a->places_path)
+	                                  : !a->places_path))
 		return; /* computed (places_gen > 0) for this path */
 	free(a->places_path);
-	a->places_path = a->path ? strdup(a->path) : NULL;
-	a->places_ok = (!a->path || a->places_path) &&
-	               mt_recover_places_init(&a->places, a->path, NULL) == MT_OK;
+	a->places_path = a->doc.path ? strdup(a->doc.path) : NULL;
+	a->places_ok = (!a->doc.path || a->places_path) &&
+	               mt_recover_places_init(&a->places, a->doc.path, NULL) == MT_OK;
 	a->places_gen++;
 }
 
@@ -359,13 +359,13 @@ int recover_tick(app *a, double now)
 	sync_places(a);
 	/* The file restored from is done with once the document is saved or
 	 * replaced. */
-	if (a->recover_owned[0] && a->saved_id != a->owned_saved_id) {
+	if (a->recover_owned[0] && a->doc.saved_id != a->owned_saved_id) {
 		unlink(a->recover_owned);
 		a->recover_owned[0] = 0;
 		a->places_gen++;
 	}
 	bool want = wants_recovery(a);
-	bool fresh = want ? a->image_have && a->image_edit == a->edit_id &&
+	bool fresh = want ? a->image_have && a->image_edit == a->doc.edit_id &&
 	                             a->image_places == a->places_gen
 	                  : !a->image_have;
 	if (fresh) {
@@ -380,7 +380,7 @@ int recover_tick(app *a, double now)
 	mt_scenario *sc = NULL;
 	image *im = NULL;
 	if (want) {
-		sc = mt_scenario_clone(a->sc);
+		sc = mt_scenario_clone(a->doc.sc);
 		im = malloc(sizeof *im);
 		if (!sc || !im) {
 			mt_scenario_free(sc);
@@ -391,12 +391,12 @@ int recover_tick(app *a, double now)
 		memcpy(im->owned, a->recover_owned, sizeof im->owned);
 		im->text = NULL;
 		im->len = 0;
-		im->edit = a->edit_id;
+		im->edit = a->doc.edit_id;
 		im->places_gen = a->places_gen;
 	}
 	if (serialize(sc, im)) {
 		a->image_have = want;
-		a->image_edit = a->edit_id;
+		a->image_edit = a->doc.edit_id;
 		a->image_places = a->places_gen;
 	}
 	return -1;
@@ -441,7 +441,8 @@ int recover_leave(app *a, int sig, bool lost)
 		/* The serialized image, when it shows the document as it is now,
 		 * saves serializing it again (half a second on 64 x 4096). */
 		image *im = atomic_exchange(&current_image, NULL);
-		if (im && im->text && im->edit == a->edit_id && im->places_gen == a->places_gen) {
+		if (im && im->text && im->edit == a->doc.edit_id &&
+		    im->places_gen == a->places_gen) {
 			text = im->text;
 			len = im->len;
 			im->text = NULL;
@@ -449,7 +450,7 @@ int recover_leave(app *a, int sig, bool lost)
 		if (im)
 			free(im->text);
 		free(im);
-		if (!text && mt_scenario_emit(a->sc, &text, &len, &err) != MT_OK)
+		if (!text && mt_scenario_emit(a->doc.sc, &text, &len, &err) != MT_OK)
 			snprintf(line, sizeof line, "mechtune: %s; unsaved changes LOST: %s\n",
 			         what, err.msg);
 		else if ((e = mt_recover_write(&a->places, a->recover_owned, text, len, path,
@@ -495,7 +496,7 @@ static int offer_answer(app *a, int choice)
 	a->recovered = NULL;
 	const char *name = base_name(a->recover_offer);
 	if (choice == 'r') {
-		unsigned long saved = a->saved_id;
+		unsigned long saved = a->doc.saved_id;
 		int r = app_commit(a, sc); /* undoable; the document is now modified */
 		if (r & R_RESOLVE) {
 			memcpy(a->recover_owned, a->recover_offer, sizeof a->recover_owned);
@@ -543,7 +544,7 @@ void recover_offer(app *a)
 		struct tm tm;
 		if (localtime_r(&rs.st_mtime, &tm))
 			strftime(when, sizeof when, "%b %d %H:%M", &tm);
-		newer = a->path && !stat(a->path, &fs) && fs.st_mtime > rs.st_mtime;
+		newer = a->doc.path && !stat(a->doc.path, &fs) && fs.st_mtime > rs.st_mtime;
 	}
 	a->recovered = sc;
 	confirm_start(a, "rdk", offer_answer,

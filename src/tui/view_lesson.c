@@ -22,9 +22,9 @@ static void step_text(app *a)
 static void begin_step(app *a, size_t k)
 {
 	a->lesson_step = k;
-	a->lesson_step_edit = a->edit_id;
+	a->lesson_step_edit = a->doc.edit_id;
 	mt_scenario_free(a->lesson_start);
-	a->lesson_start = mt_scenario_clone(a->sc);
+	a->lesson_start = mt_scenario_clone(a->doc.sc);
 	step_text(a);
 }
 
@@ -106,11 +106,11 @@ int lesson_check(app *a)
 	if (!a->lesson || lesson_waiting(a) || !a->lesson_start)
 		return R_NONE;
 	/* A step checks what the user did: nothing happened yet, nothing to check. */
-	if (a->edit_id == a->lesson_step_edit)
+	if (a->doc.edit_id == a->lesson_step_edit)
 		return R_NONE;
 	const mt_stage_result *r = app_result(a, MT_STAGE_SOLVE);
 	mt_lesson_state st = {
-	        .sc = a->sc,
+	        .sc = a->doc.sc,
 	        .start = a->lesson_start,
 	        .outcome = r && r->status == MT_OK ? &r->outcome : NULL,
 	        .selected = app_group(a),

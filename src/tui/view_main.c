@@ -104,29 +104,6 @@ int putf(int y, int x, int w, attr_t at, const char *fmt, ...)
 	return put(y, x, w, at, false, buf);
 }
 
-/* Numbers closer to 0 than this are floating-point noise (a utility of
- * -9e-16) and shown as 0; anything else that is not 0 never reads 0.000. */
-#define SHOW_NOISE 1e-12
-
-const char *fmt_num(char *buf, size_t len, double v)
-{
-	if (!isfinite(v)) {
-		snprintf(buf, len, "%s", v != v ? "nan" : v > 0 ? "inf" : "-inf");
-		return buf;
-	}
-	if (fabs(v) < SHOW_NOISE)
-		v = 0.0;
-	if (v != 0.0 && fabs(v) < 5e-4)
-		snprintf(buf, len, "%.0e", v);
-	else if (fabs(v) < 100.0)
-		snprintf(buf, len, "%.3f", v);
-	else if (fabs(v) < 100000.0)
-		snprintf(buf, len, "%.1f", v);
-	else
-		snprintf(buf, len, "%.3g", v);
-	return buf;
-}
-
 /* v in at most `width` characters: `decimals` places when they fit and do
  * not round a non-zero v to 0, otherwise as many significant digits as fit
  * (1e+06 rather than a cut-off 100000, 1e-06 rather than 0.00).  For what
@@ -135,7 +112,7 @@ const char *fmt_num(char *buf, size_t len, double v)
 static const char *fmt_fit(char *buf, size_t len, double v, int width, int decimals)
 {
 	if (!isfinite(v) || len < 2)
-		return fmt_num(buf, len, v);
+		return doc_fmt_num(buf, len, v);
 	for (int d = decimals; d >= 0; d--) {
 		int n = snprintf(buf, len, "%.*f", d, v);
 		if (n > width)
@@ -168,39 +145,6 @@ void add_hit(app *a, int y, int x, int w, hit_kind k, int row, int col)
 {
 	if (a->nhits < sizeof a->hits / sizeof a->hits[0])
 		a->hits[a->nhits++] = (hit_box){y, x, w, k, row, col};
-}
-
-double cell_value(const app *a, int row, int col, bool *exists)
-{
-	const mt_scenario *sc = a->sc;
-	*exists = true;
-	if (row == 0 && col < (int)sc->m)
-		return sc->reference[col];
-	if (row > 0 && row <= 2 * (int)sc->n && col >= 0 && col <= (int)sc->m) {
-		const mt_group *g = &sc->groups[(row - 1) / 2];
-		bool truth = row % 2;
-		if (col == (int)sc->m)
-			return truth ? g->size : g->reported_size;
-		return truth ? g->rewards[col] : g->reported[col];
-	}
-	*exists = false;
-	return 0.0;
-}
-
-void cell_name(const app *a, int row, int col, char *buf, size_t len)
-{
-	const mt_scenario *sc = a->sc;
-	if (row == 0) {
-		snprintf(buf, len, "reference probability of %s",
-		         col < (int)sc->m ? sc->responses[col] : "?");
-		return;
-	}
-	const mt_group *g = &sc->groups[(row - 1) / 2];
-	const char *kind = row % 2 ? "true" : "reported";
-	if (col >= (int)sc->m)
-		snprintf(buf, len, "%s %s size", g->name, kind);
-	else
-		snprintf(buf, len, "%s %s reward of %s", g->name, kind, sc->responses[col]);
 }
 
 /* ---- colors --------------------------------------------------------------------- */
@@ -268,7 +212,7 @@ static void solver_state(const app *a, char *buf, size_t len, bool *error)
 	const mt_stage_result *an = app_result(a, MT_STAGE_ANALYSIS);
 	const mt_stage_result *sw = app_result(a, MT_STAGE_SWEEPS);
 	const mt_stage_result *nz = app_result(a, MT_STAGE_NOISE);
-	bool want_noise = a->needs.noise && a->sc->noise.epsilon > 0.0;
+	bool want_noise = a->needs.noise && a->doc.sc->noise.epsilon > 0.0;
 	for (int k = 0; k < MT_STAGE_COUNT; k++) {
 		const mt_stage_result *r = app_result(a, (mt_stage)k);
 		if (k == MT_STAGE_NOISE) /* its section says why */
@@ -305,7 +249,7 @@ static void solver_state(const app *a, char *buf, size_t len, bool *error)
 
 static void draw_header(app *a)
 {
-	const mt_scenario *sc = a->sc;
+	const mt_scenario *sc = a->doc.sc;
 	char right[256], state[200], lam[32];
 	bool err;
 	solver_state(a, state, sizeof state, &err);
@@ -320,8 +264,8 @@ static void draw_header(app *a)
 	int sw = text_width(state) + 2;
 	int rw = text_width(right);
 	char lesson_file[96], marks[64];
-	const char *file = a->path ? a->path : "(embedded default)";
-	if (!a->path && a->lesson) {
+	const char *file = a->doc.path ? a->doc.path : "(embedded default)";
+	if (!a->doc.path && a->lesson) {
 		snprintf(lesson_file, sizeof lesson_file, "lesson %s", a->lesson->name);
 		file = lesson_file;
 	}
@@ -375,10 +319,10 @@ static int noise_lines(const app *a, int width);
 
 static void compute_layout(const app *a, layout *L)
 {
-	int n = (int)a->sc->n, m = (int)a->sc->m;
+	int n = (int)a->doc.sc->n, m = (int)a->doc.sc->m;
 	int avail = LINES - 3; /* header, status, hints */
-	int g = 1 + 2 * n, p = m, o = n;
-	int noise = a->sc->noise.epsilon > 0.0 ? noise_lines(a, COLS) : 0;
+	int g = doc_rows(a->doc.sc), p = m, o = n;
+	int noise = a->doc.sc->noise.epsilon > 0.0 ? noise_lines(a, COLS) : 0;
 	int fixed = 1 + 1 + 2 + noise; /* titles of grid, policy, outcome; totals */
 	/* The detail line gives way to the noise section and, in class, to air. */
 	bool detail = !noise && !presenter(a);
@@ -454,16 +398,16 @@ static int cell_w(const app *a)
 
 static void draw_grid(app *a, const layout *L)
 {
-	const mt_scenario *sc = a->sc;
+	const mt_scenario *sc = a->doc.sc;
 	int m = (int)sc->m, cw = cell_w(a);
 	int vis = (COLS - NAME_W - cw - 1) / cw;
 	if (vis > m)
 		vis = m;
 	if (vis < 1)
 		vis = 1;
-	int focus = a->col < m ? a->col : m - 1;
+	int focus = a->doc.cur.col < m ? a->doc.cur.col : m - 1;
 	a->grid_left = scroll_to(a->grid_left, vis, m, focus);
-	a->grid_top = scroll_to(a->grid_top, L->grid_rows, 1 + 2 * (int)sc->n, a->row);
+	a->grid_top = scroll_to(a->grid_top, L->grid_rows, doc_rows(sc), a->doc.cur.row);
 	int y = L->grid_top - 1;
 	put(y, 0, NAME_W, a->attr[C_TITLE], true, "Preferences");
 	int x = NAME_W;
@@ -492,14 +436,15 @@ static void draw_grid(app *a, const layout *L)
 	for (int r = 0; r < L->grid_rows; r++) {
 		int row = a->grid_top + r;
 		int yy = L->grid_top + r;
-		if (row > 2 * (int)sc->n)
+		cell_ref rc;
+		if (!doc_cell(sc, row, 0, &rc))
 			break;
 		move(yy, 0);
 		clrtoeol();
-		const mt_group *g = row ? &sc->groups[(row - 1) / 2] : NULL;
-		bool truth_row = row % 2;
-		bool lies = row && mt_group_lies(sc, (size_t)(row - 1) / 2);
-		bool selected = row && (size_t)(row - 1) / 2 == app_group(a);
+		const mt_group *g = row ? &sc->groups[rc.group] : NULL;
+		bool truth_row = rc.kind == CELL_TRUTH;
+		bool lies = g && mt_group_lies(sc, rc.group);
+		bool selected = g && rc.group == app_group(a);
 		char label[128];
 		if (!row)
 			snprintf(label, sizeof label, "reference q");
@@ -521,7 +466,7 @@ static void draw_grid(app *a, const layout *L)
 			if (col == m)
 				x = NAME_W + vis * cw;
 			bool ok;
-			double v = cell_value(a, row, col, &ok);
+			double v = doc_cell_value(a->doc.sc, row, col, &ok);
 			char num[32], txt[40];
 			snprintf(txt, sizeof txt, "%*s", cw - 2,
 			         fmt_fit(num, sizeof num, v, cw - 2, col == m ? 2 : 3));
@@ -536,7 +481,7 @@ static void draw_grid(app *a, const layout *L)
 				if (differs)
 					at = a->attr[C_LIE];
 			}
-			if (row == a->row && col == a->col)
+			if (row == a->doc.cur.row && col == a->doc.cur.col)
 				at = a->attr[C_CURSOR] | (at & A_BOLD);
 			put(yy, x, 1, a->attr[C_NORMAL], false, " ");
 			put(yy, x + 1, cw - 2, at, true, txt);
@@ -568,7 +513,7 @@ static void bar(app *a, int y, int x, int w, double frac, role r)
 
 static void draw_policy(app *a, const layout *L)
 {
-	const mt_scenario *sc = a->sc;
+	const mt_scenario *sc = a->doc.sc;
 	const mt_stage_result *res = app_any_result(a, MT_STAGE_SOLVE);
 	bool stale = res && res->generation != a->gen;
 	const mt_outcome *o = res && res->status == MT_OK ? &res->outcome : NULL;
@@ -596,7 +541,7 @@ static void draw_policy(app *a, const layout *L)
 		if (t)
 			top = fmax(top, t->policy[k]);
 	}
-	int focus = a->col < (int)sc->m ? a->col : 0;
+	int focus = a->doc.cur.col < (int)sc->m ? a->doc.cur.col : 0;
 	static int pol_first;
 	pol_first = scroll_to(pol_first, L->pol_rows, (int)sc->m, focus);
 	for (int r = 0; r < L->pol_rows; r++) {
@@ -606,7 +551,8 @@ static void draw_policy(app *a, const layout *L)
 		clrtoeol();
 		if (x >= (int)sc->m)
 			break;
-		put_name(a, yy, 0, lab - 1, x == a->col ? A_BOLD : A_NORMAL, sc->responses[x]);
+		put_name(a, yy, 0, lab - 1, x == a->doc.cur.col ? A_BOLD : A_NORMAL,
+		         sc->responses[x]);
 		add_hit(a, yy, 0, lab, HIT_POLICY_RESPONSE, 0, x);
 		for (int c = 0; c < ncol; c++) {
 			const double *v = c == 0   ? sc->reference
@@ -666,7 +612,7 @@ static void outcome_columns(const app *a, int colx[OC_N], int *name_w)
 
 static void draw_outcome(app *a, const layout *L)
 {
-	const mt_scenario *sc = a->sc;
+	const mt_scenario *sc = a->doc.sc;
 	const mt_stage_result *res = app_any_result(a, MT_STAGE_SOLVE);
 	bool stale = res && res->generation != a->gen;
 	const mt_outcome *o = res && res->status == MT_OK ? &res->outcome : NULL;
@@ -711,13 +657,13 @@ static void draw_outcome(app *a, const layout *L)
 		}
 		const mt_group_outcome *go = &o->groups[i];
 		char b[32];
-		putf(yy, colx[OC_V], 7, num_at, "%6s", fmt_num(b, sizeof b, go->valuation));
+		putf(yy, colx[OC_V], 7, num_at, "%6s", doc_fmt_num(b, sizeof b, go->valuation));
 		if (colx[OC_WV] >= 0)
 			putf(yy, colx[OC_WV], 7, num_at, "%6s",
-			     fmt_num(b, sizeof b, go->group_valuation));
-		putf(yy, colx[OC_PAY], 7, num_at, "%6s", fmt_num(b, sizeof b, go->payment));
+			     doc_fmt_num(b, sizeof b, go->group_valuation));
+		putf(yy, colx[OC_PAY], 7, num_at, "%6s", doc_fmt_num(b, sizeof b, go->payment));
 		putf(yy, colx[OC_UTIL], 7, num_at | A_BOLD, "%6s",
-		     fmt_num(b, sizeof b, go->utility));
+		     doc_fmt_num(b, sizeof b, go->utility));
 		const mt_analysis *an = rule ? rule : none;
 		/* IR of this row: the utility beside it is not negative (the same
 		 * tolerance as the analysis' IR check at the truth). */
@@ -760,12 +706,12 @@ static void draw_outcome(app *a, const layout *L)
 		return;
 	char b1[32], b2[32], b3[32], b4[32];
 	int x = 0;
-	x += putf(yy, x, COLS - x, num_at, "welfare %s", fmt_num(b1, sizeof b1, o->welfare));
+	x += putf(yy, x, COLS - x, num_at, "welfare %s", doc_fmt_num(b1, sizeof b1, o->welfare));
 	if (res->have_truthful)
 		x += putf(yy, x, COLS - x, a->attr[C_BAR_T], " (truth %s)",
-		          fmt_num(b4, sizeof b4, res->truthful.welfare));
+		          doc_fmt_num(b4, sizeof b4, res->truthful.welfare));
 	x += putf(yy, x, COLS - x, num_at, "  revenue %s  ASW %s  ",
-	          fmt_num(b2, sizeof b2, o->revenue), fmt_num(b3, sizeof b3, o->objective));
+	          doc_fmt_num(b2, sizeof b2, o->revenue), doc_fmt_num(b3, sizeof b3, o->objective));
 	const mt_analysis *an = rule;
 	if (!an) {
 		put(yy, x, COLS - x, a->attr[C_DIM], false, a->g->ellipsis);
@@ -788,7 +734,7 @@ static void draw_detail(app *a, int y)
 	clrtoeol();
 	const mt_analysis *none = app_none_analysis(a);
 	size_t i = app_group(a);
-	const mt_scenario *sc = a->sc;
+	const mt_scenario *sc = a->doc.sc;
 	if (!none) {
 		put(y, 0, COLS, a->attr[C_DIM], false, "");
 		return;
@@ -808,7 +754,7 @@ static void draw_detail(app *a, int y)
 	mt_strbuf_addf(&sb, "%s'%s best lie w/o payment (%s):", name, plural_s ? "" : "s",
 	               br->method == MT_BR_EXACT ? "exact" : "~ search");
 	for (size_t x = 0; x < sc->m && !sb.truncated; x++)
-		mt_strbuf_addf(&sb, " %s", fmt_num(b, sizeof b, br->rewards[x]));
+		mt_strbuf_addf(&sb, " %s", doc_fmt_num(b, sizeof b, br->rewards[x]));
 	mt_strbuf_addf(&sb, ", size %.3g (b plays it)", br->size);
 	mt_strbuf_finish(&sb, a->g->ellipsis);
 	put(y, 0, COLS, a->attr[C_DIM], false, line);
@@ -834,7 +780,7 @@ static int noise_label_w(const app *a)
 
 static int noise_item_width(const app *a, size_t i)
 {
-	int w = text_width(a->sc->groups[i].name);
+	int w = text_width(a->doc.sc->groups[i].name);
 	if (w > NOISE_NAME_W)
 		w = NOISE_NAME_W;
 	return w + 1 + 7 + (a->g->utf8 ? 3 : 4) + 5 + 1 + 2;
@@ -845,7 +791,7 @@ static int noise_group_lines(const app *a, int y, int width, const mt_noise_anal
 {
 	int label_w = noise_label_w(a);
 	int lines = 1, x = label_w;
-	for (size_t i = 0; i < a->sc->n; i++) {
+	for (size_t i = 0; i < a->doc.sc->n; i++) {
 		int w = noise_item_width(a, i);
 		if (x > label_w && x + w > width) {
 			lines++;
@@ -856,10 +802,11 @@ static int noise_group_lines(const app *a, int y, int width, const mt_noise_anal
 			const mt_noise_group *g = &nz->groups[i];
 			char b1[32], b2[32];
 			int xx = x;
-			xx += put_name(a, yy, xx, NOISE_NAME_W, A_NORMAL, a->sc->groups[i].name);
+			xx += put_name(a, yy, xx, NOISE_NAME_W, A_NORMAL,
+			               a->doc.sc->groups[i].name);
 			xx += putf(yy, xx, width - xx, at, " %7s %s %s ",
 			           fmt_gain(b1, sizeof b1, g->gain),
-			           a->g->utf8 ? "≤" : "<=", fmt_num(b2, sizeof b2, g->bound));
+			           a->g->utf8 ? "≤" : "<=", doc_fmt_num(b2, sizeof b2, g->bound));
 			mark(a, yy, xx, g->within_bound);
 		}
 		x += w + 3;
@@ -874,7 +821,7 @@ static int noise_lines(const app *a, int width)
 
 static void draw_noise(app *a, const layout *L)
 {
-	const mt_scenario *sc = a->sc;
+	const mt_scenario *sc = a->doc.sc;
 	int y = L->noise_y;
 	bool u = a->g->utf8;
 	const mt_stage_result *res = app_any_result(a, MT_STAGE_NOISE);
@@ -896,9 +843,9 @@ static void draw_noise(app *a, const layout *L)
 	const mt_noise_analysis *nz = &res->noise;
 	char b1[32], b2[32];
 	x += putf(y, x, COLS - x, at, "objective lost %s %s %s %s ",
-	          fmt_num(b1, sizeof b1, nz->asw_loss),
+	          doc_fmt_num(b1, sizeof b1, nz->asw_loss),
 	          u ? "≤" : "<=", u ? "2ε·Σw" : "2*eps*sum(w)",
-	          fmt_num(b2, sizeof b2, nz->welfare_bound));
+	          doc_fmt_num(b2, sizeof b2, nz->welfare_bound));
 	mark(a, y, x, nz->asw_within_bound);
 	x += 3;
 	char samples[48];
@@ -945,7 +892,7 @@ static void draw_info(app *a, const layout *L)
 {
 	if (L->info_rows < 2)
 		return;
-	const mt_scenario *sc = a->sc;
+	const mt_scenario *sc = a->doc.sc;
 	int y = L->info_top, end = L->info_top + L->info_rows;
 	move(y, 0);
 	clrtoeol();
@@ -1006,16 +953,16 @@ static void draw_status(app *a)
 		put(y, 0, COLS, a->attr[C_CHANGED] | A_BOLD, false, a->confirm.question);
 		return;
 	}
-	attr_t at = a->status_error ? a->attr[C_ERROR] : A_NORMAL;
-	if (text_width(a->status) <= COLS || a->view == VIEW_PLOT) {
-		put(y, 0, COLS, at, false, a->status);
+	attr_t at = a->doc.status_error ? a->attr[C_ERROR] : A_NORMAL;
+	if (text_width(a->doc.status) <= COLS || a->view == VIEW_PLOT) {
+		put(y, 0, COLS, at, false, a->doc.status);
 		return;
 	}
 	/* A long message (a file error with its path) takes the row above too,
 	 * so the reason at its end is never cut off. */
 	move(y - 1, 0);
 	clrtoeol();
-	wrap(y - 1, 0, COLS, 2, at, a->status);
+	wrap(y - 1, 0, COLS, 2, at, a->doc.status);
 }
 
 static void draw_too_small(void)

@@ -187,7 +187,7 @@ static void draw_panel(app *a, int y, int x, int h, int w, mt_sweep_family f,
 		if (r == 0 || r == ph - 1 || r == ph / 2) {
 			double v = hi - (hi - lo) * (double)r / (ph - 1);
 			char b[32];
-			putf(yy, x, lw - 1, dim, "%6s", fmt_num(b, sizeof b, v));
+			putf(yy, x, lw - 1, dim, "%6s", doc_fmt_num(b, sizeof b, v));
 		}
 		put(yy, x + lw - 1, 1, dim, false, a->g->vline);
 		move(yy, x + lw);
@@ -235,7 +235,7 @@ static void draw_panel(app *a, int y, int x, int h, int w, mt_sweep_family f,
 
 void plot_draw(app *a, int top, int height)
 {
-	const mt_scenario *sc = a->sc;
+	const mt_scenario *sc = a->doc.sc;
 	size_t i = app_group(a);
 	const mt_stage_result *res = app_any_result(a, MT_STAGE_SWEEPS);
 	if (res && (res->group != i || res->status != MT_OK))

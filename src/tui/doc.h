@@ -1,0 +1,145 @@
+/* doc.h — the explorer's document layer: the scenario being edited, undo
+ * and redo, edit ids, the cursor as a typed cell reference, the edit rules
+ * (normalized rows, nudges, add/remove/rename), typed numbers, open/save
+ * and the status text.  No curses: tests/test_doc*.c unit-test it.
+ *
+ * Layers of the explorer, lowest first; a file uses only layers below it:
+ *   core    include/mechtune/
+ *   doc     doc.h, history.h                 (no curses)
+ *   screen  screen.h: <curses.h> and the drawing primitives
+ *   views   app.h's view_*.c, keys.c's help  (read doc and results, draw)
+ *   loop    loop.c, keys.c, recover.c        (poll, dispatch, signals)
+ * tests/layers/run_includes.sh checks the includes. */
+#ifndef MT_TUI_DOC_H
+#define MT_TUI_DOC_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "history.h"
+#include "mechtune/scenario.h"
+
+/* The grid's rows: row 0 is the reference q; group i has its truth on row
+ * 1 + 2i and its report on row 2 + 2i.  Columns 0..m-1 are the responses,
+ * column m the size (groups only).  doc_cell decodes a (row, col) pair,
+ * doc_row encodes a row; nothing else does arithmetic on rows. */
+typedef enum { CELL_REFERENCE, CELL_TRUTH, CELL_REPORT } cell_kind;
+typedef struct {
+	cell_kind kind;
+	size_t group; /* CELL_TRUTH, CELL_REPORT */
+	size_t col;   /* a response, or m: the size */
+	bool size;    /* col is the size column */
+} cell_ref;
+
+/* The cell at (row, col) of sc; false (and *c untouched) when there is none. */
+bool doc_cell(const mt_scenario *sc, int row, int col, cell_ref *c);
+/* The row of a kind of cell (group is ignored for CELL_REFERENCE). */
+int doc_row(cell_kind kind, size_t group);
+/* The number of grid rows of sc: 1 + 2n. */
+int doc_rows(const mt_scenario *sc);
+/* The group a row belongs to; rows must be > 0. */
+size_t doc_row_group(int row);
+/* The vector a non-size cell lies in (q, the rewards or the report). */
+double *doc_cell_vector(mt_scenario *sc, cell_ref c);
+/* The value at (row, col); *exists says whether there is such a cell. */
+double doc_cell_value(const mt_scenario *sc, int row, int col, bool *exists);
+/* "Alices reported reward of hedge", "reference probability of x1" ... */
+void doc_cell_name(const mt_scenario *sc, int row, int col, char *buf, size_t len);
+/* Numbers as the explorer shows them: 3 decimals, fewer when large. */
+const char *doc_fmt_num(char *buf, size_t len, double v);
+
+/* Edit rules on one vector of m entries.  keep_sum: v[x] = val and the
+ * others rescaled so that v sums to 1 (equal shares when they were all 0).
+ * keep_max: v[x] = val keeping max v = 1: when val < 1 and no other entry
+ * is 1 the others are scaled up; when they are all 0, v[x] becomes 1 and
+ * the result is false. */
+void doc_keep_sum(size_t m, double *v, size_t x, double val);
+bool doc_keep_max(size_t m, double *v, size_t x, double val);
+/* A typed number: "0.25", " 1 / 3 " (fractions), finite only. */
+bool doc_parse_number(const char *s, double *out);
+
+/* The cursor: a grid position and the group last visited on a group row
+ * (the reference row still has "a group": the one last visited). */
+typedef struct {
+	int row, col;
+	size_t last_group;
+} doc_cursor;
+
+typedef struct {
+	mt_scenario *sc;
+	char *path; /* NULL: not saved anywhere yet (the embedded default) */
+	unsigned long edit_id, saved_id, next_id;
+	history hist;     /* undo and redo (history.h) */
+	size_t undo_note; /* undo steps dropped by the current key's edit */
+	doc_cursor cur;
+	char status[512];
+	bool status_error;
+} doc;
+
+/* The status line's text; a note that undo steps were dropped is added
+ * while undo_note is set (the key's loop clears it). */
+void doc_set_status(doc *d, bool error, const char *fmt, ...)
+#if defined(__GNUC__)
+        __attribute__((format(printf, 3, 4)))
+#endif
+        ;
+void doc_vset_status(doc *d, bool error, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+        __attribute__((format(printf, 3, 0)))
+#endif
+        ;
+
+/* Take sc (and a copy of path) as the document: no history, saved. */
+void doc_replace(doc *d, mt_scenario *sc, const char *path);
+void doc_release(doc *d);
+bool doc_modified(const doc *d);
+
+/* Edits work on a copy: doc_begin returns a clone of the scenario (NULL,
+ * with the status set, when out of memory); change it, then doc_commit it:
+ * it validates, and on success the old scenario goes on the undo stack,
+ * the redo stack is cleared, the edit id moves on and the cursor is
+ * clamped; on failure the copy is freed, the status says why and the
+ * result is false. */
+mt_scenario *doc_begin(doc *d);
+bool doc_commit(doc *d, mt_scenario *next);
+/* Undo (undo == true) or redo one step: 1 done, 0 nothing to do, -1 out of
+ * memory; the status says which. */
+int doc_undo_redo(doc *d, bool undo);
+
+/* Keep the cursor on the grid of d->sc. */
+void doc_clamp_cursor(doc *d);
+/* The group under the cursor (on the reference row: the last one visited). */
+size_t doc_group(const doc *d);
+
+/* What an edit did: nothing (no such cell), refused (the status says why),
+ * or a committed change. */
+typedef enum { DOC_NOTHING, DOC_REFUSED, DOC_CHANGED } doc_result;
+
+/* Set the cell (row, col) to v.  Rows are renormalized (keep_sum for q and
+ * under sum normalization, keep_max under max); editing the truth of a
+ * truthful group moves its report along.  When a row vector is edited,
+ * *row_edited is set and prev (m entries, may be NULL) receives the row
+ * before the edit. */
+doc_result doc_set_cell(doc *d, int row, int col, double v, double *prev, bool *row_edited);
+/* Nudge the cell under the cursor up or down by step (sizes by 10 steps),
+ * within its bounds; refused at a bound.  As doc_set_cell otherwise. */
+doc_result doc_nudge(doc *d, bool up, double step, double *prev, bool *row_edited);
+
+/* Add a group named "group K" (the first free K > n) and move to it; add a
+ * response "xK" with reward 0; remove the group or the response under the
+ * cursor; rename the scenario (on the reference row) or the group, or the
+ * response in the cursor's column.  Names must be unique and not empty. */
+doc_result doc_add_group(doc *d);
+doc_result doc_remove_group(doc *d);
+doc_result doc_add_response(doc *d);
+doc_result doc_remove_response(doc *d);
+doc_result doc_rename(doc *d, const char *text);
+doc_result doc_rename_response(doc *d, const char *text);
+
+/* Save to path (flags: mt_scenario_save_flags) or open path; the status
+ * says how it went.  doc_open returns true when the document changed. */
+bool doc_save(doc *d, const char *path, unsigned flags);
+bool doc_open(doc *d, const char *path);
+
+#endif
