@@ -126,7 +126,8 @@ struct app {
 	/* The view. */
 	view_kind view;
 	mode_kind mode;
-	int grid_top, grid_left; /* first visible grid row / response column */
+	int grid_top, grid_left;  /* first visible grid row / response column */
+	int pol_first, out_first; /* first visible policy response / outcome group */
 	size_t step_idx;
 	bool braille;      /* plot style */
 	bool utility_only; /* plot: utility alone, on its own scale */

@@ -542,10 +542,9 @@ static void draw_policy(app *a, const layout *L)
 			top = fmax(top, t->policy[k]);
 	}
 	int focus = a->doc.cur.col < (int)sc->m ? a->doc.cur.col : 0;
-	static int pol_first;
-	pol_first = scroll_to(pol_first, L->pol_rows, (int)sc->m, focus);
+	a->pol_first = scroll_to(a->pol_first, L->pol_rows, (int)sc->m, focus);
 	for (int r = 0; r < L->pol_rows; r++) {
-		int x = pol_first + r;
+		int x = a->pol_first + r;
 		int yy = L->pol_top + r * L->pol_h;
 		move(yy, 0);
 		clrtoeol();
@@ -638,11 +637,10 @@ static void draw_outcome(app *a, const layout *L)
 	for (int k = 0; k < OC_N; k++)
 		if (colx[k] >= 0)
 			put(y, colx[k], k == OC_BRR ? 12 : 10, a->attr[C_TITLE], false, heads[k]);
-	static int out_first;
-	out_first = scroll_to(out_first, L->out_rows, (int)sc->n, (int)app_group(a));
+	a->out_first = scroll_to(a->out_first, L->out_rows, (int)sc->n, (int)app_group(a));
 	attr_t num_at = stale ? a->attr[C_DIM] : A_NORMAL;
 	for (int r = 0; r < L->out_rows; r++) {
-		int i = out_first + r, yy = L->out_top + r;
+		int i = a->out_first + r, yy = L->out_top + r;
 		move(yy, 0);
 		clrtoeol();
 		if (i >= (int)sc->n)
