@@ -7,7 +7,6 @@
 #ifndef MT_TUI_APP_H
 #define MT_TUI_APP_H
 
-#include <curses.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -17,6 +16,7 @@
 #include "mechtune/worker.h"
 #include "doc.h"
 #include "history.h"
+#include "screen.h"
 #include "tui.h"
 
 /* Reaction flags returned by key handlers (htop's HandlerResult). */
@@ -75,36 +75,6 @@ typedef struct {
 	hit_kind kind;
 	int row, col;
 } hit_box;
-
-/* Glyphs: UTF-8 or ASCII. */
-typedef struct {
-	const char *check, *cross, *lie, *bar_full, *bar_part[8], *vline, *hline, *dots, *arrow,
-	        *lambda, *times, *ellipsis, *truth_mark, *sep, *ge;
-	bool braille; /* braille plots possible */
-	bool utf8;
-} glyph_set;
-
-/* Color pairs / attributes by role. */
-typedef enum {
-	C_NORMAL = 0,
-	C_HEADER,
-	C_TITLE,
-	C_CURSOR,
-	C_LIE,
-	C_GOOD,
-	C_BAD,
-	C_BAR_Q,
-	C_BAR_P,
-	C_BAR_T,
-	C_CHANGED,
-	C_DIM,
-	C_ERROR,
-	C_KEY,
-	C_CURVE_U,
-	C_CURVE_V,
-	C_CURVE_P,
-	C_COUNT
-} role;
 
 struct app {
 	tui_options opt;
@@ -233,19 +203,6 @@ int edit_set_cell(app *a, int row, int col, double v);
 
 /* --- view_main.c ---------------------------------------------------- */
 void draw_all(app *a);
-void draw_init_colors(app *a);
-/* Print s at (y, x) in at most w columns (UTF-8 aware); pads with spaces
- * when pad.  Returns the columns used. */
-int put(int y, int x, int w, attr_t at, bool pad, const char *s);
-int putf(int y, int x, int w, attr_t at, const char *fmt, ...)
-#if defined(__GNUC__)
-        __attribute__((format(printf, 5, 6)))
-#endif
-        ;
-int text_width(const char *s);
-/* s in at most w columns: cut with the ellipsis when it is wider.  Returns
- * buf (len bytes). */
-const char *clip_text(const char *s, int w, const char *ellipsis, char *buf, size_t len);
 /* put() of a name: one too wide for w columns ends with the ellipsis. */
 int put_name(const app *a, int y, int x, int w, attr_t at, const char *s);
 void add_hit(app *a, int y, int x, int w, hit_kind k, int row, int col);

@@ -3,7 +3,6 @@
 #include "app.h"
 
 #include <errno.h>
-#include <langinfo.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -18,45 +17,6 @@
 
 const double app_steps[] = {0.001, 0.01, 0.05, 0.1};
 const size_t app_nsteps = sizeof app_steps / sizeof app_steps[0];
-
-static const glyph_set utf8_glyphs = {
-        .check = "✓",
-        .cross = "✗",
-        .lie = "◆",
-        .bar_full = "█",
-        .bar_part = {"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"},
-        .vline = "│",
-        .hline = "─",
-        .dots = "┊",
-        .arrow = "→",
-        .lambda = "λ",
-        .times = "×",
-        .ellipsis = "…",
-        .truth_mark = "▲",
-        .sep = "·",
-        .ge = "≥",
-        .braille = true,
-        .utf8 = true,
-};
-
-static const glyph_set ascii_glyphs = {
-        .check = "ok",
-        .cross = "NO",
-        .lie = "*",
-        .bar_full = "#",
-        .bar_part = {"", "", "", "", "+", "+", "+", "+"},
-        .vline = "|",
-        .hline = "-",
-        .dots = ":",
-        .arrow = "->",
-        .lambda = "lambda",
-        .times = "x",
-        .ellipsis = "...",
-        .truth_mark = "^",
-        .sep = "-",
-        .ge = ">=",
-        .braille = false,
-};
 
 static double now_seconds(void)
 {
@@ -253,28 +213,11 @@ int app_open(app *a, const char *path)
 
 /* ---- the terminal ------------------------------------------------------------- */
 
-static bool locale_is_utf8(void)
-{
-	const char *cs = nl_langinfo(CODESET);
-	return cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
-}
-
 static void start_curses(app *a)
 {
 	sig_before_curses();
-	initscr();
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	set_escdelay(25);
-	curs_set(0);
-	if (a->opt.mouse) {
-		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED, NULL);
-		mouseinterval(0);
-	}
-	draw_init_colors(a);
+	screen_start(a->opt.mouse);
+	screen_init_colors(a->attr, a->pair, a->opt.color);
 	sig_after_curses(a->opt.mouse);
 }
 
@@ -381,7 +324,7 @@ int tui_run(const tui_options *o)
 	}
 	int rc = 0;
 	a->opt = *o;
-	a->g = o->ascii || !locale_is_utf8() ? &ascii_glyphs : &utf8_glyphs;
+	a->g = o->ascii || !screen_locale_is_utf8() ? &screen_ascii_glyphs : &screen_utf8_glyphs;
 	a->braille = a->g->braille && o->color;
 	a->step_idx = 1;
 	a->hl_row = -1;

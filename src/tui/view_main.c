@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "mechtune/analysis.h"
 #include "mechtune/noise.h"
@@ -18,90 +17,10 @@
 
 /* ---- text helpers ------------------------------------------------------------ */
 
-/* Columns and bytes of the longest prefix of s that fits in w columns. */
-static size_t fit(const char *s, int w, int *cols)
-{
-	mbstate_t st;
-	memset(&st, 0, sizeof st);
-	size_t off = 0, len = strlen(s);
-	int used = 0;
-	while (off < len) {
-		wchar_t wc;
-		size_t k = mbrtowc(&wc, s + off, len - off, &st);
-		if (k == (size_t)-1 || k == (size_t)-2) {
-			/* Invalid UTF-8: count the byte as one column. */
-			memset(&st, 0, sizeof st);
-			k = 1;
-			wc = L'?';
-		} else if (k == 0) {
-			break;
-		}
-		int cw = wcwidth(wc);
-		if (cw < 0)
-			cw = 1;
-		if (used + cw > w)
-			break;
-		used += cw;
-		off += k;
-	}
-	*cols = used;
-	return off;
-}
-
-const char *clip_text(const char *s, int w, const char *ellipsis, char *buf, size_t len)
-{
-	mt_strbuf sb;
-	mt_strbuf_init(&sb, buf, len);
-	int cols, ew = text_width(ellipsis);
-	size_t all = strlen(s), bytes = fit(s, w, &cols);
-	if (bytes < all) { /* does not fit: room for the ellipsis */
-		bytes = fit(s, w > ew ? w - ew : 0, &cols);
-		mt_strbuf_addf(&sb, "%.*s", (int)(bytes < (size_t)INT_MAX ? bytes : INT_MAX), s);
-		sb.truncated = true;
-	} else {
-		mt_strbuf_add(&sb, s);
-	}
-	return mt_strbuf_finish(&sb, ellipsis);
-}
-
 int put_name(const app *a, int y, int x, int w, attr_t at, const char *s)
 {
 	char buf[1024];
 	return put(y, x, w, at, false, clip_text(s, w, a->g->ellipsis, buf, sizeof buf));
-}
-
-int text_width(const char *s)
-{
-	int cols;
-	fit(s, 1 << 20, &cols);
-	return cols;
-}
-
-int put(int y, int x, int w, attr_t at, bool pad, const char *s)
-{
-	if (w <= 0 || y < 0 || y >= LINES || x >= COLS)
-		return 0;
-	if (x + w > COLS)
-		w = COLS - x;
-	int cols;
-	size_t bytes = fit(s, w, &cols);
-	attrset((int)(at));
-	mvaddnstr(y, x, s, (int)bytes);
-	if (pad)
-		for (; cols < w; cols++)
-			addch(' ');
-	attrset((int)(A_NORMAL));
-	return cols;
-}
-
-int putf(int y, int x, int w, attr_t at, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	return put(y, x, w, at, false, buf);
 }
 
 /* v in at most `width` characters: `decimals` places when they fit and do
@@ -145,50 +64,6 @@ void add_hit(app *a, int y, int x, int w, hit_kind k, int row, int col)
 {
 	if (a->nhits < sizeof a->hits / sizeof a->hits[0])
 		a->hits[a->nhits++] = (hit_box){y, x, w, k, row, col};
-}
-
-/* ---- colors --------------------------------------------------------------------- */
-
-void draw_init_colors(app *a)
-{
-	attr_t *at = a->attr;
-	for (int r = 0; r < C_COUNT; r++)
-		at[r] = A_NORMAL;
-	/* Monochrome: attributes only. */
-	at[C_HEADER] = A_REVERSE;
-	at[C_TITLE] = A_BOLD;
-	at[C_CURSOR] = A_REVERSE;
-	at[C_LIE] = A_BOLD;
-	at[C_BAD] = A_BOLD;
-	at[C_CHANGED] = A_UNDERLINE | A_BOLD;
-	at[C_DIM] = A_DIM;
-	at[C_ERROR] = A_BOLD;
-	at[C_KEY] = A_BOLD;
-	at[C_CURVE_U] = A_BOLD;
-	if (!a->opt.color || !has_colors())
-		return;
-	start_color();
-	use_default_colors();
-	static const struct {
-		role r;
-		short fg;
-		attr_t extra;
-	} spec[] = {
-	        {C_TITLE, COLOR_CYAN, A_BOLD},    {C_LIE, COLOR_MAGENTA, A_BOLD},
-	        {C_GOOD, COLOR_GREEN, 0},         {C_BAD, COLOR_RED, A_BOLD},
-	        {C_BAR_Q, COLOR_BLUE, 0},         {C_BAR_P, COLOR_GREEN, 0},
-	        {C_BAR_T, COLOR_YELLOW, 0},       {C_CHANGED, COLOR_YELLOW, A_BOLD},
-	        {C_ERROR, COLOR_RED, A_BOLD},     {C_KEY, COLOR_CYAN, A_BOLD},
-	        {C_CURVE_U, COLOR_GREEN, A_BOLD}, {C_CURVE_V, COLOR_CYAN, 0},
-	        {C_CURVE_P, COLOR_YELLOW, 0},
-	};
-	for (size_t k = 0; k < sizeof spec / sizeof spec[0]; k++) {
-		short pair = (short)(k + 1);
-		if (init_pair(pair, spec[k].fg, -1) == ERR)
-			continue;
-		a->pair[spec[k].r] = pair;
-		at[spec[k].r] = COLOR_PAIR(pair) | spec[k].extra;
-	}
 }
 
 /* ---- header ------------------------------------------------------------------------ */
@@ -866,7 +741,7 @@ static int wrap(int y, int x, int w, int rows, attr_t at, const char *s)
 		while (*s == ' ')
 			s++;
 		int cols;
-		size_t bytes = fit(s, w, &cols);
+		size_t bytes = screen_fit(s, w, &cols);
 		if (bytes < strlen(s)) {
 			size_t cut = bytes;
 			while (cut > 0 && s[cut] != ' ')
