@@ -1,9 +1,14 @@
-/* app.h — the explorer's state, shared by the files of src/tui.
+/* app.h — the explorer's state, shared by its views (view_*.c, keys.c's
+ * help) and its loop (loop.c, keys.c, recover.c).
+ *
+ * Layers, lowest first; a file uses only layers below it:
+ *   core (include/mechtune) <- doc (doc.h) <- screen (screen.h) <- views,
+ *   loop (this header).  tests/layers/run_includes.sh checks the includes.
  *
  * Only the UI thread touches any of this.  The scenario being edited is
- * app.sc; every change is made on a clone, which replaces app.sc while
- * the history keeps what differs from the old one; then the main loop
- * submits a fresh clone to the worker. */
+ * app.doc.sc (doc.h); every change is made on a clone, which replaces it
+ * while the history keeps what differs from the old one; then the main
+ * loop submits a fresh clone to the worker. */
 #ifndef MT_TUI_APP_H
 #define MT_TUI_APP_H
 

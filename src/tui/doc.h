@@ -5,11 +5,12 @@
  *
  * Layers of the explorer, lowest first; a file uses only layers below it:
  *   core    include/mechtune/
- *   doc     doc.h, history.h                 (no curses)
- *   screen  screen.h: <curses.h> and the drawing primitives
- *   views   app.h's view_*.c, keys.c's help  (read doc and results, draw)
- *   loop    loop.c, keys.c, recover.c        (poll, dispatch, signals)
- * tests/layers/run_includes.sh checks the includes. */
+ *   doc     doc.h, history.h              (no curses)
+ *   screen  screen.h: <curses.h>, colours, glyphs, put/putf
+ *   views   view_*.c, keys.c's help        (read doc and results, draw)
+ *   loop    loop.c, keys.c, recover.c      (poll, dispatch, signals)
+ * Views and loop share app.h.  tests/layers/run_includes.sh checks the
+ * includes. */
 #ifndef MT_TUI_DOC_H
 #define MT_TUI_DOC_H
 
