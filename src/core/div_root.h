@@ -100,6 +100,7 @@ typedef struct {
  * t_dt, newton_step, mu_low and mu_high: the loops, the solver record and
  * optimize(). */
 #define MT_ROOT_OPTIMIZER(divergence)                                                        \
+	extern const mt_divergence divergence;                                               \
 	MT_ROOT_MASS(t_of)                                                                   \
 	static const mt_root_div root = {.div = &(divergence),                               \
 	                                 .t_of = t_of,                                       \

@@ -3,10 +3,20 @@
 
 #include <string.h>
 
-const mt_payment_rule *const mt_payment_rules[] = {
-        &mt_pay_vcg,        &mt_pay_none,       &mt_pay_vcg_shifted,
-        &mt_pay_checkpoint, &mt_pay_early_stop, NULL,
-};
+/* The table, in help-screen order (vcg, the default, first): one line per
+ * rule, whose own file (pay_NAME.c) defines mt_pay_NAME with its flags
+ * (dsic, charges_nothing, shape). */
+#define MT_PAYMENT_TABLE(X)   \
+	X(mt_pay_vcg)         \
+	X(mt_pay_none)        \
+	X(mt_pay_vcg_shifted) \
+	X(mt_pay_checkpoint)  \
+	X(mt_pay_early_stop)
+
+#define DECLARE(r) extern const mt_payment_rule r;
+MT_PAYMENT_TABLE(DECLARE)
+#define ENTRY(r) &r,
+const mt_payment_rule *const mt_payment_rules[] = {MT_PAYMENT_TABLE(ENTRY) NULL};
 
 const mt_payment_rule *mt_payment_find(const char *name)
 {
