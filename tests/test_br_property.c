@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "mechtune/analysis.h"
+#include "mechtune/library.h"
 #include "mechtune/train.h"
 #include "testutil.h"
 
@@ -353,6 +354,7 @@ static void test_size_only_keeps_rewards(void **state)
 
 int main(void)
 {
+	mt_library_init();
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_size_only_keeps_rewards), cmocka_unit_test(test_tv_vertex),
 	        cmocka_unit_test(test_chi2_max_kink),           cmocka_unit_test(test_tv_vertices),
