@@ -410,6 +410,12 @@ static double surrogate(br_ctx *c, const double *y, bool grad)
 	return u;
 }
 
+/* br_menu.c ranks a menu's candidates through this. */
+static double menu_eval(void *ctx, const double *y)
+{
+	return surrogate(ctx, y, false);
+}
+
 /* Evaluate y and remember it when it is the best so far. */
 static void consider(br_ctx *c, const double *y)
 {
@@ -1115,8 +1121,8 @@ static mt_status br_search(const mt_scenario *sc, size_t i, mt_br_kind kind, con
 		if (!st && sc->k && sc->k <= 200 && c.shape != MT_SHAPE_OTHER)
 			method = MT_BR_EXACT;
 	} else if (sc->k) {
-		st = mt_menu_best(&c, sc, i, kind == MT_BR_FULL, c.Sm, c.cand_div, c.best_y,
-		                  &c.best_val, cancel, err);
+		st = mt_menu_best(menu_eval, &c, sc, i, kind == MT_BR_FULL, c.Sm, c.cand_div,
+		                  c.best_y, &c.best_val, cancel, err);
 		if (c.shape != MT_SHAPE_OTHER)
 			method = MT_BR_EXACT;
 	} else if (none && sc->divergence == &mt_div_kl && sc->normalization == MT_NORM_MAX) {
@@ -1173,13 +1179,6 @@ out:
 	ctx_release(&c);
 	free(r);
 	return st;
-}
-
-/* Needed by br_menu.c to rank candidates with the surrogate of generic
- * rules: evaluate y through the context. */
-double mt_br_ctx_eval(void *ctx, const double *y)
-{
-	return surrogate(ctx, y, false);
 }
 
 mt_status mt_br_noisy_rewards(const mt_scenario *sc, size_t i, size_t ns, const double *Sm_s,

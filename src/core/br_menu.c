@@ -89,8 +89,8 @@ static bool solve(lp_state *s, size_t m, double tol, double *y)
 	return true;
 }
 
-mt_status mt_menu_best(void *ctx, const mt_scenario *sc, size_t i, bool full, const double *Sm,
-                       const double *cand_div, double *best_y, double *best_val,
+mt_status mt_menu_best(mt_menu_eval eval, void *ctx, const mt_scenario *sc, size_t i, bool full,
+                       const double *Sm, const double *cand_div, double *best_y, double *best_val,
                        const mt_cancel *cancel, mt_error *err)
 {
 	size_t m = sc->m;
@@ -139,7 +139,7 @@ mt_status mt_menu_best(void *ctx, const mt_scenario *sc, size_t i, bool full, co
 				for (size_t x = 0; x < m; x++)
 					y[x] += 1e-3 * cap / (sum ? (double)m : 1.0);
 		}
-		double v = mt_br_ctx_eval(ctx, y);
+		double v = eval(ctx, y);
 		if (v > *best_val) {
 			*best_val = v;
 			memcpy(best_y, y, m * sizeof *y);

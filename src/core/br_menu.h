@@ -10,17 +10,16 @@
 #include "mechtune/cancel.h"
 #include "mechtune/scenario.h"
 
-/* The surrogate utility of reporting y through a search context
- * (analysis.c). */
-double mt_br_ctx_eval(void *ctx, const double *y);
+/* The caller's utility of reporting y (the analysis' surrogate). */
+typedef double (*mt_menu_eval)(void *ctx, const double *y);
 
 /* For every inducible candidate, find a witness y in the report space
  * (full: rewards and size; otherwise the true size), rank it with
- * mt_br_ctx_eval and keep the best in best_y / *best_val (updated only when
+ * eval(ctx, y) and keep the best in best_y / *best_val (updated only when
  * better).  Sm = S_{-i}, cand_div[k] = D_f(p_k||q).  Checks cancel before
  * every candidate (MT_ECANCELED). */
-mt_status mt_menu_best(void *ctx, const mt_scenario *sc, size_t i, bool full, const double *Sm,
-                       const double *cand_div, double *best_y, double *best_val,
+mt_status mt_menu_best(mt_menu_eval eval, void *ctx, const mt_scenario *sc, size_t i, bool full,
+                       const double *Sm, const double *cand_div, double *best_y, double *best_val,
                        const mt_cancel *cancel, mt_error *err);
 
 #endif
