@@ -11,11 +11,22 @@
 
 #include "mechtune/error.h"
 
+/* The exact best-response algorithm the analysis has for a divergence
+ * without payment (theory.md; analysis.c, br_exact.c); NONE (the default
+ * of a descriptor that says nothing): the searches. */
+typedef enum {
+	MT_EXACT_NONE = 0,
+	MT_EXACT_KL, /* threshold scan, max normalization */
+	MT_EXACT_TV,
+	MT_EXACT_CHI2,
+} mt_exact_br;
+
 typedef struct mt_divergence {
 	const char *name;    /* used in YAML and on the command line */
 	const char *formula; /* "lambda t log t" */
 	const char *summary; /* one line for help screens */
 	bool continuous;     /* strictly convex: the optimum is unique and continuous */
+	mt_exact_br exact;   /* exact best responses without payment */
 	/* f(t) for t >= 0 (may be +inf at t = 0). */
 	double (*f)(double t, double lambda);
 	/* f'(t) for t > 0. */

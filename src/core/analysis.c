@@ -958,7 +958,7 @@ static mt_status exact_reports(br_ctx *c, mt_br_kind kind, bool *done)
 	double *y = c->ytmp;
 	mt_status st;
 	*done = false;
-	if (sc->divergence == &mt_div_tv)
+	if (sc->divergence->exact == MT_EXACT_TV)
 		st = mt_br_exact_tv(m, sc->reference, sc->lambda, c->Sm, c->rm, box, T, y, &val,
 		                    &found, c->err);
 	else
@@ -1125,13 +1125,15 @@ static mt_status br_search(const mt_scenario *sc, size_t i, mt_br_kind kind, con
 		                  c.best_y, &c.best_val, cancel, err);
 		if (c.shape != MT_SHAPE_OTHER)
 			method = MT_BR_EXACT;
-	} else if (none && sc->divergence == &mt_div_kl && sc->normalization == MT_NORM_MAX) {
+	} else if (none && sc->divergence->exact == MT_EXACT_KL &&
+	           sc->normalization == MT_NORM_MAX) {
 		c.T = kind == MT_BR_FULL ? c.W : c.wi;
 		st = kl_threshold_scan(&c);
 		method = MT_BR_EXACT;
 	} else {
 		bool done = false;
-		if (none && (sc->divergence == &mt_div_tv || sc->divergence == &mt_div_chi2))
+		if (none && (sc->divergence->exact == MT_EXACT_TV ||
+		             sc->divergence->exact == MT_EXACT_CHI2))
 			st = exact_reports(&c, kind, &done);
 		if (!st && done)
 			method = MT_BR_EXACT;

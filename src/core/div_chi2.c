@@ -56,6 +56,7 @@ const mt_divergence mt_div_chi2 = {
         .formula = "lambda (t - 1)^2",
         .summary = "Pearson chi-squared: p = q max(0, 1 + (S - mu)/(2 lambda))",
         .continuous = true,
+        .exact = MT_EXACT_CHI2,
         .f = f,
         .fprime = fprime,
         .fsecond = fsecond,

@@ -109,6 +109,7 @@ const mt_divergence mt_div_kl = {
         .formula = "lambda t log t",
         .summary = "Kullback-Leibler KL(p||q): p ∝ q exp(S/lambda)",
         .continuous = true,
+        .exact = MT_EXACT_KL,
         .f = f,
         .fprime = fprime,
         .fsecond = fsecond,

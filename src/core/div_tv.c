@@ -52,6 +52,7 @@ const mt_divergence mt_div_tv = {
         .formula = "lambda |t - 1|",
         .summary = "total variation: move mass of responses 2 lambda below the best onto it",
         .continuous = false,
+        .exact = MT_EXACT_TV,
         .f = f,
         .fprime = fprime,
         .fsecond = fsecond,
