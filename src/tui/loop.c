@@ -315,14 +315,12 @@ static void app_release(app *a)
 	free(a->hl_prev);
 }
 
-int tui_run(const tui_options *o)
+/* Load the document, check the terminal, install the signals, start the
+ * worker and curses.  Returns -1 when the loop can run, else the exit
+ * status; *release says whether a holds something to release. */
+static int run_setup(app *a, const tui_options *o, bool *release)
 {
-	app *a = calloc(1, sizeof *a);
-	if (!a) {
-		fprintf(stderr, "mechtune: out of memory\n");
-		return 1;
-	}
-	int rc = 0;
+	*release = false;
 	a->opt = *o;
 	a->g = o->ascii || !screen_locale_is_utf8() ? &screen_ascii_glyphs : &screen_utf8_glyphs;
 	a->braille = a->g->braille && o->color;
@@ -335,7 +333,6 @@ int tui_run(const tui_options *o)
 	if (o->lesson && !lesson) {
 		fprintf(stderr, "mechtune: unknown lesson '%s' (see 'mechtune lesson')\n",
 		        o->lesson);
-		free(a);
 		return 2;
 	}
 	mt_status st = o->file ? mt_scenario_load_file(o->file, &sc, &err)
@@ -343,29 +340,26 @@ int tui_run(const tui_options *o)
 	if (st) {
 		char line[MT_ERROR_TEXT_MAX];
 		fprintf(stderr, "mechtune: %s\n", mt_error_format(&err, line, sizeof line));
-		free(a);
 		return 2; /* like every other command: a file that does not load is status 2 */
 	}
 	app_replace_scenario(a, sc, o->file);
+	*release = true;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr,
 		        "mechtune: the explorer needs a terminal (use 'mechtune solve FILE' "
 		        "in scripts)\n");
-		rc = 1;
-		goto out;
+		return 1;
 	}
 	/* Signals before the worker thread, which inherits a mask that
 	 * blocks them (worker.h). */
 	if (!sig_install()) {
 		fprintf(stderr, "mechtune: cannot create the signal pipe: %s\n", strerror(errno));
-		rc = 1;
-		goto out;
+		return 1;
 	}
 	if (mt_worker_start(&a->worker, &err)) {
 		fprintf(stderr, "mechtune: %s\n", err.msg);
 		sig_restore();
-		rc = 1;
-		goto out;
+		return 1;
 	}
 	start_curses(a);
 	if (o->read_only)
@@ -377,10 +371,17 @@ int tui_run(const tui_options *o)
 	else
 		recover_offer(a);
 	submit(a);
+	return -1;
+}
 
+/* poll() over the terminal, the worker's pipe and the signal pipe until
+ * the user quits (0), a terminating signal arrives (its number) or the
+ * terminal is lost (SIGHUP, *lost set). */
+static int run_loop(app *a, bool *lost)
+{
 	bool dirty = true;
 	int leave_sig = 0; /* a terminating signal, or SIGHUP for a lost terminal */
-	bool lost = false;
+	*lost = false;
 	for (;;) {
 		if (dirty) {
 			draw_all(a);
@@ -400,9 +401,8 @@ int tui_run(const tui_options *o)
 		                        {.fd = sig_fd(), .events = POLLIN}};
 		int n = poll(fds, 3, timeout);
 		if (n < 0 && errno != EINTR) { /* cannot wait for the terminal: as if lost */
-			leave_sig = SIGHUP;
-			lost = true;
-			break;
+			*lost = true;
+			return SIGHUP;
 		}
 		int r = R_NONE;
 		if (n > 0 && fds[2].revents) {
@@ -415,7 +415,7 @@ int tui_run(const tui_options *o)
 			}
 		}
 		if (leave_sig)
-			break;
+			return leave_sig;
 		if (busy)
 			r |= R_REDRAW; /* the "computing" clock */
 		if (n > 0 && fds[1].revents) {
@@ -434,17 +434,23 @@ int tui_run(const tui_options *o)
 			}
 		}
 		if (n > 0 && !(r & R_QUIT) && terminal_lost(a, fds[0].revents, got_key)) {
-			leave_sig = SIGHUP;
-			lost = true;
-			break;
+			*lost = true;
+			return SIGHUP;
 		}
 		if (r & R_RESOLVE)
 			submit(a);
 		if (r & R_QUIT)
-			break;
+			return 0;
 		if (r & R_REDRAW)
 			dirty = true;
 	}
+}
+
+/* Give the terminal back; after a signal or a lost terminal, write the
+ * recovery file (recover.c).  Returns the exit status. */
+static int run_teardown(app *a, int leave_sig, bool lost)
+{
+	int rc = 0;
 	if (leave_sig) {
 		rc = recover_leave(a, leave_sig, lost);
 	} else {
@@ -453,8 +459,25 @@ int tui_run(const tui_options *o)
 		recover_clean_quit(a);
 	}
 	sig_restore();
-out:
-	app_release(a);
+	return rc;
+}
+
+int tui_run(const tui_options *o)
+{
+	app *a = calloc(1, sizeof *a);
+	if (!a) {
+		fprintf(stderr, "mechtune: out of memory\n");
+		return 1;
+	}
+	bool release;
+	int rc = run_setup(a, o, &release);
+	if (rc < 0) {
+		bool lost;
+		int sig = run_loop(a, &lost);
+		rc = run_teardown(a, sig, lost);
+	}
+	if (release)
+		app_release(a);
 	free(a);
 	return rc;
 }
