@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "mechtune/coalition.h"
+#include "mechtune/library.h"
 #include "mechtune/train.h"
 #include "testutil.h"
 
@@ -257,6 +258,7 @@ static void test_cancel(void **state)
 
 int main(void)
 {
+	mt_library_init();
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_against_grid),  cmocka_unit_test(test_shifted_against_grid),
 	        cmocka_unit_test(test_three_members), cmocka_unit_test(test_exact_under_none),
