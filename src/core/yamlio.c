@@ -10,10 +10,14 @@
  * the whole file is valid.
  *
  * Numbers are parsed and printed in the "C" locale (uselocale), so a TUI that
- * called setlocale(LC_ALL, "") still reads and writes "0.5". */
+ * called setlocale(LC_ALL, "") still reads and writes "0.5".
+ *
+ * This file: the arena and YAML tree, the scenario model and loading;
+ * yamlio_emit.c writes scenarios, yamlio_save.c saves them atomically. */
 #define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) */
 #include "mechtune/yamlio.h"
 #include "mechtune/alloc.h"
+#include "yamlio_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -57,8 +61,6 @@ _Static_assert(MT_MAX_GROUPS <= MT_MAX_RESPONSES && MT_MAX_CANDIDATES <= MT_MAX_
                "the tree's list limit must allow every count limit");
 /* Longest piece of user text quoted in an error message. */
 #define SHOW_MAX 40
-/* Preferred line width of written files. */
-#define WIDTH 80
 
 /* ------------------------------------------------------------------ tree */
 
@@ -570,7 +572,7 @@ static mt_status require(const struct ld *ld, const struct node *map, const stru
 
 /* --------------------------------------------------------------- scalars */
 
-static bool is_nonfinite_spelling(const char *s)
+bool mt_yio_nonfinite_spelling(const char *s)
 {
 	static const char *const words[] = {".inf", "inf", "infinity", ".nan", "nan", NULL};
 	if (*s == '+' || *s == '-')
@@ -601,7 +603,7 @@ static mt_status get_number(const struct ld *ld, const struct node *nd, const ch
 		            what, show(nd->text).s);
 	if (!nd->text[0])
 		return fail(ld, nd, "%s: the value is missing; write a number such as 0.5", what);
-	if (is_nonfinite_spelling(nd->text))
+	if (mt_yio_nonfinite_spelling(nd->text))
 		return fail(ld, nd, "%s: %s is not a finite number; use an ordinary decimal number",
 		            what, show(nd->text).s);
 	for (const char *c = nd->text; *c; c++)
@@ -1292,14 +1294,10 @@ out:
 
 /* ---------------------------------------------------------------- loading */
 
-struct c_locale {
-	locale_t c, old;
-};
-
 /* The libraries' own allocations (newlocale, libyaml) count as one
  * allocation each for mt_alloc_fail_after, so that their failure paths are
  * tested too. */
-static bool c_locale_enter(struct c_locale *l)
+bool mt_yio_c_locale_enter(struct c_locale *l)
 {
 	l->c = mt_alloc_inject() ? (locale_t)0 : newlocale(LC_ALL_MASK, "C", (locale_t)0);
 	if (!l->c)
@@ -1308,7 +1306,7 @@ static bool c_locale_enter(struct c_locale *l)
 	return true;
 }
 
-static void c_locale_leave(struct c_locale *l)
+void mt_yio_c_locale_leave(struct c_locale *l)
 {
 	uselocale(l->old);
 	freelocale(l->c);
@@ -1376,7 +1374,7 @@ mt_status mt_scenario_load_buffer(const char *text, size_t len, const char *name
 	yaml_parser_set_input_string(&ld.parser, (const unsigned char *)(ld.text ? ld.text : ""),
 	                             ld.len);
 	yaml_parser_set_encoding(&ld.parser, YAML_UTF8_ENCODING);
-	if (!c_locale_enter(&loc)) {
+	if (!mt_yio_c_locale_enter(&loc)) {
 		st = oom(&ld, 0, 0);
 		goto out;
 	}
@@ -1387,7 +1385,7 @@ mt_status mt_scenario_load_buffer(const char *text, size_t len, const char *name
 	st = load_root(&ld, root, out);
 out:
 	if (locale)
-		c_locale_leave(&loc);
+		mt_yio_c_locale_leave(&loc);
 	if (parser)
 		yaml_parser_delete(&ld.parser);
 	free_node(root);
@@ -1490,653 +1488,4 @@ mt_status mt_scenario_load_embedded(const char *file, mt_scenario **out, mt_erro
 	*out = NULL;
 	return mt_error_set(err, MT_EINVAL, NULL, 0, 0,
 	                    "no built-in scenario '%s'; give the path of a scenario file", file);
-}
-
-/* --------------------------------------------------------------- emitting */
-
-struct em {
-	yaml_emitter_t e;
-	bool ok, oom;
-	char *data;
-	size_t len, cap;
-};
-
-static int write_out(void *ctx, unsigned char *bytes, size_t size)
-{
-	struct em *o = ctx;
-	if (o->len + size + 1 > o->cap) {
-		size_t cap = o->cap ? o->cap : 1024;
-		char *d;
-		while (cap < o->len + size + 1)
-			cap *= 2;
-		d = mt_realloc(o->data, cap);
-		if (!d) {
-			o->oom = true;
-			return 0;
-		}
-		o->data = d;
-		o->cap = cap;
-	}
-	memcpy(o->data + o->len, bytes, size);
-	o->len += size;
-	o->data[o->len] = '\0';
-	return 1;
-}
-
-/* Emit one event; after the first failure every call is a no-op. */
-static void put(struct em *o, yaml_event_t *ev, int initialized)
-{
-	if (!initialized) {
-		o->ok = false;
-		o->oom = true;
-		return;
-	}
-	if (!o->ok) {
-		yaml_event_delete(ev);
-		return;
-	}
-	if (!yaml_emitter_emit(&o->e, ev)) /* the emitter owns ev either way */
-		o->ok = false;
-}
-
-/* Would a plain scalar s be read back by a YAML 1.1 tool as a number, boolean
- * or null?  Such names are quoted so that other tools keep them as text. */
-static bool looks_special(const char *s)
-{
-	static const char *const words[] = {"~",  "null", "true", "false", "yes", "no",
-	                                    "on", "off",  "y",    "n",     NULL};
-	char *end;
-	if (!*s || is_nonfinite_spelling(s))
-		return true;
-	(void)strtod(s, &end);
-	if (!*end)
-		return true;
-	for (size_t i = 0; words[i]; i++) {
-		size_t j = 0;
-		while (s[j] && tolower((unsigned char)s[j]) == words[i][j])
-			j++;
-		if (!s[j] && !words[i][j])
-			return true;
-	}
-	return false;
-}
-
-/* prose: long text (the description) may be folded over several lines. */
-static void put_text(struct em *o, const char *s, bool prose)
-{
-	yaml_event_t ev;
-	size_t len = strlen(s);
-	yaml_scalar_style_t style = YAML_ANY_SCALAR_STYLE;
-	if (len > INT_MAX) {
-		o->ok = false;
-		return;
-	}
-	if (strchr(s, '\n'))
-		style = YAML_LITERAL_SCALAR_STYLE;
-	else if (prose && len > WIDTH / 2)
-		style = YAML_FOLDED_SCALAR_STYLE; /* long prose: `>-` and wrapped lines */
-	else if (looks_special(s))
-		style = YAML_SINGLE_QUOTED_SCALAR_STYLE;
-	put(o, &ev,
-	    yaml_scalar_event_initialize(&ev, NULL, NULL, (const yaml_char_t *)s, (int)len, 1, 1,
-	                                 style));
-}
-
-static void put_plain(struct em *o, const char *s)
-{
-	yaml_event_t ev;
-	put(o, &ev,
-	    yaml_scalar_event_initialize(&ev, NULL, NULL, (const yaml_char_t *)s, (int)strlen(s), 1,
-	                                 1, YAML_PLAIN_SCALAR_STYLE));
-}
-
-/* Shortest of %.15g / %.17g that reads back as exactly x. */
-static void put_num(struct em *o, double x)
-{
-	char buf[40];
-	snprintf(buf, sizeof buf, "%.15g", x);
-	if (strtod(buf, NULL) != x || signbit(strtod(buf, NULL)) != signbit(x))
-		snprintf(buf, sizeof buf, "%.17g", x);
-	put_plain(o, buf);
-}
-
-static void put_u64(struct em *o, uint64_t v)
-{
-	char buf[32];
-	snprintf(buf, sizeof buf, "%" PRIu64, v);
-	put_plain(o, buf);
-}
-
-static void put_seq(struct em *o, bool flow)
-{
-	yaml_event_t ev;
-	put(o, &ev,
-	    yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-	                                         flow ? YAML_FLOW_SEQUENCE_STYLE
-	                                              : YAML_BLOCK_SEQUENCE_STYLE));
-}
-
-static void put_map(struct em *o, bool flow)
-{
-	yaml_event_t ev;
-	put(o, &ev,
-	    yaml_mapping_start_event_initialize(
-	            &ev, NULL, NULL, 1, flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE));
-}
-
-static void put_seq_end(struct em *o)
-{
-	yaml_event_t ev;
-	put(o, &ev, yaml_sequence_end_event_initialize(&ev));
-}
-
-static void put_map_end(struct em *o)
-{
-	yaml_event_t ev;
-	put(o, &ev, yaml_mapping_end_event_initialize(&ev));
-}
-
-static void put_nums(struct em *o, const char *key, size_t m, const double *v)
-{
-	put_plain(o, key);
-	put_seq(o, true);
-	for (size_t x = 0; x < m; x++)
-		put_num(o, v[x]);
-	put_seq_end(o);
-}
-
-/* Bitwise equality: "equal to the default" must survive a round trip exactly. */
-static bool same(double a, double b)
-{
-	return !memcmp(&a, &b, sizeof a);
-}
-
-static bool same_vec(size_t m, const double *a, const double *b)
-{
-	for (size_t x = 0; x < m; x++)
-		if (!same(a[x], b[x]))
-			return false;
-	return true;
-}
-
-static void emit_scenario(struct em *o, const mt_scenario *sc, const mt_scenario *def)
-{
-	yaml_event_t ev;
-
-	put(o, &ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING));
-	put(o, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1));
-	put_map(o, false);
-
-	put_plain(o, "mechtune");
-	put_u64(o, MT_FORMAT_VERSION);
-	put_plain(o, "name");
-	put_text(o, sc->name, false);
-	if (sc->description && sc->description[0]) {
-		put_plain(o, "description");
-		put_text(o, sc->description, true);
-	}
-	if (sc->ntry) {
-		put_plain(o, "try");
-		put_seq(o, false);
-		for (size_t i = 0; i < sc->ntry; i++)
-			put_text(o, sc->try_list[i], false);
-		put_seq_end(o);
-	}
-	put_plain(o, "responses");
-	put_seq(o, true);
-	for (size_t x = 0; x < sc->m; x++)
-		put_text(o, sc->responses[x], false);
-	put_seq_end(o);
-	put_nums(o, "reference", sc->m, sc->reference);
-	put_plain(o, "normalization");
-	put_plain(o, mt_norm_name(sc->normalization));
-	put_plain(o, "divergence");
-	put_plain(o, sc->divergence->name);
-	put_plain(o, "lambda");
-	put_num(o, sc->lambda);
-	put_plain(o, "payment");
-	put_plain(o, sc->payment->name);
-	if (!same(sc->pivot_fraction, def->pivot_fraction)) {
-		put_plain(o, "pivot_fraction");
-		put_num(o, sc->pivot_fraction);
-	}
-	put_plain(o, "max_size");
-	put_num(o, sc->max_size);
-
-	put_plain(o, "groups");
-	put_seq(o, false);
-	for (size_t i = 0; i < sc->n; i++) {
-		const mt_group *g = &sc->groups[i];
-		bool rsize = !same(g->reported_size, g->size);
-		bool rrew = !same_vec(sc->m, g->reported, g->rewards);
-		put_map(o, false);
-		put_plain(o, "name");
-		put_text(o, g->name, false);
-		put_plain(o, "size");
-		put_num(o, g->size);
-		put_nums(o, "rewards", sc->m, g->rewards);
-		if (!same(g->shift, def->groups[0].shift)) {
-			put_plain(o, "shift");
-			put_num(o, g->shift);
-		}
-		if (rsize || rrew) {
-			put_plain(o, "report");
-			put_map(o, false);
-			if (rsize) {
-				put_plain(o, "size");
-				put_num(o, g->reported_size);
-			}
-			if (rrew)
-				put_nums(o, "rewards", sc->m, g->reported);
-			put_map_end(o);
-		}
-		put_map_end(o);
-	}
-	put_seq_end(o);
-
-	if (sc->k) {
-		put_plain(o, "candidates");
-		put_seq(o, false);
-		for (size_t c = 0; c < sc->k; c++) {
-			put_map(o, false);
-			put_plain(o, "name");
-			put_text(o, sc->candidates[c].name, false);
-			put_nums(o, "policy", sc->m, sc->candidates[c].policy);
-			put_map_end(o);
-		}
-		put_seq_end(o);
-	}
-	if (!same(sc->noise.epsilon, def->noise.epsilon) ||
-	    sc->noise.samples != def->noise.samples || sc->noise.seed != def->noise.seed) {
-		put_plain(o, "noise");
-		put_map(o, true);
-		put_plain(o, "epsilon");
-		put_num(o, sc->noise.epsilon);
-		put_plain(o, "samples");
-		put_u64(o, sc->noise.samples);
-		put_plain(o, "seed");
-		put_u64(o, sc->noise.seed);
-		put_map_end(o);
-	}
-	if (sc->training.steps != def->training.steps ||
-	    !same(sc->training.step_size, def->training.step_size)) {
-		put_plain(o, "training");
-		put_map(o, true);
-		put_plain(o, "steps");
-		put_u64(o, sc->training.steps);
-		put_plain(o, "step_size");
-		put_num(o, sc->training.step_size);
-		put_map_end(o);
-	}
-
-	put_map_end(o);
-	put(o, &ev, yaml_document_end_event_initialize(&ev, 1));
-	put(o, &ev, yaml_stream_end_event_initialize(&ev));
-}
-
-mt_status mt_scenario_emit(const mt_scenario *sc, char **text, size_t *len, mt_error *err)
-{
-	mt_status st;
-	struct em o = {.ok = true};
-	mt_scenario *def = NULL;
-	struct c_locale loc;
-	bool emitter = false, locale = false;
-
-	*text = NULL;
-	if (len)
-		*len = 0;
-	/* Never write a file that would not load again. */
-	st = mt_scenario_validate(sc, err);
-	if (st)
-		goto out;
-	def = mt_scenario_new(1, 1); /* the defaults the loader starts from */
-	if (!def || !c_locale_enter(&loc)) {
-		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
-		                  "out of memory while writing the scenario");
-		goto out;
-	}
-	locale = true;
-	if (mt_alloc_inject() || !yaml_emitter_initialize(&o.e)) {
-		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
-		                  "out of memory while writing the scenario");
-		goto out;
-	}
-	emitter = true;
-	yaml_emitter_set_output(&o.e, write_out, &o);
-	yaml_emitter_set_unicode(&o.e, 1);
-	yaml_emitter_set_indent(&o.e, 2);
-	yaml_emitter_set_width(&o.e, WIDTH);
-	yaml_emitter_set_break(&o.e, YAML_LN_BREAK);
-	emit_scenario(&o, sc, def);
-	if (o.ok && !yaml_emitter_flush(&o.e))
-		o.ok = false;
-	if (!o.ok) {
-		if (o.oom || o.e.error == YAML_MEMORY_ERROR)
-			st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
-			                  "out of memory while writing the scenario");
-		else
-			st = mt_error_set(err, MT_EINVAL, NULL, 0, 0,
-			                  "cannot write the scenario as yaml: %s; check names for "
-			                  "invalid text",
-			                  o.e.problem ? o.e.problem : "emitter error");
-		goto out;
-	}
-	if (!o.data) { /* cannot happen: there is always output */
-		st = mt_error_set(err, MT_EINVAL, NULL, 0, 0, "the yaml writer produced no output");
-		goto out;
-	}
-	*text = o.data;
-	if (len)
-		*len = o.len;
-	o.data = NULL;
-out:
-	if (emitter)
-		yaml_emitter_delete(&o.e);
-	if (locale)
-		c_locale_leave(&loc);
-	mt_scenario_free(def);
-	free(o.data);
-	return st;
-}
-
-/* ----------------------------------------------------------------- saving */
-
-/* Longest chain of symbolic links followed (the kernel's own limit). */
-#define MAX_LINKS 40
-
-/* The folder part of path ("." when there is none), malloc'ed. */
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return strdup(".");
-	size_t n = slash == path ? 1 : (size_t)(slash - path);
-	char *d = mt_malloc(n + 1);
-	if (d) {
-		memcpy(d, path, n);
-		d[n] = '\0';
-	}
-	return d;
-}
-
-/* dir + "/" + name, malloc'ed. */
-static char *join_path(const char *dir, const char *name)
-{
-	size_t a = strlen(dir), b = strlen(name);
-	char *p = mt_malloc(a + 1 + b + 1);
-	if (p) {
-		memcpy(p, dir, a);
-		p[a] = '/';
-		memcpy(p + a + 1, name, b + 1);
-	}
-	return p;
-}
-
-/* The file that saving to path writes: path itself, or the end of the
- * chain of symbolic links starting there (which need not exist yet: a
- * dangling link is saved through too).  *is_link says whether path was a
- * link.  NULL with errno set on failure (ELOOP, ENOMEM, ...). */
-static char *save_target(const char *path, bool *is_link)
-{
-	char *cur = strdup(path);
-	*is_link = false;
-	for (int hops = 0; cur; hops++) {
-		struct stat lsb;
-		if (lstat(cur, &lsb) < 0 || !S_ISLNK(lsb.st_mode))
-			return cur;
-		*is_link = true;
-		if (hops == MAX_LINKS) {
-			errno = ELOOP;
-			break;
-		}
-		char link[PATH_MAX];
-		ssize_t n = readlink(cur, link, sizeof link);
-		if (n < 0)
-			break;
-		if ((size_t)n >= sizeof link) {
-			errno = ENAMETOOLONG;
-			break;
-		}
-		link[n] = '\0';
-		char *next = NULL;
-		if (link[0] == '/') {
-			next = strdup(link);
-		} else {
-			char *dir = dir_of(cur);
-			next = dir ? join_path(dir, link) : NULL;
-			free(dir);
-		}
-		free(cur);
-		cur = next; /* NULL: out of memory, errno is ENOMEM */
-	}
-	free(cur);
-	return NULL;
-}
-
-/* A file we may not write: no write permission for us (root passes
- * access(), so the mode bits count too), or a read-only file system. */
-static bool no_write_permission(const char *file, const struct stat *sb)
-{
-	return (sb->st_mode & 0222) == 0 || access(file, W_OK) < 0;
-}
-
-void mt_save_target_probe(const char *path, mt_save_target *t)
-{
-	struct stat sb;
-	memset(t, 0, sizeof *t);
-	char *file = save_target(path, &t->symlink);
-	if (!file || stat(file, &sb) < 0) {
-		free(file);
-		return;
-	}
-	t->exists = true;
-	t->regular = S_ISREG(sb.st_mode);
-	t->read_only = t->regular && no_write_permission(file, &sb);
-	t->hard_linked = t->regular && sb.st_nlink > 1;
-	free(file);
-}
-
-static mt_status write_fully(int fd, const char *text, size_t len, const char *path, mt_error *err)
-{
-	size_t done = 0;
-	while (done < len) {
-		ssize_t w = write(fd, text + done, len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return mt_error_set(
-			        err, MT_EIO, path, 0, 0,
-			        "cannot write the scenario: %s; free some disk space and retry",
-			        strerror(errno));
-		done += (size_t)w;
-	}
-	return MT_OK;
-}
-
-/* Flush the folder holding a renamed file, so the rename survives a crash.
- * File systems that cannot flush folders say EINVAL: nothing to do there. */
-static mt_status sync_dir(const char *dir, const char *path, mt_error *err)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return MT_OK; /* a folder we may write but not read: nothing more to do */
-	int rc = fsync(fd), e = errno;
-	close(fd);
-	if (rc < 0 && e != EINVAL && e != EROFS && e != EBADF)
-		return mt_error_set(err, MT_EIO, path, 0, 0,
-		                    "the file was replaced but its folder could not be flushed to "
-		                    "disk: %s",
-		                    strerror(e));
-	return MT_OK;
-}
-
-/* A file with several hard links: rewrite it in place, so that every name
- * sees the new text.  The space is reserved before the first byte changes. */
-static mt_status save_in_place(const char *file, const char *text, size_t len, const char *path,
-                               mt_error *err)
-{
-	mt_status st = MT_OK;
-	int fd = open(file, O_WRONLY | O_CLOEXEC);
-	struct stat sb;
-	if (fd < 0)
-		return mt_error_set(err, MT_EIO, path, 0, 0, "cannot write the file: %s",
-		                    strerror(errno));
-	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-		st = mt_error_set(err, MT_EIO, path, 0, 0,
-		                  "cannot replace the file: it is not a regular file");
-		goto out;
-	}
-	if ((off_t)len > sb.st_size) {
-		int rc = posix_fallocate(fd, 0, (off_t)len);
-		if (rc && rc != EOPNOTSUPP && rc != EINVAL) {
-			st = mt_error_set(
-			        err, MT_EIO, path, 0, 0,
-			        "cannot write the scenario: %s; the file is unchanged: free "
-			        "some disk space and retry",
-			        strerror(rc));
-			goto out;
-		}
-	}
-	st = write_fully(fd, text, len, path, err);
-	if (!st && ftruncate(fd, (off_t)len) < 0)
-		st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot write the scenario: %s",
-		                  strerror(errno));
-	if (!st && fsync(fd) < 0)
-		st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot flush the scenario to disk: %s",
-		                  strerror(errno));
-	if (st && err) /* the old text is partly overwritten: say so */
-		snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
-		         " (the file, which has several hard links, may be incomplete)");
-out:
-	if (close(fd) < 0 && !st)
-		st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot write the scenario: %s",
-		                  strerror(errno));
-	return st;
-}
-
-mt_status mt_scenario_save(const mt_scenario *sc, const char *path, mt_error *err)
-{
-	return mt_scenario_save_flags(sc, path, 0, err);
-}
-
-mt_status mt_scenario_save_flags(const mt_scenario *sc, const char *path, unsigned flags,
-                                 mt_error *err)
-{
-	mt_status st;
-	char *text = NULL, *tmp = NULL, *file = NULL, *dir = NULL;
-	size_t len = 0;
-	int fd = -1;
-	bool created = false, is_link = false, exists;
-	mode_t mode;
-	struct stat sb;
-
-	st = mt_scenario_emit(sc, &text, &len, err);
-	if (st) {
-		if (err)
-			snprintf(err->file, sizeof err->file, "%s", path);
-		goto out;
-	}
-	file = save_target(path, &is_link);
-	if (!file) {
-		st = mt_error_set(err, errno == ENOMEM ? MT_ENOMEM : MT_EIO, path, 0, 0,
-		                  "cannot follow the symbolic link: %s", strerror(errno));
-		goto out;
-	}
-	exists = stat(file, &sb) == 0;
-	if (!exists && errno != ENOENT) {
-		st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot check the file: %s",
-		                  strerror(errno));
-		goto out;
-	}
-	if (exists && !S_ISREG(sb.st_mode)) {
-		st = mt_error_set(err, MT_EIO, path, 0, 0,
-		                  "cannot replace the file: it is %s, not a regular file; choose "
-		                  "another name",
-		                  S_ISDIR(sb.st_mode) ? "a folder" : "a special file");
-		goto out;
-	}
-	if (exists && !(flags & MT_SAVE_READ_ONLY_OK) && no_write_permission(file, &sb)) {
-		st = mt_error_set(err, MT_EIO, path, 0, 0,
-		                  "the file is read-only (mode %04o); not replaced: make it "
-		                  "writable or save under another name",
-		                  (unsigned)(sb.st_mode & 07777));
-		goto out;
-	}
-	if (exists && sb.st_nlink > 1) {
-		st = save_in_place(file, text, len, path, err);
-		goto out;
-	}
-	/* A short temporary name in the target's folder, so rename() is atomic
-	 * and a 255-byte file name still leaves room for it. */
-	dir = dir_of(file);
-	tmp = dir ? join_path(dir, ".mechtune-XXXXXX") : NULL;
-	if (!tmp) {
-		st = mt_error_set(err, MT_ENOMEM, path, 0, 0, "out of memory while saving");
-		goto out;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		st = mt_error_set(
-		        err, MT_EIO, path, 0, 0,
-		        "cannot create a temporary file next to it: %s; check that the folder "
-		        "exists and is writable",
-		        strerror(errno));
-		goto out;
-	}
-	created = true;
-	if (exists) {
-		mode = sb.st_mode & 07777; /* keep the permissions of the file we replace */
-		/* and its owner: only root may give a file away, anyone may keep
-		 * a group they belong to */
-		if ((sb.st_uid != geteuid() || sb.st_gid != getegid()) &&
-		    fchown(fd, geteuid() == 0 ? sb.st_uid : (uid_t)-1, sb.st_gid) < 0 &&
-		    geteuid() == 0) {
-			st = mt_error_set(err, MT_EIO, path, 0, 0,
-			                  "cannot keep the owner of the file: %s", strerror(errno));
-			goto out;
-		}
-	} else {
-		mode_t mask = umask(022); /* read the umask: umask() only swaps */
-		umask(mask);
-		mode = 0666 & ~mask;
-	}
-	if (fchmod(fd, mode) < 0) {
-		st = mt_error_set(err, MT_EIO, path, 0, 0,
-		                  "cannot set permissions of the temporary file: %s",
-		                  strerror(errno));
-		goto out;
-	}
-	st = write_fully(fd, text, len, path, err);
-	if (st)
-		goto out;
-	if (fsync(fd) < 0) {
-		st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot flush the scenario to disk: %s",
-		                  strerror(errno));
-		goto out;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot write the scenario: %s",
-		                  strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, file) < 0) {
-		st = mt_error_set(err, MT_EIO, path, 0, 0,
-		                  "cannot replace the file: %s; check that the folder is writable",
-		                  strerror(errno));
-		goto out;
-	}
-	created = false;
-	st = sync_dir(dir, path, err);
-out:
-	if (fd >= 0)
-		close(fd);
-	if (created)
-		unlink(tmp);
-	free(tmp);
-	free(dir);
-	free(file);
-	free(text);
-	return st;
 }
