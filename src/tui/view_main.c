@@ -316,18 +316,18 @@ static void draw_grid(app *a, const layout *L)
 			break;
 		move(yy, 0);
 		clrtoeol();
-		const mt_group *g = row ? &sc->groups[rc.group] : NULL;
+		const mt_group *g = rc.kind == CELL_REFERENCE ? NULL : &sc->groups[rc.group];
 		bool truth_row = rc.kind == CELL_TRUTH;
 		bool lies = g && mt_group_lies(sc, rc.group);
 		bool selected = g && rc.group == app_group(a);
 		char label[128];
-		if (!row)
+		if (!g)
 			snprintf(label, sizeof label, "reference q");
 		else if (truth_row)
 			clip_text(g->name, NAME_W - 3, a->g->ellipsis, label, sizeof label);
 		else
 			snprintf(label, sizeof label, "  report");
-		attr_t lat = !row ? a->attr[C_DIM] : truth_row ? A_BOLD : a->attr[C_NORMAL];
+		attr_t lat = !g ? a->attr[C_DIM] : truth_row ? A_BOLD : a->attr[C_NORMAL];
 		if (selected && truth_row)
 			lat |= A_UNDERLINE;
 		int lw = put(yy, 0, NAME_W - 3, lat, false, label);
