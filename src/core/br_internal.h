@@ -1,5 +1,5 @@
-/* Internals shared by the analysis modules (analysis.c, sweep.c, noise.c):
- * not part of the public API. */
+/* Internals shared by the analysis modules (br_report.c, br_search.c,
+ * analysis.c, sweep.c, noise.c): not part of the public API. */
 #ifndef MT_BR_INTERNAL_H
 #define MT_BR_INTERNAL_H
 
@@ -12,6 +12,23 @@
 /* Searches keep a misreport only when it beats the truth by more than this
  * (relative to 1 + |u|): far below MT_DSIC_TOL, far above rounding. */
 #define MT_BR_ACCEPT_TOL (64.0 * 2.220446049250313e-16)
+
+/* The index of the largest entry of v[m] (the first of equals). */
+static inline size_t argmax(size_t m, const double *v)
+{
+	size_t b = 0;
+	for (size_t x = 1; x < m; x++)
+		if (v[x] > v[b])
+			b = x;
+	return b;
+}
+
+/* The best response of group i of `kind` in sc (payment rule set in sc);
+ * cur_r/cur_w: an extra start (the current report), may be NULL
+ * (br_search.c; mt_best_response without the extra start). */
+mt_status mt_br_search(const mt_scenario *sc, size_t i, mt_br_kind kind, const double *cur_r,
+                       double cur_w, mt_report_outcome *out, const mt_cancel *cancel,
+                       mt_error *err);
 
 /* The rule's shape (mechtune/payment.h). */
 mt_pay_shape mt_pay_shape_of(const mt_payment_rule *r);
