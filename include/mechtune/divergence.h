@@ -12,7 +12,7 @@
 #include "mechtune/error.h"
 
 /* The exact best-response algorithm the analysis has for a divergence
- * without payment (theory.md; analysis.c, br_exact.c); NONE (the default
+ * without payment (theory.md; br_search.c, br_exact.c); NONE (the default
  * of a descriptor that says nothing): the searches. */
 typedef enum {
 	MT_EXACT_NONE = 0,

@@ -1,6 +1,6 @@
 /* Coalitions (mechtune/coalition.h, theory.md section 4).
  *
- * In y coordinates (y_j = w~_j rm~_j, as in analysis.c) the policy depends
+ * In y coordinates (y_j = w~_j rm~_j, as in br_search.c) the policy depends
  * on the members' reports only through their sum Y, and the report space of
  * Y is the Minkowski sum of the members' spaces: {Y >= 0, sum Y <= k W}
  * (sum normalization) or [0, k W]^m (max).  Without payment the coalition's
@@ -167,7 +167,7 @@ static mt_status ctx_init(co_ctx *c, const mt_scenario *sc, const size_t *mem, s
 	return MT_OK;
 }
 
-/* y (k m) -> reported rewards r (k m) and sizes w (k), as analysis.c does:
+/* y (k m) -> reported rewards r (k m) and sizes w (k), as br_search.c does:
  * a member reporting 0 everywhere keeps a tiny positive size. */
 static void y_to_reports(const co_ctx *c, const double *y, double *r, double *w)
 {
@@ -227,7 +227,7 @@ static double objective(co_ctx *c, const double *y, bool grad)
 			mt_error perr = {0};
 			st = c->work->payment->charge(&c->eng, c->pay, &perr);
 			if (st == MT_ENUMERIC)
-				return -INFINITY; /* no candidate (see analysis.c, surrogate) */
+				return -INFINITY; /* no candidate (see br_search.c, surrogate) */
 			if (st && c->err)
 				*c->err = perr;
 		}
