@@ -662,6 +662,79 @@ static double probe_uniform(uint64_t *s)
 	return (double)(z >> 11) * 0x1.0p-53;
 }
 
+/* The start reports of the search (at most MAX_STARTS, in y coordinates):
+ * the truth (at the true size and, full, at max_size), the current report,
+ * the polarizing misreport, (softened) vertices at the group's favourite
+ * responses and, under max normalization, the bang-bang report at the
+ * truthful valuation.  r: m of scratch. */
+static mt_status collect_starts(br_ctx *c, bool full, const double *cur_r, double cur_w,
+                                double *starts, size_t *nstarts, double *r)
+{
+	const mt_scenario *sc = c->sc;
+	size_t m = c->m, ns = 0;
+	bool sum = sc->normalization == MT_NORM_SUM;
+	/* truth, at the true size and (full) at max_size */
+	push_start(starts, &ns, m, c->rm, c->wi);
+	if (full)
+		push_start(starts, &ns, m, c->rm, c->W);
+	if (cur_r)
+		push_start(starts, &ns, m, cur_r, full ? cur_w : c->wi);
+	double eps;
+	if (mt_polarize(sc, c->i, 0.0, r, &eps)) {
+		push_start(starts, &ns, m, r, c->T);
+		if (full)
+			push_start(starts, &ns, m, r, c->wi);
+	}
+	/* (softened) vertices at the group's favourite responses */
+	size_t nv = m <= 4 ? m : 3;
+	keyed *order = mt_malloc(m * sizeof *order);
+	if (!order)
+		return mt_error_set(c->err, MT_ENOMEM, NULL, 0, 0, "out of memory in the search");
+	for (size_t x = 0; x < m; x++)
+		order[x] = (keyed){c->rm, x};
+	qsort(order, m, sizeof *order, by_value_desc);
+	for (size_t k = 0; k < nv; k++) {
+		for (size_t x = 0; x < m; x++)
+			r[x] = sum ? 0.03 / (double)m : 0.02;
+		r[order[k].x] = sum ? 0.97 + 0.03 / (double)m : 1.0;
+		push_start(starts, &ns, m, r, c->T);
+	}
+	if (!sum) { /* the bang-bang report at the truthful valuation */
+		double v = mt_dot(m, c->p, c->rm);
+		for (size_t x = 0; x < m; x++)
+			r[x] = c->rm[x] >= v ? 1.0 : 0.02;
+		r[order[0].x] = 1.0;
+		push_start(starts, &ns, m, r, c->T);
+	}
+	free(order);
+	*nstarts = ns;
+	return MT_OK;
+}
+
+/* tv: the policy is piecewise constant in the report, gradients are zero;
+ * probe random reports instead (a heuristic).  r: m of scratch. */
+static mt_status probe_random(br_ctx *c, bool full, double *r)
+{
+	const mt_scenario *sc = c->sc;
+	size_t m = c->m;
+	uint64_t seed = 0x5eed0000u + c->i;
+	size_t probes = m <= 4 ? 400 : 64;
+	for (size_t t = 0; t < probes && !c->st; t++) {
+		for (size_t x = 0; x < m; x++) {
+			double u = probe_uniform(&seed);
+			r[x] = u * u * u;
+		}
+		mt_normalize(sc->normalization, m, r);
+		double w = full ? c->W * (0.05 + 0.95 * probe_uniform(&seed)) : c->wi;
+		if (full && t % 2 == 0)
+			w = c->W;
+		for (size_t x = 0; x < m; x++)
+			c->ytmp[x] = w * r[x];
+		consider(c, c->ytmp);
+	}
+	return c->st;
+}
+
 /* Reward (and size) search: starts, then BFGS from each (continuous
  * divergences) or random probes (tv, whose policy is piecewise constant). */
 static mt_status search_reports(br_ctx *c, mt_br_kind kind, const double *cur_r, double cur_w)
@@ -680,43 +753,8 @@ static mt_status search_reports(br_ctx *c, mt_br_kind kind, const double *cur_r,
 		goto out;
 	}
 	size_t ns = 0;
-	/* truth, at the true size and (full) at max_size */
-	push_start(starts, &ns, m, c->rm, c->wi);
-	if (full)
-		push_start(starts, &ns, m, c->rm, c->W);
-	if (cur_r)
-		push_start(starts, &ns, m, cur_r, full ? cur_w : c->wi);
-	double eps;
-	if (mt_polarize(sc, c->i, 0.0, r, &eps)) {
-		push_start(starts, &ns, m, r, c->T);
-		if (full)
-			push_start(starts, &ns, m, r, c->wi);
-	}
-	/* (softened) vertices at the group's favourite responses */
-	size_t nv = m <= 4 ? m : 3;
-	keyed *order = mt_malloc(m * sizeof *order);
-	if (!order) {
-		st = mt_error_set(c->err, MT_ENOMEM, NULL, 0, 0, "out of memory in the search");
+	if ((st = collect_starts(c, full, cur_r, cur_w, starts, &ns, r)))
 		goto out;
-	}
-	for (size_t x = 0; x < m; x++)
-		order[x] = (keyed){c->rm, x};
-	qsort(order, m, sizeof *order, by_value_desc);
-	for (size_t k = 0; k < nv; k++) {
-		for (size_t x = 0; x < m; x++)
-			r[x] = sum ? 0.03 / (double)m : 0.02;
-		r[order[k].x] = sum ? 0.97 + 0.03 / (double)m : 1.0;
-		push_start(starts, &ns, m, r, c->T);
-	}
-	if (!sum) { /* the bang-bang report at the truthful valuation */
-		double v = mt_dot(m, c->p, c->rm);
-		for (size_t x = 0; x < m; x++)
-			r[x] = c->rm[x] >= v ? 1.0 : 0.02;
-		r[order[0].x] = 1.0;
-		push_start(starts, &ns, m, r, c->T);
-	}
-	free(order);
-
 	for (size_t s = 0; s < ns; s++) {
 		consider(c, starts + s * m);
 		if (c->st) {
@@ -727,24 +765,7 @@ static mt_status search_reports(br_ctx *c, mt_br_kind kind, const double *cur_r,
 	if (c->shape != MT_SHAPE_AFFINE && !c->nsamp && (st = consider_vertices(c)))
 		goto out;
 	if (!sc->divergence->continuous) {
-		/* tv: the policy is piecewise constant in the report, gradients are
-		 * zero; probe random reports instead (a heuristic). */
-		uint64_t seed = 0x5eed0000u + c->i;
-		size_t probes = m <= 4 ? 400 : 64;
-		for (size_t t = 0; t < probes && !c->st; t++) {
-			for (size_t x = 0; x < m; x++) {
-				double u = probe_uniform(&seed);
-				r[x] = u * u * u;
-			}
-			mt_normalize(sc->normalization, m, r);
-			double w = full ? c->W * (0.05 + 0.95 * probe_uniform(&seed)) : c->wi;
-			if (full && t % 2 == 0)
-				w = c->W;
-			for (size_t x = 0; x < m; x++)
-				c->ytmp[x] = w * r[x];
-			consider(c, c->ytmp);
-		}
-		st = c->st;
+		st = probe_random(c, full, r);
 		goto out;
 	}
 	size_t max_iter = BFGS_MAX_ITER;
@@ -909,6 +930,98 @@ static void snap_report(const mt_scenario *sc, mt_br_kind kind, double *r, doubl
 	mt_normalize(sc->normalization, sc->m, r);
 }
 
+/* Run the search (or exact method) for kind; fills c->best_y and *method:
+ * EXACT when the structure proves the answer optimal (README, analyze):
+ * affine rules (the truth, Proposition 4.4; the search runs as a live
+ * check), menus (LP), and without payment: kl with max normalization,
+ * size-only lies of continuous divergences (the utility grows with the
+ * size, so max_size, which the scan includes, is optimal), tv and chi2
+ * within the size caps of br_exact.c. */
+static mt_status run_search(br_ctx *c, mt_br_kind kind, const double *cur_r, double cur_w,
+                            mt_br_method *method)
+{
+	const mt_scenario *sc = c->sc;
+	size_t m = c->m;
+	mt_status st = MT_OK;
+	*method = MT_BR_SEARCH;
+	bool none = c->shape == MT_SHAPE_NONE;
+	if (kind == MT_BR_SIZE) {
+		st = search_size(c);
+		if (!st && none && !sc->k && sc->divergence->continuous)
+			*method = MT_BR_EXACT;
+		if (!st && none && !sc->k && !sc->divergence->continuous &&
+		    m <= MT_BR_EXACT_TV_SIZE_MAX_M) {
+			st = tv_size_scan(c);
+			*method = MT_BR_EXACT;
+		}
+		if (!st && sc->k && sc->k <= 200 && c->shape != MT_SHAPE_OTHER)
+			*method = MT_BR_EXACT;
+	} else if (sc->k) {
+		st = mt_menu_best(menu_eval, c, sc, c->i, kind == MT_BR_FULL, c->Sm, c->cand_div,
+		                  c->best_y, &c->best_val, c->cancel, c->err);
+		if (c->shape != MT_SHAPE_OTHER)
+			*method = MT_BR_EXACT;
+	} else if (none && sc->divergence->exact == MT_EXACT_KL &&
+	           sc->normalization == MT_NORM_MAX) {
+		c->T = kind == MT_BR_FULL ? c->W : c->wi;
+		st = kl_threshold_scan(c);
+		*method = MT_BR_EXACT;
+	} else {
+		bool done = false;
+		if (none && (sc->divergence->exact == MT_EXACT_TV ||
+		             sc->divergence->exact == MT_EXACT_CHI2))
+			st = exact_reports(c, kind, &done);
+		if (!st && done)
+			*method = MT_BR_EXACT;
+		else if (!st)
+			st = search_reports(c, kind, cur_r, cur_w);
+	}
+	if (c->shape == MT_SHAPE_AFFINE)
+		*method = MT_BR_EXACT;
+	return st;
+}
+
+/* The real solver decides: out is the search's winner c->best_y (or its
+ * snapped form, if at least as good) when it beats the truth, else the
+ * truth.  r: 2m of scratch. */
+static mt_status decide(br_ctx *c, mt_br_kind kind, mt_br_method method, double *r,
+                        mt_report_outcome *out)
+{
+	const mt_scenario *sc = c->sc;
+	size_t m = c->m, i = c->i;
+	const mt_group *g = &sc->groups[i];
+	double *rs = r + m;
+	mt_report_outcome truth = {0}, best = {0}, snapped = {0};
+	double w, ws;
+	y_to_report(c, kind, c->best_y, r, &w);
+	memcpy(rs, r, m * sizeof *r);
+	ws = w;
+	snap_report(sc, kind, rs, &ws, kind == MT_BR_REWARDS ? g->size : c->W);
+	mt_status st = mt_eval_raw(sc, i, g->rewards, g->size, &truth, NULL, c->cancel, c->err);
+	if (!st)
+		st = mt_eval_raw(sc, i, r, w, &best, NULL, c->cancel, c->err);
+	if (!st)
+		st = mt_eval_raw(sc, i, rs, ws, &snapped, NULL, c->cancel, c->err);
+	if (st)
+		return st;
+	if (snapped.utility >= best.utility) {
+		best = snapped;
+		memcpy(r, rs, m * sizeof *r);
+		w = ws;
+	}
+	if (best.utility - truth.utility > MT_BR_ACCEPT_TOL * (1.0 + fabs(truth.utility))) {
+		best.gain = best.utility - truth.utility;
+		st = mt_report_set(out, m, r, w, &best);
+	} else {
+		truth.gain = 0.0;
+		st = mt_report_set(out, m, g->rewards, g->size, &truth);
+	}
+	if (st)
+		return mt_error_set(c->err, MT_ENOMEM, NULL, 0, 0, "out of memory");
+	out->method = method;
+	return MT_OK;
+}
+
 /* The best response of group i of `kind` in sc (payment rule set in sc);
  * cur_r/cur_w: an extra start (the current report), may be NULL. */
 mt_status mt_br_search(const mt_scenario *sc, size_t i, mt_br_kind kind, const double *cur_r,
@@ -916,8 +1029,7 @@ mt_status mt_br_search(const mt_scenario *sc, size_t i, mt_br_kind kind, const d
 {
 	br_ctx c;
 	size_t m = sc->m;
-	double *r = mt_malloc(2 * m * sizeof *r), *rs = r + m;
-	mt_report_outcome truth = {0}, best = {0}, snapped = {0};
+	double *r = mt_malloc(2 * m * sizeof *r);
 	mt_status st = r ? ctx_init(&c, sc, i, cancel, err)
 	                 : mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory");
 	if (!r) {
@@ -936,83 +1048,14 @@ mt_status mt_br_search(const mt_scenario *sc, size_t i, mt_br_kind kind, const d
 		goto out;
 	if (c.shape == MT_SHAPE_OTHER) /* the bang-bang start reads the truthful policy */
 		memcpy(c.p, c.eng.p, m * sizeof *c.p);
-
-	/* EXACT when the structure proves the answer optimal (README, analyze):
-	 * affine rules (the truth, Proposition 4.4; the search runs as a live
-	 * check), menus (LP), and without payment: kl with max normalization,
-	 * size-only lies of continuous divergences (the utility grows with the
-	 * size, so max_size, which the scan includes, is optimal), tv and chi2
-	 * within the size caps of br_exact.c. */
-	mt_br_method method = MT_BR_SEARCH;
-	bool none = c.shape == MT_SHAPE_NONE;
-	if (kind == MT_BR_SIZE) {
-		st = search_size(&c);
-		if (!st && none && !sc->k && sc->divergence->continuous)
-			method = MT_BR_EXACT;
-		if (!st && none && !sc->k && !sc->divergence->continuous &&
-		    m <= MT_BR_EXACT_TV_SIZE_MAX_M) {
-			st = tv_size_scan(&c);
-			method = MT_BR_EXACT;
-		}
-		if (!st && sc->k && sc->k <= 200 && c.shape != MT_SHAPE_OTHER)
-			method = MT_BR_EXACT;
-	} else if (sc->k) {
-		st = mt_menu_best(menu_eval, &c, sc, i, kind == MT_BR_FULL, c.Sm, c.cand_div,
-		                  c.best_y, &c.best_val, cancel, err);
-		if (c.shape != MT_SHAPE_OTHER)
-			method = MT_BR_EXACT;
-	} else if (none && sc->divergence->exact == MT_EXACT_KL &&
-	           sc->normalization == MT_NORM_MAX) {
-		c.T = kind == MT_BR_FULL ? c.W : c.wi;
-		st = kl_threshold_scan(&c);
-		method = MT_BR_EXACT;
-	} else {
-		bool done = false;
-		if (none && (sc->divergence->exact == MT_EXACT_TV ||
-		             sc->divergence->exact == MT_EXACT_CHI2))
-			st = exact_reports(&c, kind, &done);
-		if (!st && done)
-			method = MT_BR_EXACT;
-		else if (!st)
-			st = search_reports(&c, kind, cur_r, cur_w);
-	}
-	if (c.shape == MT_SHAPE_AFFINE)
-		method = MT_BR_EXACT;
-	if (st)
+	mt_br_method method;
+	if ((st = run_search(&c, kind, cur_r, cur_w, &method)))
 		goto out;
 	if (mt_cancelled(cancel)) {
 		st = mt_error_set(err, MT_ECANCELED, NULL, 0, 0, "cancelled");
 		goto out;
 	}
-	/* the real solver decides: the truth unless the winner beats it */
-	double w, ws;
-	y_to_report(&c, kind, c.best_y, r, &w);
-	memcpy(rs, r, m * sizeof *r);
-	ws = w;
-	snap_report(sc, kind, rs, &ws, kind == MT_BR_REWARDS ? g->size : c.W);
-	st = mt_eval_raw(sc, i, g->rewards, g->size, &truth, NULL, cancel, err);
-	if (!st)
-		st = mt_eval_raw(sc, i, r, w, &best, NULL, cancel, err);
-	if (!st)
-		st = mt_eval_raw(sc, i, rs, ws, &snapped, NULL, cancel, err);
-	if (st)
-		goto out;
-	if (snapped.utility >= best.utility) {
-		best = snapped;
-		memcpy(r, rs, m * sizeof *r);
-		w = ws;
-	}
-	if (best.utility - truth.utility > MT_BR_ACCEPT_TOL * (1.0 + fabs(truth.utility))) {
-		best.gain = best.utility - truth.utility;
-		st = mt_report_set(out, m, r, w, &best);
-	} else {
-		truth.gain = 0.0;
-		st = mt_report_set(out, m, g->rewards, g->size, &truth);
-	}
-	if (st)
-		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory");
-	else
-		out->method = method;
+	st = decide(&c, kind, method, r, out);
 out:
 	ctx_release(&c);
 	free(r);
