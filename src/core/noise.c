@@ -94,6 +94,70 @@ void mt_noise_release(mt_noise_analysis *a)
 	memset(a, 0, sizeof *a);
 }
 
+/* The samples of group i as the search sees them: S_{-i} and the group's
+ * own noise term, ns x m each. */
+static mt_status fill_samples(const mt_scenario *work, size_t i, double *Sm_s, double *off_s,
+                              const mt_cancel *cancel, mt_error *err)
+{
+	size_t m = work->m, n = work->n, ns = work->noise.samples;
+	const mt_group *gi = &work->groups[i];
+	for (size_t s = 0; s < ns; s++) {
+		if (mt_cancelled(cancel))
+			return mt_error_set(err, MT_ECANCELED, NULL, 0, 0, "cancelled");
+		for (size_t x = 0; x < m; x++) {
+			double Sm = 0.0;
+			for (size_t j = 0; j < n; j++)
+				if (j != i)
+					Sm += work->groups[j].reported_size *
+					      (work->groups[j].reported[x] +
+					       noise_at(work, s, j, x));
+			Sm_s[s * m + x] = Sm;
+			off_s[s * m + x] = gi->size * noise_at(work, s, i, x);
+		}
+	}
+	return MT_OK;
+}
+
+/* Group i of the noise analysis (work: everyone truthful): its expected
+ * truthful utility, best reward-only misreport and the bound check; group
+ * 0 also fills the noisy welfare.  Sm_s, off_s: ns x m of scratch. */
+static mt_status noise_group(const mt_scenario *sc, const mt_scenario *work, size_t i, double *Sm_s,
+                             double *off_s, mt_noise_analysis *out, const mt_cancel *cancel,
+                             mt_error *err)
+{
+	size_t m = sc->m, ns = sc->noise.samples;
+	mt_noise_group *g = &out->groups[i];
+	const mt_group *gi = &work->groups[i];
+	if (mt_cancelled(cancel))
+		return mt_error_set(err, MT_ECANCELED, NULL, 0, 0, "cancelled");
+	if (!(g->rewards = mt_malloc(m * sizeof *g->rewards)))
+		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
+		                    "out of memory in the noise analysis");
+	double *welfare = i == 0 ? &out->welfare_noisy : NULL,
+	       *asw = i == 0 ? &out->asw_noisy : NULL;
+	mt_status st = mt_noise_expected_utility(work, i, gi->rewards, gi->size,
+	                                         &g->truthful_utility, welfare, asw, cancel, err);
+	if (!st)
+		st = fill_samples(work, i, Sm_s, off_s, cancel, err);
+	if (!st)
+		st = mt_br_noisy_rewards(work, i, ns, Sm_s, off_s, g->rewards, cancel, err);
+	if (!st)
+		st = mt_noise_expected_utility(work, i, g->rewards, gi->size, &g->best_utility,
+		                               NULL, NULL, cancel, err);
+	if (st)
+		return st;
+	g->gain = g->best_utility - g->truthful_utility;
+	if (!(g->gain > MT_BR_ACCEPT_TOL * (1.0 + fabs(g->truthful_utility)))) {
+		memcpy(g->rewards, gi->rewards, m * sizeof *g->rewards);
+		g->best_utility = g->truthful_utility;
+		g->gain = 0.0;
+	}
+	g->bound = 2.0 * gi->size * sc->noise.epsilon;
+	g->within_bound = g->gain <= g->bound + NOISE_TOL * (1.0 + g->bound);
+	out->all_within_bound = out->all_within_bound && g->within_bound;
+	return MT_OK;
+}
+
 mt_status mt_noise_analyze(const mt_scenario *sc, mt_noise_analysis *out, const mt_cancel *cancel,
                            mt_error *err)
 {
@@ -138,58 +202,9 @@ mt_status mt_noise_analyze(const mt_scenario *sc, mt_noise_analysis *out, const 
 		wsum += work->groups[j].size;
 	out->welfare_bound = 2.0 * sc->noise.epsilon * wsum;
 	out->all_within_bound = true;
-	for (size_t i = 0; i < n; i++) {
-		mt_noise_group *g = &out->groups[i];
-		const mt_group *gi = &work->groups[i];
-		if (mt_cancelled(cancel)) {
-			st = mt_error_set(err, MT_ECANCELED, NULL, 0, 0, "cancelled");
+	for (size_t i = 0; i < n; i++)
+		if ((st = noise_group(sc, work, i, Sm_s, off_s, out, cancel, err)))
 			goto out;
-		}
-		if (!(g->rewards = mt_malloc(m * sizeof *g->rewards))) {
-			st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
-			                  "out of memory in the noise analysis");
-			goto out;
-		}
-		double *welfare = i == 0 ? &out->welfare_noisy : NULL,
-		       *asw = i == 0 ? &out->asw_noisy : NULL;
-		st = mt_noise_expected_utility(work, i, gi->rewards, gi->size, &g->truthful_utility,
-		                               welfare, asw, cancel, err);
-		if (st)
-			goto out;
-		/* the samples, as the search sees them: S_{-i} and the own term */
-		for (size_t s = 0; s < ns; s++) {
-			if (mt_cancelled(cancel)) {
-				st = mt_error_set(err, MT_ECANCELED, NULL, 0, 0, "cancelled");
-				goto out;
-			}
-			for (size_t x = 0; x < m; x++) {
-				double Sm = 0.0;
-				for (size_t j = 0; j < n; j++)
-					if (j != i)
-						Sm += work->groups[j].reported_size *
-						      (work->groups[j].reported[x] +
-						       noise_at(work, s, j, x));
-				Sm_s[s * m + x] = Sm;
-				off_s[s * m + x] = gi->size * noise_at(work, s, i, x);
-			}
-		}
-		st = mt_br_noisy_rewards(work, i, ns, Sm_s, off_s, g->rewards, cancel, err);
-		if (st)
-			goto out;
-		st = mt_noise_expected_utility(work, i, g->rewards, gi->size, &g->best_utility,
-		                               NULL, NULL, cancel, err);
-		if (st)
-			goto out;
-		g->gain = g->best_utility - g->truthful_utility;
-		if (!(g->gain > MT_BR_ACCEPT_TOL * (1.0 + fabs(g->truthful_utility)))) {
-			memcpy(g->rewards, gi->rewards, m * sizeof *g->rewards);
-			g->best_utility = g->truthful_utility;
-			g->gain = 0.0;
-		}
-		g->bound = 2.0 * gi->size * sc->noise.epsilon;
-		g->within_bound = g->gain <= g->bound + NOISE_TOL * (1.0 + g->bound);
-		out->all_within_bound = out->all_within_bound && g->within_bound;
-	}
 	out->welfare_loss = out->welfare_exact - out->welfare_noisy;
 	out->asw_loss = out->asw_exact - out->asw_noisy;
 	out->asw_within_bound =
