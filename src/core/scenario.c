@@ -350,7 +350,11 @@ static mt_status duplicate_names(const void *records, size_t n, size_t stride, s
 	return st;
 }
 
-mt_status mt_scenario_validate(const mt_scenario *sc, mt_error *err)
+/* mt_scenario_validate in parts, each returning the first problem it finds
+ * (in the order the parts run). */
+
+/* Counts, limits and the descriptors. */
+static mt_status validate_size(const mt_scenario *sc, mt_error *err)
 {
 	if (sc->m < 1)
 		return mt_error_set(err, MT_EINVAL, NULL, 0, 0,
@@ -371,6 +375,12 @@ mt_status mt_scenario_validate(const mt_scenario *sc, mt_error *err)
 	if (sc->ntry > MT_MAX_TRY)
 		return INVALID("too many things to try (%zu, the limit is %u)", sc->ntry,
 		               MT_MAX_TRY);
+	return MT_OK;
+}
+
+/* Every text: the name, the description, the things to try, the labels. */
+static mt_status validate_texts(const mt_scenario *sc, mt_error *err)
+{
 	const char *why;
 #define NAME_HINT "; a name is one line of at most %u bytes of printable text"
 	if (!sc->name || (why = mt_text_problem(sc->name, true, 0)))
@@ -395,6 +405,12 @@ mt_status mt_scenario_validate(const mt_scenario *sc, mt_error *err)
 			return INVALID("the name of candidate %zu %s" NAME_HINT, c + 1, why,
 			               MT_NAME_MAX);
 #undef NAME_HINT
+	return MT_OK;
+}
+
+/* lambda, max_size, pivot_fraction, the reference and the labels' uniqueness. */
+static mt_status validate_numbers(const mt_scenario *sc, mt_error *err)
+{
 	if (!isfinite(sc->lambda) || !(sc->lambda > 0.0))
 		return INVALID("%s must be positive and finite, got %g", "lambda", sc->lambda);
 	if (!isfinite(sc->max_size) || !(sc->max_size > 0.0))
@@ -416,6 +432,13 @@ mt_status mt_scenario_validate(const mt_scenario *sc, mt_error *err)
 		return mt_error_set(err, st, NULL, 0, 0, "out of memory while validating");
 	if (fabs(qs - 1.0) > MT_NORM_TOL)
 		return INVALID("%s must sum to 1, sums to %.17g", "reference", qs);
+	return MT_OK;
+}
+
+/* Sizes, shifts and rewards of every group, and unique group names. */
+static mt_status validate_groups(const mt_scenario *sc, mt_error *err)
+{
+	size_t dup = 0;
 	for (size_t i = 0; i < sc->n; i++) {
 		const mt_group *g = &sc->groups[i];
 		if (!(g->size > 0.0) || g->size > sc->max_size)
@@ -435,18 +458,26 @@ mt_status mt_scenario_validate(const mt_scenario *sc, mt_error *err)
 			return INVALID("reported rewards of group '%s' are not normalized",
 			               g->name);
 	}
-	st = duplicate_names(sc->groups, sc->n, sizeof *sc->groups, offsetof(mt_group, name), &dup);
+	mt_status st = duplicate_names(sc->groups, sc->n, sizeof *sc->groups,
+	                               offsetof(mt_group, name), &dup);
 	if (st == MT_EINVAL)
 		return INVALID("duplicate group name '%s'", sc->groups[dup].name);
 	if (st)
 		return mt_error_set(err, st, NULL, 0, 0, "out of memory while validating");
+	return MT_OK;
+}
+
+/* The candidates, noise and training settings. */
+static mt_status validate_rest(const mt_scenario *sc, mt_error *err)
+{
+	size_t dup = 0;
 	for (size_t c = 0; c < sc->k; c++) {
 		if (!mt_is_normalized(MT_NORM_SUM, sc->m, sc->candidates[c].policy))
 			return INVALID("candidate '%s' is not a probability vector",
 			               sc->candidates[c].name);
 	}
-	st = duplicate_names(sc->candidates, sc->k, sizeof *sc->candidates,
-	                     offsetof(mt_candidate, name), &dup);
+	mt_status st = duplicate_names(sc->candidates, sc->k, sizeof *sc->candidates,
+	                               offsetof(mt_candidate, name), &dup);
 	if (st == MT_EINVAL)
 		return INVALID("duplicate candidate name '%s'", sc->candidates[dup].name);
 	if (st)
@@ -461,6 +492,20 @@ mt_status mt_scenario_validate(const mt_scenario *sc, mt_error *err)
 		               "training", MT_MAX_TRAINING_STEPS, sc->training.steps,
 		               sc->training.step_size);
 	return MT_OK;
+}
+
+mt_status mt_scenario_validate(const mt_scenario *sc, mt_error *err)
+{
+	mt_status st = validate_size(sc, err);
+	if (!st)
+		st = validate_texts(sc, err);
+	if (!st)
+		st = validate_numbers(sc, err);
+	if (!st)
+		st = validate_groups(sc, err);
+	if (!st)
+		st = validate_rest(sc, err);
+	return st;
 }
 
 bool mt_group_lies(const mt_scenario *sc, size_t i)
