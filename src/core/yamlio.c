@@ -349,6 +349,73 @@ static mt_status append(const struct ld *ld, struct node *parent, struct node *k
 	return MT_OK;
 }
 
+/* The scalar node nd of event *ev: its text, copied into the arena. */
+static mt_status build_scalar(struct ld *ld, const yaml_event_t *ev, struct node *nd)
+{
+	nd->kind = SCALAR;
+	nd->text = NULL;
+	mt_status st = check_props(ld, nd, ev->data.scalar.anchor, ev->data.scalar.tag);
+	if (st)
+		return st;
+	if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length))
+		return fail(ld, nd, "text contains a nul character; remove the \\0 escape");
+	nd->text = arena_alloc(&ld->arena, ev->data.scalar.length + 1);
+	if (!nd->text)
+		return oom(ld, nd->line, nd->col);
+	memcpy(nd->text, ev->data.scalar.value, ev->data.scalar.length);
+	nd->text[ev->data.scalar.length] = '\0';
+	nd->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	return MT_OK;
+}
+
+static mt_status build(struct ld *ld, yaml_event_t *ev, int depth, struct node **out);
+
+/* The list or mapping node nd that starts with *ev: its entries, up to the
+ * matching end event, each built (build) and appended. */
+static mt_status build_collection(struct ld *ld, const yaml_event_t *ev, int depth, struct node *nd)
+{
+	bool seq = ev->type == YAML_SEQUENCE_START_EVENT;
+	yaml_event_type_t end = seq ? YAML_SEQUENCE_END_EVENT : YAML_MAPPING_END_EVENT;
+	nd->kind = seq ? SEQ : MAP;
+	mt_status st = seq ? check_props(ld, nd, ev->data.sequence_start.anchor,
+	                                 ev->data.sequence_start.tag)
+	                   : check_props(ld, nd, ev->data.mapping_start.anchor,
+	                                 ev->data.mapping_start.tag);
+	if (st)
+		return st;
+	if (depth >= MAX_DEPTH)
+		return fail(ld, nd,
+		            "lists and mappings are nested too deeply; a scenario needs at "
+		            "most 5 levels");
+	for (;;) {
+		yaml_event_t kev;
+		struct node *kid;
+		st = next_event(ld, &kev);
+		if (st)
+			return st;
+		if (kev.type == end) {
+			yaml_event_delete(&kev);
+			return MT_OK;
+		}
+		if (nd->n >= (seq ? MT_MAX_RESPONSES : LIST_MAX)) {
+			st = fail(ld, nd,
+			          "this %s has more than %u entries, more than any part of a "
+			          "scenario may have; check that this is a scenario file",
+			          seq ? "list" : "mapping", seq ? MT_MAX_RESPONSES : LIST_MAX);
+			yaml_event_delete(&kev);
+			return st;
+		}
+		st = build(ld, &kev, depth + 1, &kid);
+		if (st)
+			return st;
+		st = append(ld, nd, kid);
+		if (st) {
+			free_node(kid);
+			return st;
+		}
+	}
+}
+
 /* Build the node that starts with *ev (always consumed) and everything under it. */
 static mt_status build(struct ld *ld, yaml_event_t *ev, int depth, struct node **out)
 {
@@ -379,73 +446,9 @@ static mt_status build(struct ld *ld, yaml_event_t *ev, int depth, struct node *
 		          "in full",
 		          show((const char *)ev->data.alias.anchor).s);
 		goto out;
-	case YAML_SCALAR_EVENT:
-		nd->kind = SCALAR;
-		nd->text = NULL;
-		st = check_props(ld, nd, ev->data.scalar.anchor, ev->data.scalar.tag);
-		if (st)
-			goto out;
-		if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length)) {
-			st = fail(ld, nd, "text contains a nul character; remove the \\0 escape");
-			goto out;
-		}
-		nd->text = arena_alloc(&ld->arena, ev->data.scalar.length + 1);
-		if (!nd->text) {
-			st = oom(ld, nd->line, nd->col);
-			goto out;
-		}
-		memcpy(nd->text, ev->data.scalar.value, ev->data.scalar.length);
-		nd->text[ev->data.scalar.length] = '\0';
-		nd->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-		break;
+	case YAML_SCALAR_EVENT: st = build_scalar(ld, ev, nd); break;
 	case YAML_SEQUENCE_START_EVENT:
-	case YAML_MAPPING_START_EVENT: {
-		bool seq = ev->type == YAML_SEQUENCE_START_EVENT;
-		yaml_event_type_t end = seq ? YAML_SEQUENCE_END_EVENT : YAML_MAPPING_END_EVENT;
-		nd->kind = seq ? SEQ : MAP;
-		st = seq ? check_props(ld, nd, ev->data.sequence_start.anchor,
-		                       ev->data.sequence_start.tag)
-		         : check_props(ld, nd, ev->data.mapping_start.anchor,
-		                       ev->data.mapping_start.tag);
-		if (st)
-			goto out;
-		if (depth >= MAX_DEPTH) {
-			st = fail(ld, nd,
-			          "lists and mappings are nested too deeply; a scenario needs at "
-			          "most 5 levels");
-			goto out;
-		}
-		for (;;) {
-			yaml_event_t kev;
-			struct node *kid;
-			st = next_event(ld, &kev);
-			if (st)
-				goto out;
-			if (kev.type == end) {
-				yaml_event_delete(&kev);
-				break;
-			}
-			if (nd->n >= (seq ? MT_MAX_RESPONSES : LIST_MAX)) {
-				st = fail(
-				        ld, nd,
-				        "this %s has more than %u entries, more than any part of a "
-				        "scenario may have; check that this is a scenario file",
-				        seq ? "list" : "mapping",
-				        seq ? MT_MAX_RESPONSES : LIST_MAX);
-				yaml_event_delete(&kev);
-				goto out;
-			}
-			st = build(ld, &kev, depth + 1, &kid);
-			if (st)
-				goto out;
-			st = append(ld, nd, kid);
-			if (st) {
-				free_node(kid);
-				goto out;
-			}
-		}
-		break;
-	}
+	case YAML_MAPPING_START_EVENT: st = build_collection(ld, ev, depth, nd); break;
 	default:
 		st = fail(ld, nd, "unexpected yaml structure; write one mapping of keys per file");
 		goto out;
@@ -1094,96 +1097,86 @@ static const char *const top_keys[] = {
 		}                                                                     \
 	} while (0)
 
-static mt_status load_root(const struct ld *ld, struct node *root, mt_scenario **out)
+/* The root is a mapping whose format version (read first: another version
+ * may have other keys) is MT_FORMAT_VERSION. */
+static mt_status check_version(const struct ld *ld, const struct node *root)
 {
-	mt_status st;
-	struct fields f = {.keys = top_keys};
-	mt_scenario *sc = NULL;
 	uint64_t version;
 	const struct node *vnode = NULL;
-	struct node *resp, *groups;
-	char list[MT_ERROR_MSG_MAX / 2];
-	mt_error verr;
 
-	if (root->kind != MAP) {
-		st = fail(ld, root,
-		          "the scenario must be a mapping of `key: value` lines, got %s; start "
-		          "the file with `mechtune: 1`",
-		          kind_name(root));
-		goto out;
-	}
-	/* The version comes first: another version may have other keys. */
+	if (root->kind != MAP)
+		return fail(ld, root,
+		            "the scenario must be a mapping of `key: value` lines, got %s; start "
+		            "the file with `mechtune: 1`",
+		            kind_name(root));
 	for (size_t i = 0; i + 1 < root->n; i += 2)
 		if (root->kids[i]->kind == SCALAR && !strcmp(root->kids[i]->text, "mechtune")) {
 			vnode = root->kids[i + 1];
 			break;
 		}
-	if (!vnode) {
-		st = fail(ld, root,
-		          "missing the format version; add `mechtune: %d` as the first line",
-		          MT_FORMAT_VERSION);
-		goto out;
-	}
-	st = get_uint(ld, vnode, "mechtune (format version)", 0, UINT64_MAX, &version);
+	if (!vnode)
+		return fail(ld, root,
+		            "missing the format version; add `mechtune: %d` as the first line",
+		            MT_FORMAT_VERSION);
+	mt_status st = get_uint(ld, vnode, "mechtune (format version)", 0, UINT64_MAX, &version);
 	if (st)
-		goto out;
-	if (version != MT_FORMAT_VERSION) {
-		st = fail(ld, vnode,
-		          "unsupported format version %" PRIu64 "; this mechtune reads version %d, "
-		          "use a newer mechtune or write `mechtune: %d`",
-		          version, MT_FORMAT_VERSION, MT_FORMAT_VERSION);
-		goto out;
-	}
-	st = collect(ld, root, "the scenario", &f);
+		return st;
+	if (version != MT_FORMAT_VERSION)
+		return fail(ld, vnode,
+		            "unsupported format version %" PRIu64
+		            "; this mechtune reads version %d, "
+		            "use a newer mechtune or write `mechtune: %d`",
+		            version, MT_FORMAT_VERSION, MT_FORMAT_VERSION);
+	return MT_OK;
+}
+
+/* The top-level keys (unknown and duplicate ones fail, the required ones
+ * are there) and the shapes of the lists under them. */
+static mt_status check_top(const struct ld *ld, struct node *root, struct fields *f)
+{
+	mt_status st = collect(ld, root, "the scenario", f);
 	if (st)
-		goto out;
-	if ((st = require(ld, root, &f, T_NAME, "the scenario",
+		return st;
+	if ((st = require(ld, root, f, T_NAME, "the scenario",
 	                  "add a title, e.g. `name: Alices and Bobs`")) ||
-	    (st = require(ld, root, &f, T_RESPONSES, "the scenario",
+	    (st = require(ld, root, f, T_RESPONSES, "the scenario",
 	                  "list the response labels, e.g. `responses: [refuse, hedge, answer]`")) ||
-	    (st = require(ld, root, &f, T_GROUPS, "the scenario",
+	    (st = require(ld, root, f, T_GROUPS, "the scenario",
 	                  "add a `groups:` list with at least one group")))
-		goto out;
+		return st;
 
-	resp = f.val[T_RESPONSES];
-	groups = f.val[T_GROUPS];
-	if (resp->kind != SEQ || !resp->n) {
-		st = fail(ld, resp,
-		          "responses: expected a non-empty list of labels, got %s; write e.g. "
-		          "`responses: [refuse, answer]`",
-		          resp->kind == SEQ ? "an empty list" : kind_name(resp));
-		goto out;
-	}
-	if (groups->kind != SEQ || !groups->n) {
-		st = fail(ld, groups,
-		          "groups: expected a non-empty list, got %s; add at least one "
-		          "`- name: ...` entry",
-		          groups->kind == SEQ ? "an empty list" : kind_name(groups));
-		goto out;
-	}
-	st = check_shapes(ld, resp, groups, f.val[T_CANDIDATES], f.val[T_TRY]);
-	if (st)
-		goto out;
-	sc = mt_scenario_new(resp->n, groups->n);
-	if (!sc) {
-		st = oom(ld, root->line, root->col);
-		goto out;
-	}
+	struct node *resp = f->val[T_RESPONSES], *groups = f->val[T_GROUPS];
+	if (resp->kind != SEQ || !resp->n)
+		return fail(ld, resp,
+		            "responses: expected a non-empty list of labels, got %s; write e.g. "
+		            "`responses: [refuse, answer]`",
+		            resp->kind == SEQ ? "an empty list" : kind_name(resp));
+	if (groups->kind != SEQ || !groups->n)
+		return fail(ld, groups,
+		            "groups: expected a non-empty list, got %s; add at least one "
+		            "`- name: ...` entry",
+		            groups->kind == SEQ ? "an empty list" : kind_name(groups));
+	return check_shapes(ld, resp, groups, f->val[T_CANDIDATES], f->val[T_TRY]);
+}
 
+/* The texts: name, description, things to try and response labels. */
+static mt_status load_texts(const struct ld *ld, const struct fields *f, mt_scenario *sc)
+{
+	mt_status st;
 	{
 		char *name;
-		st = get_text(ld, f.val[T_NAME], "name", true, 0, &name);
+		st = get_text(ld, f->val[T_NAME], "name", true, 0, &name);
 		if (st)
-			goto out;
+			return st;
 		free(sc->name);
 		sc->name = name;
 	}
-	if (f.val[T_DESCRIPTION]) {
+	if (f->val[T_DESCRIPTION]) {
 		char *d;
-		st = get_text(ld, f.val[T_DESCRIPTION], "description", false, MT_DESCRIPTION_MAX,
+		st = get_text(ld, f->val[T_DESCRIPTION], "description", false, MT_DESCRIPTION_MAX,
 		              &d);
 		if (st)
-			goto out;
+			return st;
 		if (d[0]) {
 			free(sc->description);
 			sc->description = d;
@@ -1191,20 +1184,17 @@ static mt_status load_root(const struct ld *ld, struct node *root, mt_scenario *
 			free(d);
 		}
 	}
-	if (f.val[T_TRY]) {
-		struct node *t = f.val[T_TRY];
-		if (t->kind != SEQ) {
-			st = fail(ld, t,
-			          "try: expected a list, got %s; write one `- hint` line per entry",
-			          kind_name(t));
-			goto out;
-		}
+	if (f->val[T_TRY]) {
+		struct node *t = f->val[T_TRY];
+		if (t->kind != SEQ)
+			return fail(
+			        ld, t,
+			        "try: expected a list, got %s; write one `- hint` line per entry",
+			        kind_name(t));
 		if (t->n) {
 			char **tl = mt_calloc(t->n, sizeof *tl);
-			if (!tl) {
-				st = oom(ld, t->line, t->col);
-				goto out;
-			}
+			if (!tl)
+				return oom(ld, t->line, t->col);
 			for (size_t i = 0; i < sc->ntry; i++)
 				free(sc->try_list[i]);
 			free(sc->try_list);
@@ -1212,71 +1202,101 @@ static mt_status load_root(const struct ld *ld, struct node *root, mt_scenario *
 			sc->ntry = t->n;
 			st = get_text_list(ld, t, "try", false, MT_TRY_TEXT_MAX, sc->try_list);
 			if (st)
-				goto out;
+				return st;
 		}
 	}
-	st = get_text_list(ld, resp, "responses", true, 0, sc->responses);
-	if (st)
-		goto out;
+	return get_text_list(ld, f->val[T_RESPONSES], "responses", true, 0, sc->responses);
+}
 
-	if (f.val[T_NORMALIZATION]) {
-		const struct node *nd = f.val[T_NORMALIZATION];
-		if (nd->kind != SCALAR || !mt_norm_parse(nd->text, &sc->normalization)) {
-			st = fail(ld, nd, "normalization: unknown value `%s`; use sum or max",
-			          nd->kind == SCALAR ? show(nd->text).s : kind_name(nd));
-			goto out;
-		}
+/* The settings: normalization, divergence, payment, lambda, pivot_fraction,
+ * max_size and the reference. */
+static mt_status load_settings(const struct ld *ld, const struct fields *f, mt_scenario *sc)
+{
+	mt_status st = MT_OK;
+	char list[MT_ERROR_MSG_MAX / 2];
+	if (f->val[T_NORMALIZATION]) {
+		const struct node *nd = f->val[T_NORMALIZATION];
+		if (nd->kind != SCALAR || !mt_norm_parse(nd->text, &sc->normalization))
+			return fail(ld, nd, "normalization: unknown value `%s`; use sum or max",
+			            nd->kind == SCALAR ? show(nd->text).s : kind_name(nd));
 	}
-	if (f.val[T_DIVERGENCE]) {
-		const struct node *nd = f.val[T_DIVERGENCE];
+	if (f->val[T_DIVERGENCE]) {
+		const struct node *nd = f->val[T_DIVERGENCE];
 		const mt_divergence *d = nd->kind == SCALAR ? mt_divergence_find(nd->text) : NULL;
 		if (!d) {
 			NAME_LIST(list, mt_divergences);
-			st = fail(ld, nd, "divergence: unknown divergence `%s`; use one of: %s",
-			          nd->kind == SCALAR ? show(nd->text).s : kind_name(nd), list);
-			goto out;
+			return fail(ld, nd, "divergence: unknown divergence `%s`; use one of: %s",
+			            nd->kind == SCALAR ? show(nd->text).s : kind_name(nd), list);
 		}
 		sc->divergence = d;
 	}
-	if (f.val[T_PAYMENT]) {
-		const struct node *nd = f.val[T_PAYMENT];
+	if (f->val[T_PAYMENT]) {
+		const struct node *nd = f->val[T_PAYMENT];
 		const mt_payment_rule *p = nd->kind == SCALAR ? mt_payment_find(nd->text) : NULL;
 		if (!p) {
 			NAME_LIST(list, mt_payment_rules);
-			st = fail(ld, nd, "payment: unknown payment rule `%s`; use one of: %s",
-			          nd->kind == SCALAR ? show(nd->text).s : kind_name(nd), list);
-			goto out;
+			return fail(ld, nd, "payment: unknown payment rule `%s`; use one of: %s",
+			            nd->kind == SCALAR ? show(nd->text).s : kind_name(nd), list);
 		}
 		sc->payment = p;
 	}
-	if (f.val[T_LAMBDA] &&
-	    (st = get_ranged(ld, f.val[T_LAMBDA], "lambda", POSITIVE, &sc->lambda)))
-		goto out;
-	if (f.val[T_PIVOT_FRACTION] &&
-	    (st = get_ranged(ld, f.val[T_PIVOT_FRACTION], "pivot_fraction", NONNEG,
+	if (f->val[T_LAMBDA] &&
+	    (st = get_ranged(ld, f->val[T_LAMBDA], "lambda", POSITIVE, &sc->lambda)))
+		return st;
+	if (f->val[T_PIVOT_FRACTION] &&
+	    (st = get_ranged(ld, f->val[T_PIVOT_FRACTION], "pivot_fraction", NONNEG,
 	                     &sc->pivot_fraction)))
-		goto out;
-	if (f.val[T_MAX_SIZE] &&
-	    (st = get_ranged(ld, f.val[T_MAX_SIZE], "max_size", POSITIVE, &sc->max_size)))
-		goto out;
-	if (f.val[T_REFERENCE] && (st = get_vector(ld, f.val[T_REFERENCE], "reference", REFERENCE,
-	                                           sc->normalization, sc->m, sc->reference)))
-		goto out;
+		return st;
+	if (f->val[T_MAX_SIZE] &&
+	    (st = get_ranged(ld, f->val[T_MAX_SIZE], "max_size", POSITIVE, &sc->max_size)))
+		return st;
+	if (f->val[T_REFERENCE] && (st = get_vector(ld, f->val[T_REFERENCE], "reference", REFERENCE,
+	                                            sc->normalization, sc->m, sc->reference)))
+		return st;
+	return MT_OK;
+}
 
+/* The groups (with unique names), the candidates, noise and training. */
+static mt_status load_parts(const struct ld *ld, const struct fields *f, mt_scenario *sc)
+{
+	struct node *groups = f->val[T_GROUPS];
+	mt_status st;
 	for (size_t i = 0; i < sc->n; i++) {
 		st = load_group(ld, sc, i, groups->kids[i]);
 		if (st)
-			goto out;
+			return st;
 	}
 	st = unique_names(ld, groups, group_keys, G_NAME, "group", sc->groups, sc->n,
 	                  sizeof *sc->groups, offsetof(mt_group, name));
 	if (st)
+		return st;
+	if (f->val[T_CANDIDATES] && (st = load_candidates(ld, sc, f->val[T_CANDIDATES])))
+		return st;
+	if (f->val[T_NOISE] && (st = load_noise(ld, sc, f->val[T_NOISE])))
+		return st;
+	if (f->val[T_TRAINING] && (st = load_training(ld, sc, f->val[T_TRAINING])))
+		return st;
+	return MT_OK;
+}
+
+static mt_status load_root(const struct ld *ld, struct node *root, mt_scenario **out)
+{
+	struct fields f = {.keys = top_keys};
+	mt_scenario *sc = NULL;
+	mt_error verr;
+
+	mt_status st = check_version(ld, root);
+	if (!st)
+		st = check_top(ld, root, &f);
+	if (st)
 		goto out;
-	if (f.val[T_CANDIDATES] && (st = load_candidates(ld, sc, f.val[T_CANDIDATES])))
+	sc = mt_scenario_new(f.val[T_RESPONSES]->n, f.val[T_GROUPS]->n);
+	if (!sc) {
+		st = oom(ld, root->line, root->col);
 		goto out;
-	if (f.val[T_NOISE] && (st = load_noise(ld, sc, f.val[T_NOISE])))
-		goto out;
-	if (f.val[T_TRAINING] && (st = load_training(ld, sc, f.val[T_TRAINING])))
+	}
+	if ((st = load_texts(ld, &f, sc)) || (st = load_settings(ld, &f, sc)) ||
+	    (st = load_parts(ld, &f, sc)))
 		goto out;
 
 	/* Cross-field safety net; every check above already points at a node. */
