@@ -193,14 +193,9 @@ static bool same_vec(size_t m, const double *a, const double *b)
 	return true;
 }
 
-static void emit_scenario(struct em *o, const mt_scenario *sc, const mt_scenario *def)
+/* The keys before the groups: version, texts, responses and settings. */
+static void emit_header(struct em *o, const mt_scenario *sc, const mt_scenario *def)
 {
-	yaml_event_t ev;
-
-	put(o, &ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING));
-	put(o, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1));
-	put_map(o, false);
-
 	put_plain(o, "mechtune");
 	put_u64(o, MT_FORMAT_VERSION);
 	put_plain(o, "name");
@@ -236,38 +231,43 @@ static void emit_scenario(struct em *o, const mt_scenario *sc, const mt_scenario
 	}
 	put_plain(o, "max_size");
 	put_num(o, sc->max_size);
+}
 
-	put_plain(o, "groups");
-	put_seq(o, false);
-	for (size_t i = 0; i < sc->n; i++) {
-		const mt_group *g = &sc->groups[i];
-		bool rsize = !same(g->reported_size, g->size);
-		bool rrew = !same_vec(sc->m, g->reported, g->rewards);
+/* One group: name, size, rewards, shift (if not the default) and the report
+ * (where it differs from the truth). */
+static void emit_group(struct em *o, const mt_scenario *sc, const mt_scenario *def,
+                       const mt_group *g)
+{
+	bool rsize = !same(g->reported_size, g->size);
+	bool rrew = !same_vec(sc->m, g->reported, g->rewards);
+	put_map(o, false);
+	put_plain(o, "name");
+	put_text(o, g->name, false);
+	put_plain(o, "size");
+	put_num(o, g->size);
+	put_nums(o, "rewards", sc->m, g->rewards);
+	if (!same(g->shift, def->groups[0].shift)) {
+		put_plain(o, "shift");
+		put_num(o, g->shift);
+	}
+	if (rsize || rrew) {
+		put_plain(o, "report");
 		put_map(o, false);
-		put_plain(o, "name");
-		put_text(o, g->name, false);
-		put_plain(o, "size");
-		put_num(o, g->size);
-		put_nums(o, "rewards", sc->m, g->rewards);
-		if (!same(g->shift, def->groups[0].shift)) {
-			put_plain(o, "shift");
-			put_num(o, g->shift);
+		if (rsize) {
+			put_plain(o, "size");
+			put_num(o, g->reported_size);
 		}
-		if (rsize || rrew) {
-			put_plain(o, "report");
-			put_map(o, false);
-			if (rsize) {
-				put_plain(o, "size");
-				put_num(o, g->reported_size);
-			}
-			if (rrew)
-				put_nums(o, "rewards", sc->m, g->reported);
-			put_map_end(o);
-		}
+		if (rrew)
+			put_nums(o, "rewards", sc->m, g->reported);
 		put_map_end(o);
 	}
-	put_seq_end(o);
+	put_map_end(o);
+}
 
+/* The keys after the groups: candidates, noise and training (these two
+ * only when not the defaults). */
+static void emit_trailer(struct em *o, const mt_scenario *sc, const mt_scenario *def)
+{
 	if (sc->k) {
 		put_plain(o, "candidates");
 		put_seq(o, false);
@@ -302,7 +302,22 @@ static void emit_scenario(struct em *o, const mt_scenario *sc, const mt_scenario
 		put_num(o, sc->training.step_size);
 		put_map_end(o);
 	}
+}
 
+static void emit_scenario(struct em *o, const mt_scenario *sc, const mt_scenario *def)
+{
+	yaml_event_t ev;
+
+	put(o, &ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING));
+	put(o, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1));
+	put_map(o, false);
+	emit_header(o, sc, def);
+	put_plain(o, "groups");
+	put_seq(o, false);
+	for (size_t i = 0; i < sc->n; i++)
+		emit_group(o, sc, def, &sc->groups[i]);
+	put_seq_end(o);
+	emit_trailer(o, sc, def);
 	put_map_end(o);
 	put(o, &ev, yaml_document_end_event_initialize(&ev, 1));
 	put(o, &ev, yaml_stream_end_event_initialize(&ev));
