@@ -204,6 +204,57 @@ mt_status mt_scenario_save(const mt_scenario *sc, const char *path, mt_error *er
 	return mt_scenario_save_flags(sc, path, 0, err);
 }
 
+/* The file a save replaces: *exists (and *sb) say whether it is there; it
+ * must be a regular file, and writable unless flags has
+ * MT_SAVE_READ_ONLY_OK. */
+static mt_status check_target(const char *file, unsigned flags, bool *exists, struct stat *sb,
+                              const char *path, mt_error *err)
+{
+	*exists = stat(file, sb) == 0;
+	if (!*exists && errno != ENOENT)
+		return mt_error_set(err, MT_EIO, path, 0, 0, "cannot check the file: %s",
+		                    strerror(errno));
+	if (*exists && !S_ISREG(sb->st_mode))
+		return mt_error_set(err, MT_EIO, path, 0, 0,
+		                    "cannot replace the file: it is %s, not a regular file; choose "
+		                    "another name",
+		                    S_ISDIR(sb->st_mode) ? "a folder" : "a special file");
+	if (*exists && !(flags & MT_SAVE_READ_ONLY_OK) && no_write_permission(file, sb))
+		return mt_error_set(err, MT_EIO, path, 0, 0,
+		                    "the file is read-only (mode %04o); not replaced: make it "
+		                    "writable or save under another name",
+		                    (unsigned)(sb->st_mode & 07777));
+	return MT_OK;
+}
+
+/* The temporary file fd gets the permissions and owner of the file it
+ * replaces (old, NULL: a new file, 0666 less the umask). */
+static mt_status set_temp_owner_mode(int fd, const struct stat *old, const char *path,
+                                     mt_error *err)
+{
+	mode_t mode;
+	if (old) {
+		mode = old->st_mode & 07777; /* keep the permissions of the file we replace */
+		/* and its owner: only root may give a file away, anyone may keep
+		 * a group they belong to */
+		if ((old->st_uid != geteuid() || old->st_gid != getegid()) &&
+		    fchown(fd, geteuid() == 0 ? old->st_uid : (uid_t)-1, old->st_gid) < 0 &&
+		    geteuid() == 0)
+			return mt_error_set(err, MT_EIO, path, 0, 0,
+			                    "cannot keep the owner of the file: %s",
+			                    strerror(errno));
+	} else {
+		mode_t mask = umask(022); /* read the umask: umask() only swaps */
+		umask(mask);
+		mode = 0666 & ~mask;
+	}
+	if (fchmod(fd, mode) < 0)
+		return mt_error_set(err, MT_EIO, path, 0, 0,
+		                    "cannot set permissions of the temporary file: %s",
+		                    strerror(errno));
+	return MT_OK;
+}
+
 mt_status mt_scenario_save_flags(const mt_scenario *sc, const char *path, unsigned flags,
                                  mt_error *err)
 {
@@ -212,7 +263,6 @@ mt_status mt_scenario_save_flags(const mt_scenario *sc, const char *path, unsign
 	size_t len = 0;
 	int fd = -1;
 	bool created = false, is_link = false, exists;
-	mode_t mode;
 	struct stat sb;
 
 	st = mt_scenario_emit(sc, &text, &len, err);
@@ -227,26 +277,8 @@ mt_status mt_scenario_save_flags(const mt_scenario *sc, const char *path, unsign
 		                  "cannot follow the symbolic link: %s", strerror(errno));
 		goto out;
 	}
-	exists = stat(file, &sb) == 0;
-	if (!exists && errno != ENOENT) {
-		st = mt_error_set(err, MT_EIO, path, 0, 0, "cannot check the file: %s",
-		                  strerror(errno));
+	if ((st = check_target(file, flags, &exists, &sb, path, err)))
 		goto out;
-	}
-	if (exists && !S_ISREG(sb.st_mode)) {
-		st = mt_error_set(err, MT_EIO, path, 0, 0,
-		                  "cannot replace the file: it is %s, not a regular file; choose "
-		                  "another name",
-		                  S_ISDIR(sb.st_mode) ? "a folder" : "a special file");
-		goto out;
-	}
-	if (exists && !(flags & MT_SAVE_READ_ONLY_OK) && no_write_permission(file, &sb)) {
-		st = mt_error_set(err, MT_EIO, path, 0, 0,
-		                  "the file is read-only (mode %04o); not replaced: make it "
-		                  "writable or save under another name",
-		                  (unsigned)(sb.st_mode & 07777));
-		goto out;
-	}
 	if (exists && sb.st_nlink > 1) {
 		st = save_in_place(file, text, len, path, err);
 		goto out;
@@ -269,28 +301,8 @@ mt_status mt_scenario_save_flags(const mt_scenario *sc, const char *path, unsign
 		goto out;
 	}
 	created = true;
-	if (exists) {
-		mode = sb.st_mode & 07777; /* keep the permissions of the file we replace */
-		/* and its owner: only root may give a file away, anyone may keep
-		 * a group they belong to */
-		if ((sb.st_uid != geteuid() || sb.st_gid != getegid()) &&
-		    fchown(fd, geteuid() == 0 ? sb.st_uid : (uid_t)-1, sb.st_gid) < 0 &&
-		    geteuid() == 0) {
-			st = mt_error_set(err, MT_EIO, path, 0, 0,
-			                  "cannot keep the owner of the file: %s", strerror(errno));
-			goto out;
-		}
-	} else {
-		mode_t mask = umask(022); /* read the umask: umask() only swaps */
-		umask(mask);
-		mode = 0666 & ~mask;
-	}
-	if (fchmod(fd, mode) < 0) {
-		st = mt_error_set(err, MT_EIO, path, 0, 0,
-		                  "cannot set permissions of the temporary file: %s",
-		                  strerror(errno));
+	if ((st = set_temp_owner_mode(fd, exists ? &sb : NULL, path, err)))
 		goto out;
-	}
 	st = write_fully(fd, text, len, path, err);
 	if (st)
 		goto out;
