@@ -230,6 +230,59 @@ static void print_coalition(const mt_scenario *sc, const char *title, const mt_c
 		print_coalition_line(sc, none);
 }
 
+/* Group i's entry of the "groups" list. */
+static void json_group(const mt_scenario *sc, const mt_analysis *a, size_t i)
+{
+	size_t m = sc->m;
+	const mt_group_analysis *g = &a->groups[i];
+	printf("%s\n  {\"name\": ", i ? "," : "");
+	json_string(stdout, sc->groups[i].name);
+	printf(", \"size\": ");
+	json_number(stdout, sc->groups[i].size);
+	printf(", \"truthful_utility\": ");
+	json_number(stdout, g->truthful_utility);
+	printf(", \"ir\": %s,\n   ", g->ir ? "true" : "false");
+	json_report("best_response", &g->best[MT_BR_FULL], m);
+	printf(",\n   ");
+	json_report("best_rewards_only", &g->best[MT_BR_REWARDS], m);
+	printf(",\n   ");
+	json_report("best_size_only", &g->best[MT_BR_SIZE], m);
+	printf(",\n   \"polarize\": {\"exists\": %s, \"epsilon\": ",
+	       g->polarize_epsilon > 0.0 ? "true" : "false");
+	json_number(stdout, g->polarize_epsilon);
+	printf(", \"gain\": ");
+	json_number(stdout, g->polarize.gain);
+	printf(", \"utility\": ");
+	json_number(stdout, g->polarize.utility);
+	printf(", \"rewards\": ");
+	json_numbers(stdout, g->polarize.rewards, m);
+	printf("},\n   \"t\": ");
+	json_numbers(stdout, g->t, m);
+	printf("}");
+}
+
+/* The "iterated" object (iterated best responses). */
+static void json_ibr(const mt_analysis *a, size_t m)
+{
+	const mt_ibr_result *r = &a->ibr;
+	printf("{\"converged\": %s, \"rounds\": %zu, \"welfare_truthful\": ",
+	       r->converged ? "true" : "false", r->rounds);
+	json_number(stdout, r->welfare_truthful);
+	printf(", \"welfare_final\": ");
+	json_number(stdout, r->welfare_final);
+	printf(", \"welfare_loss\": ");
+	json_number(stdout, r->welfare_loss);
+	printf(",\n  \"sizes\": ");
+	json_numbers(stdout, r->sizes, a->n);
+	printf(",\n  \"rewards\": [");
+	for (size_t i = 0; i < a->n; i++) {
+		if (i)
+			printf(", ");
+		json_numbers(stdout, r->rewards + i * m, m);
+	}
+	printf("]}");
+}
+
 static void print_json(const mt_scenario *sc, const mt_analysis *a, bool ibr)
 {
 	size_t m = sc->m;
@@ -252,33 +305,8 @@ static void print_json(const mt_scenario *sc, const mt_analysis *a, bool ibr)
 		json_string(stdout, sc->responses[x]);
 	}
 	printf("],\n \"groups\": [");
-	for (size_t i = 0; i < a->n; i++) {
-		const mt_group_analysis *g = &a->groups[i];
-		printf("%s\n  {\"name\": ", i ? "," : "");
-		json_string(stdout, sc->groups[i].name);
-		printf(", \"size\": ");
-		json_number(stdout, sc->groups[i].size);
-		printf(", \"truthful_utility\": ");
-		json_number(stdout, g->truthful_utility);
-		printf(", \"ir\": %s,\n   ", g->ir ? "true" : "false");
-		json_report("best_response", &g->best[MT_BR_FULL], m);
-		printf(",\n   ");
-		json_report("best_rewards_only", &g->best[MT_BR_REWARDS], m);
-		printf(",\n   ");
-		json_report("best_size_only", &g->best[MT_BR_SIZE], m);
-		printf(",\n   \"polarize\": {\"exists\": %s, \"epsilon\": ",
-		       g->polarize_epsilon > 0.0 ? "true" : "false");
-		json_number(stdout, g->polarize_epsilon);
-		printf(", \"gain\": ");
-		json_number(stdout, g->polarize.gain);
-		printf(", \"utility\": ");
-		json_number(stdout, g->polarize.utility);
-		printf(", \"rewards\": ");
-		json_numbers(stdout, g->polarize.rewards, m);
-		printf("},\n   \"t\": ");
-		json_numbers(stdout, g->t, m);
-		printf("}");
-	}
+	for (size_t i = 0; i < a->n; i++)
+		json_group(sc, a, i);
 	printf("\n ],\n \"checks\": {\"dsic\": %s, \"ir\": %s, \"nonnegative_payments\": %s, "
 	       "\"max_gain\": ",
 	       a->dsic ? "true" : "false", a->ir ? "true" : "false",
@@ -291,23 +319,7 @@ static void print_json(const mt_scenario *sc, const mt_analysis *a, bool ibr)
 		printf("null");
 		return;
 	}
-	const mt_ibr_result *r = &a->ibr;
-	printf("{\"converged\": %s, \"rounds\": %zu, \"welfare_truthful\": ",
-	       r->converged ? "true" : "false", r->rounds);
-	json_number(stdout, r->welfare_truthful);
-	printf(", \"welfare_final\": ");
-	json_number(stdout, r->welfare_final);
-	printf(", \"welfare_loss\": ");
-	json_number(stdout, r->welfare_loss);
-	printf(",\n  \"sizes\": ");
-	json_numbers(stdout, r->sizes, a->n);
-	printf(",\n  \"rewards\": [");
-	for (size_t i = 0; i < a->n; i++) {
-		if (i)
-			printf(", ");
-		json_numbers(stdout, r->rewards + i * m, m);
-	}
-	printf("]}");
+	json_ibr(a, m);
 }
 
 static void print_rewards(const double *r, size_t m)
