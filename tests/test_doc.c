@@ -447,6 +447,53 @@ static void test_undo_redo(void **state)
 	close_doc(d);
 }
 
+/* ---- several reports at once (the coalition's joint lie) ----------------------- */
+
+static void test_set_reports(void **state)
+{
+	(void)state;
+	doc *d = open_default();
+	char *s0 = emit(d->sc);
+	unsigned long id0 = d->edit_id;
+	size_t undo0 = history_undo_len(&d->hist);
+	/* Both groups at once; a search's slightly unnormalized row and a size
+	 * above max_size are projected onto the report space. */
+	size_t groups[2] = {1, 0};
+	double rewards[6] = {0.0, 0.0, 1.0, 1.0 + 1e-9, 0.0, 0.0};
+	double sizes[2] = {d->sc->max_size, d->sc->max_size * 2.0};
+	assert_int_equal(doc_set_reports(d, 2, groups, rewards, sizes), DOC_CHANGED);
+	assert_int_equal(history_undo_len(&d->hist), undo0 + 1); /* one step */
+	assert_true(status_has(d, "2 reports changed in one step"));
+	const mt_group *bobs = &d->sc->groups[1], *alices = &d->sc->groups[0];
+	NEAR(bobs->reported[2], 1.0);
+	NEAR(alices->reported[0], 1.0);
+	NEAR(alices->reported[0] + alices->reported[1] + alices->reported[2], 1.0);
+	NEAR(alices->reported_size, d->sc->max_size);
+	NEAR(bobs->reported_size, d->sc->max_size);
+	assert_true(mt_group_lies(d->sc, 0) && mt_group_lies(d->sc, 1));
+	/* the truth stays */
+	NEAR(alices->rewards[0], 0.1);
+	/* the same reports again: nothing to do, no undo step */
+	assert_int_equal(doc_set_reports(d, 2, groups, rewards, sizes), DOC_NOTHING);
+	assert_int_equal(history_undo_len(&d->hist), undo0 + 1);
+	/* one undo restores both */
+	assert_int_equal(doc_undo_redo(d, true), 1);
+	char *t = emit(d->sc);
+	assert_string_equal(t, s0);
+	free(t);
+	assert_int_equal(d->edit_id, id0);
+	assert_false(mt_group_lies(d->sc, 0) || mt_group_lies(d->sc, 1));
+	/* and one redo plays both again */
+	assert_int_equal(doc_undo_redo(d, false), 1);
+	assert_true(mt_group_lies(d->sc, 0) && mt_group_lies(d->sc, 1));
+	/* a group that does not exist changes nothing */
+	size_t bad[2] = {0, 7};
+	assert_int_equal(doc_set_reports(d, 2, bad, rewards, sizes), DOC_REFUSED);
+	assert_int_equal(history_undo_len(&d->hist), undo0 + 1);
+	free(s0);
+	close_doc(d);
+}
+
 /* ---- the cursor ---------------------------------------------------------------- */
 
 static void test_cursor_clamp(void **state)
@@ -495,6 +542,7 @@ int main(void)
 	        cmocka_unit_test(test_add_remove_rename),
 	        cmocka_unit_test(test_undo_redo),
 	        cmocka_unit_test(test_cursor_clamp),
+	        cmocka_unit_test(test_set_reports),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

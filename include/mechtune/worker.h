@@ -24,6 +24,7 @@
 #include <stddef.h>
 
 #include "mechtune/analysis.h"
+#include "mechtune/coalition.h"
 #include "mechtune/error.h"
 #include "mechtune/noise.h"
 #include "mechtune/scenario.h"
@@ -39,24 +40,34 @@ typedef struct {
 	bool sweeps;        /* the four sweeps of the plot view, for `group` */
 	size_t group;       /* the selected group */
 	size_t sweep_steps; /* points per sweep; 0 picks MT_WORKER_SWEEP_STEPS */
+	/* Coalitions of two groups, after the analysis and the noise (so they
+	 * never delay those): when partner is another group (< n, != group),
+	 * the one pair {group, partner}, at any number of groups; otherwise
+	 * (MT_WORKER_ALL_PAIRS) every pair when the scenario has 2 to
+	 * MT_COALITION_PAIR_MAX_GROUPS groups, and nothing above. */
+	bool coalitions;
+	size_t partner;
 } mt_job_needs;
+
+#define MT_WORKER_ALL_PAIRS ((size_t)-1)
 
 #define MT_WORKER_SWEEP_STEPS 41
 #define MT_WORKER_NSWEEPS 4 /* alpha, beta, epsilon, lambda (mt_sweep_family order) */
 
 typedef enum {
-	MT_STAGE_SOLVE = 0,    /* outcome (+ the all-truthful outcome after a lie) */
-	MT_STAGE_ANALYSIS = 1, /* analyses under none and under the active rule */
-	MT_STAGE_SWEEPS = 2,   /* sweeps of the selected group */
-	MT_STAGE_NOISE = 3,    /* noisy-input analysis (runs before the sweeps) */
+	MT_STAGE_SOLVE = 0,     /* outcome (+ the all-truthful outcome after a lie) */
+	MT_STAGE_ANALYSIS = 1,  /* analyses under none and under the active rule */
+	MT_STAGE_SWEEPS = 2,    /* sweeps of the selected group */
+	MT_STAGE_NOISE = 3,     /* noisy-input analysis (runs before the sweeps) */
+	MT_STAGE_COALITION = 4, /* coalitions of two groups (after the noise, before the sweeps) */
 	MT_STAGE_COUNT
 } mt_stage;
 
 /* One published stage.  Only the members of its stage are filled; a stage
  * whose status is not MT_OK carries the reason in err and the stages after
- * it are not run for that generation, except after the noise stage: its
- * failure (a payment rule the analysis does not support) only concerns
- * itself, and the sweeps still run. */
+ * it are not run for that generation, except after the noise and the
+ * coalition stages: their failure (a payment rule the analysis does not
+ * support) only concerns themselves, and the stages after still run. */
 typedef struct {
 	unsigned long generation;
 	mt_stage stage;
@@ -86,7 +97,23 @@ typedef struct {
 	/* MT_STAGE_NOISE */
 	bool have_noise;
 	mt_noise_analysis noise; /* everybody truthful, under the scenario's rule */
+
+	/* MT_STAGE_COALITION: pairs[k] for k < npairs, each {a, b} with a < b,
+	 * in index order (every pair, or the one asked for).  rule is the
+	 * joint misreport under the scenario's rule (have_rule false when that
+	 * rule charges nothing: use none), none the one without payment; the
+	 * numbers are those of `mechtune analyze --coalition A,B`. */
+	size_t co_n; /* groups of the scenario analysed */
+	size_t npairs;
+	bool all_pairs; /* every pair (else only the one asked for) */
+	struct mt_worker_pair {
+		size_t a, b;
+		bool have_rule;
+		mt_coalition rule, none;
+	} * pairs;
 } mt_stage_result;
+
+typedef struct mt_worker_pair mt_worker_pair;
 
 /* Start the worker thread.  On failure *out is NULL and err says why. */
 mt_status mt_worker_start(mt_worker **out, mt_error *err);

@@ -61,6 +61,11 @@ void mt_stage_result_free(mt_stage_result *r)
 			mt_sweep_release(&r->sweeps[f]);
 	if (r->have_noise)
 		mt_noise_release(&r->noise);
+	for (size_t k = 0; k < r->npairs; k++) {
+		mt_coalition_release(&r->pairs[k].rule);
+		mt_coalition_release(&r->pairs[k].none);
+	}
+	free(r->pairs);
 	free(r);
 }
 
@@ -265,6 +270,70 @@ static bool stage_noise(mt_worker *w, const mt_scenario *sc, const mt_cancel *ca
 	return !mt_cancelled(cancel);
 }
 
+/* The pairs the needs ask for: {group, partner} (*one set, the pair in
+ * *first < *second), or every pair of a scenario of at most
+ * MT_COALITION_PAIR_MAX_GROUPS groups.  0: none. */
+static size_t coalition_pairs(const mt_scenario *sc, const mt_job_needs *needs, bool *one,
+                              size_t *first, size_t *second)
+{
+	size_t g = needs->group, p = needs->partner;
+	*one = g < sc->n && p < sc->n && p != g;
+	if (*one) {
+		*first = g < p ? g : p;
+		*second = g < p ? p : g;
+		return 1;
+	}
+	if (sc->n < 2 || sc->n > MT_COALITION_PAIR_MAX_GROUPS)
+		return 0;
+	return sc->n * (sc->n - 1) / 2;
+}
+
+/* Like the noise stage, a failure only concerns this stage: returns false
+ * only when cancelled. */
+static bool stage_coalition(mt_worker *w, const mt_scenario *sc, const mt_job_needs *needs,
+                            const mt_cancel *cancel)
+{
+	size_t a0 = 0, b0 = 0;
+	bool one;
+	size_t npairs = coalition_pairs(sc, needs, &one, &a0, &b0);
+	if (!npairs)
+		return true;
+	mt_stage_result *r = stage_new(w, cancel->mine, MT_STAGE_COALITION);
+	if (!r)
+		return false;
+	double t0 = now_seconds();
+	if (r->status) {
+		finish(w, r, cancel, t0);
+		return !mt_cancelled(cancel);
+	}
+	r->co_n = sc->n;
+	r->all_pairs = !one;
+	r->pairs = mt_calloc(npairs, sizeof *r->pairs);
+	if (!r->pairs)
+		r->status = mt_error_set(&r->err, MT_ENOMEM, NULL, 0, 0,
+		                         "out of memory: no room for the coalitions");
+	bool rule = !sc->payment->charges_nothing;
+	for (size_t a = 0; a < sc->n && r->status == MT_OK && r->npairs < npairs; a++)
+		for (size_t b = a + 1; b < sc->n && r->status == MT_OK && r->npairs < npairs; b++) {
+			if (one && (a != a0 || b != b0))
+				continue;
+			mt_worker_pair *pr = &r->pairs[r->npairs++];
+			size_t mem[2] = {a, b};
+			pr->a = a;
+			pr->b = b;
+			/* Both are initialized by the call, even when it fails. */
+			r->status = mt_coalition_best(sc, &mt_pay_none, mem, 2, &pr->none, cancel,
+			                              &r->err);
+			if (r->status == MT_OK && rule) {
+				r->status = mt_coalition_best(sc, NULL, mem, 2, &pr->rule, cancel,
+				                              &r->err);
+				pr->have_rule = true;
+			}
+		}
+	finish(w, r, cancel, t0);
+	return !mt_cancelled(cancel);
+}
+
 static void run_job(mt_worker *w, const mt_scenario *sc, const mt_job_needs *needs,
                     unsigned long gen)
 {
@@ -276,6 +345,8 @@ static void run_job(mt_worker *w, const mt_scenario *sc, const mt_job_needs *nee
 	if (needs->analysis && !stage_analysis(w, sc, &cancel))
 		return;
 	if (needs->noise && sc->noise.epsilon > 0.0 && !stage_noise(w, sc, &cancel))
+		return;
+	if (needs->coalitions && !stage_coalition(w, sc, needs, &cancel))
 		return;
 	if (needs->sweeps)
 		stage_sweeps(w, sc, needs, &cancel);

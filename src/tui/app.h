@@ -118,6 +118,11 @@ struct app {
 	unsigned save_flags;  /* its mt_scenario_save_flags flags */
 	int pending_key;      /* b/B/i pressed before the best responses were ready */
 
+	/* Coalitions (view_coalition.c): the partner picked for group
+	 * co_group; none picked (co_partner == co_group or out of range): the
+	 * most profitable partner, computed for at most 8 groups. */
+	size_t co_group, co_partner;
+
 	input_line input;
 	confirm_box confirm;
 	picker pick;
@@ -214,6 +219,29 @@ void add_hit(app *a, int y, int x, int w, hit_kind k, int row, int col);
 
 /* --- view_plot.c ---------------------------------------------------- */
 void plot_draw(app *a, int top, int height);
+
+/* --- view_coalition.c ---------------------------------------------- */
+/* The coalition of the selected group with its partner, as shown. */
+typedef struct {
+	size_t group, partner;      /* partner == group: none (fewer than 2 groups) */
+	bool picked;                /* the user picked the partner (else the most profitable) */
+	bool on_demand;             /* above 8 groups: computed only for a picked partner */
+	const mt_stage_result *res; /* the coalition stage of this generation, or NULL */
+	const mt_worker_pair *pair; /* its result for {group, partner}, or NULL */
+	const mt_coalition *shown;  /* under the active rule (none's when it charges nothing) */
+} coalition_view;
+void coalition_current(const app *a, coalition_view *v);
+/* The partner the worker must compute for (MT_WORKER_ALL_PAIRS: every pair). */
+size_t coalition_request(const app *a);
+/* The coalition stage is still expected for this generation. */
+bool coalition_pending(const app *a);
+/* Rows the coalition lines want (0 to 2) and drawing them from y. */
+int coalition_rows(const app *a);
+void coalition_draw(app *a, int y, int rows);
+/* "Alices+Carols: joint lie gains +1.232 (none) / +1.382 (vcg) ~search"
+ * without the word "coalition", for the status line; false when there is
+ * nothing to say yet (why is in buf). */
+bool coalition_summary(const app *a, const coalition_view *v, char *buf, size_t len);
 
 /* --- view_prompt.c -------------------------------------------------- */
 void input_start(app *a, const char *prompt, const char *initial, bool numeric,

@@ -409,6 +409,46 @@ doc_result doc_nudge(doc *d, bool up, double step, double *prev, bool *row_edite
 	return doc_set_cell(d, row, col, nv, prev, row_edited);
 }
 
+/* Reports smaller than the solver's tolerances apart are the same report. */
+#define REPORT_SAME_TOL 1e-12
+
+doc_result doc_set_reports(doc *d, size_t k, const size_t *groups, const double *rewards,
+                           const double *sizes)
+{
+	for (size_t j = 0; j < k; j++)
+		if (groups[j] >= d->sc->n) {
+			doc_set_status(d, true, "no group %zu: nothing was changed", groups[j]);
+			return DOC_REFUSED;
+		}
+	mt_scenario *n = doc_begin(d);
+	if (!n)
+		return DOC_REFUSED;
+	size_t m = n->m;
+	bool changed = false;
+	for (size_t j = 0; j < k; j++) {
+		mt_group *g = &n->groups[groups[j]];
+		const mt_group *old = &d->sc->groups[groups[j]];
+		memcpy(g->reported, rewards + j * m, m * sizeof *rewards);
+		/* Searches work within tolerances: project back onto the report space. */
+		mt_normalize(n->normalization, m, g->reported);
+		g->reported_size = fmin(fmax(sizes[j], 1e-9), n->max_size);
+		for (size_t x = 0; x < m; x++)
+			changed = changed ||
+			          fabs(g->reported[x] - old->reported[x]) > REPORT_SAME_TOL;
+		changed = changed || fabs(g->reported_size - old->reported_size) >
+		                             REPORT_SAME_TOL * fmax(1.0, old->reported_size);
+	}
+	if (!changed) {
+		mt_scenario_free(n);
+		doc_set_status(d, false, "the reports are already so: nothing was changed");
+		return DOC_NOTHING;
+	}
+	if (!doc_commit(d, n))
+		return DOC_REFUSED;
+	doc_set_status(d, false, "%zu reports changed in one step (u undoes it)", k);
+	return DOC_CHANGED;
+}
+
 /* ---- add, remove, rename -------------------------------------------------------------- */
 
 static bool group_name_taken(const mt_scenario *sc, const char *name, size_t except)

@@ -127,6 +127,13 @@ doc_result doc_set_cell(doc *d, int row, int col, double v, double *prev, bool *
  * within its bounds; refused at a bound.  As doc_set_cell otherwise. */
 doc_result doc_nudge(doc *d, bool up, double step, double *prev, bool *row_edited);
 
+/* Set the reports of k distinct groups at once (rewards: k x m, row-major;
+ * sizes: k), each projected onto the report space (rows normalized, sizes
+ * clamped to (0, max_size]), as ONE edit: one undo restores them all.
+ * DOC_NOTHING when every report is already so (no undo step is added). */
+doc_result doc_set_reports(doc *d, size_t k, const size_t *groups, const double *rewards,
+                           const double *sizes);
+
 /* Add a group named "group K" (the first free K > n) and move to it; add a
  * response "xK" with reward 0; remove the group or the response under the
  * cursor; rename the scenario (on the reference row) or the group, or the

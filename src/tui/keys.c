@@ -279,6 +279,11 @@ static int k_remove_response(app *a, int key)
 	return committed(a, doc_remove_response(&a->doc));
 }
 
+static int k_response(app *a, int key)
+{
+	return key == 'X' ? k_remove_response(a, key) : k_add_response(a, key);
+}
+
 static int finish_rename(app *a, const char *text)
 {
 	return committed(a, doc_rename(&a->doc, text));
@@ -403,6 +408,77 @@ static int k_iterate(app *a, int key)
 		               ibr->rounds, ibr->rounds == 1 ? "" : "s", ibr->welfare_truthful,
 		               a->g->arrow, ibr->welfare_final);
 	return r;
+}
+
+/* C: the next partner of the selected group (index order, wrapping).  Up
+ * to 8 groups every pair is computed already; above, the pair is asked
+ * for (the analysis reruns). */
+static int k_partner(app *a, int key)
+{
+	(void)key;
+	const mt_scenario *sc = a->doc.sc;
+	if (sc->n < 2) {
+		app_set_status(a, true, "a coalition needs two groups: add one with a");
+		return R_REDRAW;
+	}
+	coalition_view v;
+	coalition_current(a, &v);
+	size_t g = v.group, p = v.partner;
+	do
+		p = (p + 1) % sc->n;
+	while (p == g);
+	a->co_group = g;
+	a->co_partner = p;
+	coalition_current(a, &v);
+	char line[512];
+	coalition_summary(a, &v, line, sizeof line);
+	app_set_status(a, false, "coalition %s", line);
+	if (sc->n > MT_COALITION_PAIR_MAX_GROUPS)
+		return R_REDRAW | R_RESOLVE;
+	return R_REDRAW;
+}
+
+/* J: both members report the coalition's joint misreport under the active
+ * rule, as one edit. */
+static int k_joint(app *a, int key)
+{
+	(void)key;
+	coalition_view v;
+	coalition_current(a, &v);
+	if (!v.shown) {
+		char line[512];
+		coalition_summary(a, &v, line, sizeof line);
+		app_set_status(a, v.res && v.res->status != MT_OK, "coalition %s", line);
+		return R_REDRAW;
+	}
+	const mt_coalition *c = v.shown;
+	const mt_scenario *sc = a->doc.sc;
+	char g1[128], g2[128]; /* copies: the edit replaces the scenario */
+	clip_text(sc->groups[c->members[0]].name, 40, a->g->ellipsis, g1, sizeof g1);
+	clip_text(sc->groups[c->members[1]].name, 40, a->g->ellipsis, g2, sizeof g2);
+	if (!(c->gain > 0.0)) {
+		app_set_status(a, false, "no joint lie of %s and %s pays under %s: nothing changed",
+		               g1, g2, c->rule->name);
+		return R_REDRAW;
+	}
+	doc_result r = doc_set_reports(&a->doc, c->k, c->members, c->rewards, c->sizes);
+	if (r == DOC_CHANGED) {
+		char b1[32], b2[32], b3[32], b4[32];
+		app_set_status(a, false,
+		               "%s and %s play their joint lie under %s: util %s%s%s and %s%s%s (u "
+		               "undoes both)",
+		               g1, g2, c->rule->name,
+		               doc_fmt_num(b1, sizeof b1, c->utilities_truthful[0]), a->g->arrow,
+		               doc_fmt_num(b2, sizeof b2, c->utilities[0]),
+		               doc_fmt_num(b3, sizeof b3, c->utilities_truthful[1]), a->g->arrow,
+		               doc_fmt_num(b4, sizeof b4, c->utilities[1]));
+	}
+	return committed(a, r) | R_REDRAW;
+}
+
+static int k_coalition(app *a, int key)
+{
+	return key == 'J' ? k_joint(a, key) : k_partner(a, key);
 }
 
 /* ---- history, files, view ------------------------------------------------------- */
@@ -753,22 +829,14 @@ static const key_binding bindings[] = {
                 .fn = k_remove_group,
         },
         {
-                .keys = {{'A', "add_response"}},
-                .label = "A",
+                .keys = {{'A', "add_response"}, {'X', "remove_response"}},
+                .label = "A X",
                 .section = "Edit",
-                .help = "add a response",
-                .doc = "Add a response (reward 0 for everybody).",
+                .help = "add / remove a response",
+                .doc = "Add a response (reward 0 for everybody), or remove the one under the "
+                       "cursor.",
                 .views = V_MAIN,
-                .fn = k_add_response,
-        },
-        {
-                .keys = {{'X', "remove_response"}},
-                .label = "X",
-                .section = "Edit",
-                .help = "remove the response",
-                .doc = "Remove the response under the cursor.",
-                .views = V_MAIN,
-                .fn = k_remove_response,
+                .fn = k_response,
         },
         {
                 .keys = {{'r', "rename"}},
@@ -880,6 +948,22 @@ static const key_binding bindings[] = {
                        "nobody gains; the final reports are applied.",
                 .views = V_ALL,
                 .fn = k_iterate,
+        },
+        {
+                .keys = {{'C', "coalition_partner"}, {'J', "joint_lie"}},
+                .label = "C J",
+                .section = "Strategy",
+                .help = "coalition: partner / play",
+                .doc = "The coalition lines under the outcome table show what the selected group "
+                       "and a partner gain by lying together, without payment and under the "
+                       "active rule (the numbers of `mechtune analyze --coalition A,B`), and the "
+                       "members' utilities truthful and under the joint lie. C picks the next "
+                       "partner (the most profitable one comes first); J makes both members "
+                       "report the joint lie under the active rule, as one edit (u undoes both). "
+                       "Up to 8 groups every pair is computed after the analysis; above 8 only "
+                       "the pair picked with C, on demand.",
+                .views = V_MAIN,
+                .fn = k_coalition,
         },
         {
                 .keys = {{'u', "undo"}},

@@ -47,6 +47,9 @@ static bool shape_ok(const app *a, const mt_stage_result *r)
 	case MT_STAGE_ANALYSIS: return r->none.m == a->doc.sc->m && r->none.n == a->doc.sc->n;
 	case MT_STAGE_SWEEPS: return r->group < a->doc.sc->n;
 	case MT_STAGE_NOISE: return r->noise.m == a->doc.sc->m && r->noise.n == a->doc.sc->n;
+	case MT_STAGE_COALITION:
+		return r->co_n == a->doc.sc->n &&
+		       (!r->npairs || r->pairs[0].none.m == a->doc.sc->m);
 	case MT_STAGE_COUNT: break;
 	}
 	return false;
@@ -89,6 +92,8 @@ static void submit(app *a)
 	a->needs.sweeps = a->view == VIEW_PLOT;
 	a->needs.group = app_group(a);
 	a->needs.sweep_steps = MT_WORKER_SWEEP_STEPS;
+	a->needs.coalitions = a->view == VIEW_MAIN;
+	a->needs.partner = coalition_request(a);
 	a->submitted_at = now_seconds();
 	a->gen = mt_worker_submit(a->worker, copy, &a->needs);
 }
@@ -392,7 +397,8 @@ static int run_loop(app *a, bool *lost)
 		            (a->needs.analysis && !an &&
 		             app_result(a, MT_STAGE_SOLVE)->status == MT_OK) ||
 		            (a->needs.noise && a->doc.sc->noise.epsilon > 0.0 && an &&
-		             an->status == MT_OK && !app_result(a, MT_STAGE_NOISE));
+		             an->status == MT_OK && !app_result(a, MT_STAGE_NOISE)) ||
+		            coalition_pending(a);
 		int timeout = recover_tick(a, now_seconds());
 		if (busy && (timeout < 0 || timeout > 200))
 			timeout = 200;

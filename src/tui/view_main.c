@@ -90,7 +90,7 @@ static void solver_state(const app *a, char *buf, size_t len, bool *error)
 	bool want_noise = a->needs.noise && a->doc.sc->noise.epsilon > 0.0;
 	for (int k = 0; k < MT_STAGE_COUNT; k++) {
 		const mt_stage_result *r = app_result(a, (mt_stage)k);
-		if (k == MT_STAGE_NOISE) /* its section says why */
+		if (k == MT_STAGE_NOISE || k == MT_STAGE_COALITION) /* their lines say why */
 			continue;
 		if (r && r->status != MT_OK) {
 			*error = true;
@@ -111,6 +111,8 @@ static void solver_state(const app *a, char *buf, size_t len, bool *error)
 		snprintf(buf, len, "best responses%s", a->g->ellipsis);
 	else if (want_noise && !nz && an->status == MT_OK)
 		snprintf(buf, len, "noisy input%s", a->g->ellipsis);
+	else if (coalition_pending(a))
+		snprintf(buf, len, "coalitions%s", a->g->ellipsis);
 	else if (a->needs.sweeps && !sw)
 		snprintf(buf, len, "sweeps%s", a->g->ellipsis);
 	else {
@@ -178,6 +180,7 @@ typedef struct {
 	int pol_h;               /* screen rows per response (2: presenter's tall bars) */
 	int out_top, out_rows;   /* visible groups */
 	int detail_y;            /* -1: none */
+	int coal_y, coal_rows;   /* the coalition lines (view_coalition.c), 0 rows: none */
 	int noise_y, noise_rows; /* the noisy-input section, noise_rows 0: none */
 	int info_top, info_rows; /* the panel at the bottom (description or lesson) */
 } layout;
@@ -219,6 +222,11 @@ static void compute_layout(const app *a, layout *L)
 			break;
 	}
 	int spare = avail - (fixed + g + p + o + (detail ? 1 : 0));
+	/* The coalition lines come before tall bars and air. */
+	int coal = coalition_rows(a);
+	if (coal > spare - keep)
+		coal = spare - keep > 0 ? spare - keep : 0;
+	spare -= coal;
 	/* Presenter: tall bars when the whole policy shows and room is left for
 	 * the info panel. */
 	int ph = 1;
@@ -243,6 +251,9 @@ static void compute_layout(const app *a, layout *L)
 	y += 1 + o + 1;
 	L->detail_y = detail ? y : -1;
 	y += detail ? 1 : 0;
+	L->coal_y = y;
+	L->coal_rows = coal;
+	y += coal;
 	L->noise_y = noise ? y + gap : -1;
 	L->noise_rows = noise;
 	y += noise ? noise + gap : 0;
@@ -882,6 +893,7 @@ void draw_all(app *a)
 		draw_outcome(a, &L);
 		if (L.detail_y >= 0)
 			draw_detail(a, L.detail_y);
+		coalition_draw(a, L.coal_y, L.coal_rows);
 		if (L.noise_rows)
 			draw_noise(a, &L);
 		draw_info(a, &L);
