@@ -1155,12 +1155,16 @@ static void test_collusion(void **state)
 	const mt_lesson *l = mt_lesson_find("collusion");
 	assert_non_null(l);
 	assert_string_equal(l->scenario, "collusion.yaml");
-	assert_int_equal(l->nsteps, 4);
+	assert_int_equal(l->nsteps, 7);
 	mt_lesson_state ls = {.sc = sc, .start = sc};
 	assert_false(l->steps[1].done(&ls));
+	assert_true(l->steps[4].done(&ls)); /* everybody truthful */
+	assert_false(l->steps[5].done(&ls));
 	ls.sc = lie;
 	assert_true(l->steps[1].done(&ls));
 	assert_true(l->steps[2].done(&ls));
+	assert_false(l->steps[4].done(&ls));
+	assert_true(l->steps[5].done(&ls)); /* the joint lie, as J plays it */
 	mt_scenario_free(lie);
 
 	/* the analysis finds it: the best pair is Alices + Carols, every member

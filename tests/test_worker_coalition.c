@@ -104,7 +104,8 @@ static void assert_same_coalition(const mt_coalition *got, const mt_coalition *w
 	for (size_t j = 0; j < want->k; j++) {
 		assert_int_equal(got->members[j], want->members[j]);
 		assert_true(fabs(got->utilities[j] - want->utilities[j]) <= 1e-12);
-		assert_true(fabs(got->utilities_truthful[j] - want->utilities_truthful[j]) <= 1e-12);
+		assert_true(fabs(got->utilities_truthful[j] - want->utilities_truthful[j]) <=
+		            1e-12);
 		assert_true(fabs(got->sizes[j] - want->sizes[j]) <= 1e-12);
 		for (size_t x = 0; x < want->m; x++)
 			assert_true(fabs(got->rewards[j * want->m + x] -
@@ -172,8 +173,8 @@ static void test_on_demand(void **state)
 {
 	(void)state;
 	tu_rng rng = {42};
-	mt_scenario *sc = tu_random_scenario(&rng, 3, MT_COALITION_PAIR_MAX_GROUPS + 1,
-	                                     MT_NORM_SUM, 0.0);
+	mt_scenario *sc =
+	        tu_random_scenario(&rng, 3, MT_COALITION_PAIR_MAX_GROUPS + 1, MT_NORM_SUM, 0.0);
 	sc->payment = &mt_pay_vcg;
 	mt_worker *w;
 	assert_int_equal(mt_worker_start(&w, NULL), MT_OK);

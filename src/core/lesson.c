@@ -185,6 +185,25 @@ static bool both_collude(const mt_lesson_state *st)
 	return alices_collude(st) && reports_terse_max(st->sc, 1);
 }
 
+static bool nobody_lies(const mt_lesson_state *st)
+{
+	for (size_t i = 0; i < st->sc->n; i++)
+		if (mt_group_lies(st->sc, i))
+			return false;
+	return true;
+}
+
+static bool vcg_and_truth_all(const mt_lesson_state *st)
+{
+	return pay_is(st, "vcg") && nobody_lies(st);
+}
+
+/* The joint lie again (played with the coalition key), the Bobs truthful. */
+static bool collude_again(const mt_lesson_state *st)
+{
+	return both_collude(st) && st->sc->n > 2 && !mt_group_lies(st->sc, 2);
+}
+
 static const mt_lesson_step collusion_steps[] = {
         {"The Alices and the Carols like terse answers, the larger Bobs thorough ones.  "
          "Under vcg no group gains by lying alone: see 'BR vcg' (✓).  But two groups can "
@@ -199,8 +218,17 @@ static const mt_lesson_step collusion_steps[] = {
          both_collude},
         {"Compare 'util' with the start: both rose, the Bobs' fell.  Each pays what its "
          "presence costs the others; with the partner already pulling the model to terse, "
-         "its own lie seems to cost nothing.  vcg is not group-strategyproof.  Press {next} "
-         "to finish.",
+         "its own lie seems to cost nothing.  vcg is not group-strategyproof.  Press {next}.",
+         NULL},
+        {"The explorer finds such joint lies itself.  First everybody tells the truth again: "
+         "press {all_truth}.",
+         vcg_and_truth_all},
+        {"{coalition_partner} shows on the status line what a group and a partner gain by "
+         "their best joint lie, without payment and under vcg (so does the coalition line, when "
+         "there is room).  Press it until it names Alices+Carols, then {joint_lie}.",
+         collude_again},
+        {"Both reports changed at once: terse 1 at size 10, as you typed them, and {undo} "
+         "takes both back in one step.  Press {next} to finish.",
          NULL},
 };
 

@@ -121,7 +121,8 @@ static void pair_names(const app *a, const coalition_view *v, int w, mt_strbuf *
 	const mt_scenario *sc = a->doc.sc;
 	size_t lo = v->group < v->partner ? v->group : v->partner;
 	size_t hi = v->group < v->partner ? v->partner : v->group;
-	mt_strbuf_addf(sb, "%s+%s", clip_text(sc->groups[lo].name, w, a->g->ellipsis, n1, sizeof n1),
+	mt_strbuf_addf(sb, "%s+%s",
+	               clip_text(sc->groups[lo].name, w, a->g->ellipsis, n1, sizeof n1),
 	               clip_text(sc->groups[hi].name, w, a->g->ellipsis, n2, sizeof n2));
 }
 
@@ -151,7 +152,8 @@ bool coalition_summary(const app *a, const coalition_view *v, char *buf, size_t 
 		mt_strbuf_addf(&sb, "a coalition needs two groups");
 	} else if (v->res && v->res->status != MT_OK) {
 		mt_strbuf_addf(&sb, "coalitions not available: %s",
-		               v->res->err.msg[0] ? v->res->err.msg : mt_status_str(v->res->status));
+		               v->res->err.msg[0] ? v->res->err.msg
+		                                  : mt_status_str(v->res->status));
 	} else if (!v->pair && v->on_demand && !v->picked) {
 		char key[32];
 		if (!keys_action_key(a, "coalition_partner", key, sizeof key))

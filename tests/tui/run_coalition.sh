@@ -82,6 +82,41 @@ for size in "120 40" "80 24 --presenter" "120 40 --presenter"; do
 	stop
 done
 
+# The lesson: by hand first, then with C and J; at 80x24 the status line
+# carries the coalition.
+start 80 24 -- lesson collusion
+wait_for "step 1 of 7"
+wait_idle
+keys Space
+wait_for "step 2 of 7"
+keys Down 1 Enter Right Right Right 1 0 Enter
+wait_for "step 3 of 7"
+keys Down Down 1 0 Enter Left Left Left 1 Enter
+wait_for "step 4 of 7"
+keys Space
+wait_for "step 5 of 7"
+keys T
+wait_for "step 6 of 7"
+wait_idle
+for k in 1 2 3; do
+	screen | grep -qF "coalition Alices+Carols: joint lie gains" && break
+	keys C
+	sleep 0.3
+done
+read -r l1 < <(want "$COLLUSION" Alices,Carols)
+wait_for "${l1#coalition }"
+keys J
+wait_for "step 7 of 7"
+assert_screen "takes both back in one step"
+keys u
+wait_for "undone"
+assert_not_screen "report ◆"
+keys q
+wait_for "unsaved changes"
+keys n
+wait_exit 0
+stop
+
 # tv: exact without payment, a search under vcg, each named.
 TV="$MT_SOURCE_DIR/scenarios/divergence_tv.yaml"
 names=$(python3 -c 'import json,sys; print(",".join(g["name"] for g in json.load(open(sys.argv[1]))["groups"]))' <("$MT_BINARY" solve --json "$TV"))
