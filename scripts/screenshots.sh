@@ -128,3 +128,11 @@ session 120 36 --presenter "$work/default.yaml"
 wait_for "up to date"
 play_lie
 shot presenter 120 36
+
+# Collusion: the Alices and the Carols play their joint lie under vcg (J).
+session 80 24 "$work/collusion.yaml"
+wait_for "coalition Alices+Carols: joint lie gains"
+tm send-keys -t 0 J
+wait_for "joint lie under vcg: util"
+wait_for "up to date"
+shot coalition

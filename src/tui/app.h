@@ -226,6 +226,7 @@ typedef struct {
 	size_t group, partner;      /* partner == group: none (fewer than 2 groups) */
 	bool picked;                /* the user picked the partner (else the most profitable) */
 	bool on_demand;             /* above 8 groups: computed only for a picked partner */
+	bool stale;                 /* drawing only: res is of an older generation */
 	const mt_stage_result *res; /* the coalition stage of this generation, or NULL */
 	const mt_worker_pair *pair; /* its result for {group, partner}, or NULL */
 	const mt_coalition *shown;  /* under the active rule (none's when it charges nothing) */

@@ -464,14 +464,12 @@ static int k_joint(app *a, int key)
 	doc_result r = doc_set_reports(&a->doc, c->k, c->members, c->rewards, c->sizes);
 	if (r == DOC_CHANGED) {
 		char b1[32], b2[32], b3[32], b4[32];
-		app_set_status(a, false,
-		               "%s and %s play their joint lie under %s: util %s%s%s and %s%s%s (u "
-		               "undoes both)",
-		               g1, g2, c->rule->name,
-		               doc_fmt_num(b1, sizeof b1, c->utilities_truthful[0]), a->g->arrow,
-		               doc_fmt_num(b2, sizeof b2, c->utilities[0]),
-		               doc_fmt_num(b3, sizeof b3, c->utilities_truthful[1]), a->g->arrow,
-		               doc_fmt_num(b4, sizeof b4, c->utilities[1]));
+		app_set_status(
+		        a, false, "%s+%s joint lie under %s: util %s%s%s, %s%s%s (u undoes both)",
+		        g1, g2, c->rule->name, doc_fmt_num(b1, sizeof b1, c->utilities_truthful[0]),
+		        a->g->arrow, doc_fmt_num(b2, sizeof b2, c->utilities[0]),
+		        doc_fmt_num(b3, sizeof b3, c->utilities_truthful[1]), a->g->arrow,
+		        doc_fmt_num(b4, sizeof b4, c->utilities[1]));
 	}
 	return committed(a, r) | R_REDRAW;
 }

@@ -38,7 +38,9 @@ static const mt_worker_pair *lookup_pair(const mt_stage_result *r, size_t g, siz
 	return NULL;
 }
 
-void coalition_current(const app *a, coalition_view *v)
+/* any: also a result of an older generation (drawn dimmed while the new
+ * one computes); keys use only the current one. */
+static void find_view(const app *a, coalition_view *v, bool any)
 {
 	const mt_scenario *sc = a->doc.sc;
 	memset(v, 0, sizeof *v);
@@ -48,6 +50,10 @@ void coalition_current(const app *a, coalition_view *v)
 		return;
 	v->on_demand = sc->n > MT_COALITION_PAIR_MAX_GROUPS;
 	const mt_stage_result *r = app_result(a, MT_STAGE_COALITION);
+	if (!r && any) {
+		r = app_any_result(a, MT_STAGE_COALITION);
+		v->stale = r != NULL;
+	}
 	v->res = r;
 	bool ok = r && r->status == MT_OK;
 	if (picked(a, g)) {
@@ -73,6 +79,11 @@ void coalition_current(const app *a, coalition_view *v)
 		}
 	}
 	v->shown = v->pair ? under_rule(v->pair) : NULL;
+}
+
+void coalition_current(const app *a, coalition_view *v)
+{
+	find_view(a, v, false);
 }
 
 size_t coalition_request(const app *a)
@@ -160,6 +171,8 @@ bool coalition_summary(const app *a, const coalition_view *v, char *buf, size_t 
 			snprintf(key, sizeof key, "?");
 		mt_strbuf_addf(&sb, "above %d groups computed only on demand: %s picks a partner",
 		               MT_COALITION_PAIR_MAX_GROUPS, key);
+	} else if (!v->pair && !v->picked) {
+		mt_strbuf_addf(&sb, "computing the most profitable partner%s", a->g->ellipsis);
 	} else if (!v->pair) {
 		pair_names(a, v, 24, &sb);
 		mt_strbuf_addf(&sb, ": computing the joint lie%s", a->g->ellipsis);
@@ -203,7 +216,7 @@ void coalition_draw(app *a, int y, int rows)
 	if (rows < 1)
 		return;
 	coalition_view v;
-	coalition_current(a, &v);
+	find_view(a, &v, true);
 	for (int k = 0; k < rows; k++) {
 		move(y + k, 0);
 		clrtoeol();
@@ -213,7 +226,7 @@ void coalition_draw(app *a, int y, int rows)
 	mt_strbuf_init(&sb, line, sizeof line);
 	int name_w = COLS >= 100 ? 20 : 12;
 	bool have = v.pair != NULL;
-	attr_t at = have ? A_NORMAL : a->attr[C_DIM];
+	attr_t at = have && !v.stale ? A_NORMAL : a->attr[C_DIM];
 	if (have)
 		summary(a, &v, name_w, &sb);
 	else
@@ -242,6 +255,6 @@ void coalition_draw(app *a, int y, int rows)
 	mt_strbuf_addf(&sb, "%s", v.picked ? "" : " (best partner)");
 	mt_strbuf_finish(&sb, a->g->ellipsis);
 	int used = text_width(line);
-	int kw = draw_keys(a, y, used, c->gain > 0.0);
+	int kw = v.stale ? 0 : draw_keys(a, y, used, c->gain > 0.0);
 	put(y, 0, COLS - kw, a->attr[C_DIM], false, line);
 }

@@ -44,7 +44,7 @@ keys C
 check_lines "$COLLUSION" Alices,Carols
 # J: both reports at once; the outcome's util is the coalition's.
 keys J
-wait_for "play their joint lie under vcg"
+wait_for "joint lie under vcg: util"
 wait_idle
 [ "$(screen | grep -cE '^  report ◆ +1\.000◆ +0\.000◆ +0\.000◆ +10\.00◆')" = 2 ] ||
 	fail "the Alices and the Carols do not both report [1, 0, 0] at size 10"
