@@ -128,6 +128,16 @@ keys q
 wait_exit 0
 stop
 
+# Without payment only one gain is shown, and the members' line is under none.
+sed 's/^payment: vcg$/payment: none/' "$COLLUSION" >"$WORK/collusion_none.yaml"
+start 80 24 -- "$WORK/collusion_none.yaml"
+wait_idle
+check_lines "$WORK/collusion_none.yaml" Alices,Carols
+line_of "coalition Alices+Carols" | grep -q " / " && fail "a second gain under none: $(line_of "coalition Alices")"
+keys q
+wait_exit 0
+stop
+
 # Above 8 groups: on demand only.
 python3 - "$WORK/nine.yaml" <<'EOF'
 import sys
