@@ -4,7 +4,9 @@
  * current view needs.  The worker solves it unlocked, in stages, and
  * publishes each stage as soon as it is done: the policy and payments
  * first, the best-response analyses after, then the noisy-input analysis
- * (scenarios with noise.epsilon > 0), the sweeps of the plot view last.  Publishing is a pointer swap under a mutex plus one byte written to
+ * (scenarios with noise.epsilon > 0), then the coalitions of two groups,
+ * the sweeps of the plot view last.  Publishing is a pointer swap under a
+ * mutex plus one byte written to
  * a pipe whose read end the UI poll()s (redis bio.c, cmus job_fd).
  *
  * Every submission bumps an atomic generation counter; computations of an
