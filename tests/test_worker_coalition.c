@@ -178,8 +178,10 @@ static void test_on_demand(void **state)
 	sc->payment = &mt_pay_vcg;
 	mt_worker *w;
 	assert_int_equal(mt_worker_start(&w, NULL), MT_OK);
-	mt_job_needs needs = {
-	        .analysis = true, .coalitions = true, .group = 3, .partner = MT_WORKER_ALL_PAIRS};
+	mt_job_needs needs = {.analysis = true,
+	                      .coalitions = true,
+	                      .partner_of = 3,
+	                      .partner = MT_WORKER_ALL_PAIRS};
 	collected first = {0};
 	first.gen = mt_worker_submit(w, mt_scenario_clone(sc), &needs);
 	collect_until(w, &first, MT_STAGE_ANALYSIS);

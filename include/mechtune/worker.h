@@ -43,12 +43,13 @@ typedef struct {
 	size_t group;       /* the selected group */
 	size_t sweep_steps; /* points per sweep; 0 picks MT_WORKER_SWEEP_STEPS */
 	/* Coalitions of two groups, after the analysis and the noise (so they
-	 * never delay those): when partner is another group (< n, != group),
-	 * the one pair {group, partner}, at any number of groups; otherwise
-	 * (MT_WORKER_ALL_PAIRS) every pair when the scenario has 2 to
-	 * MT_COALITION_PAIR_MAX_GROUPS groups, and nothing above. */
+	 * never delay those): when partner_of and partner are two different
+	 * groups (< n), the one pair {partner_of, partner}, at any number of
+	 * groups; otherwise (partner MT_WORKER_ALL_PAIRS) every pair when the
+	 * scenario has 2 to MT_COALITION_PAIR_MAX_GROUPS groups, and nothing
+	 * above. */
 	bool coalitions;
-	size_t partner;
+	size_t partner_of, partner;
 } mt_job_needs;
 
 #define MT_WORKER_ALL_PAIRS ((size_t)-1)

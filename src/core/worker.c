@@ -276,7 +276,7 @@ static bool stage_noise(mt_worker *w, const mt_scenario *sc, const mt_cancel *ca
 static size_t coalition_pairs(const mt_scenario *sc, const mt_job_needs *needs, bool *one,
                               size_t *first, size_t *second)
 {
-	size_t g = needs->group, p = needs->partner;
+	size_t g = needs->partner_of, p = needs->partner;
 	*one = g < sc->n && p < sc->n && p != g;
 	if (*one) {
 		*first = g < p ? g : p;

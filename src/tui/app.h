@@ -232,8 +232,9 @@ typedef struct {
 	const mt_coalition *shown;  /* under the active rule (none's when it charges nothing) */
 } coalition_view;
 void coalition_current(const app *a, coalition_view *v);
-/* The partner the worker must compute for (MT_WORKER_ALL_PAIRS: every pair). */
-size_t coalition_request(const app *a);
+/* The partner the worker must compute for, and of which group in *of
+ * (MT_WORKER_ALL_PAIRS: every pair). */
+size_t coalition_request(const app *a, size_t *of);
 /* The coalition stage is still expected for this generation. */
 bool coalition_pending(const app *a);
 /* Rows the coalition lines want (0 to 2) and drawing them from y. */

@@ -93,7 +93,7 @@ static void submit(app *a)
 	a->needs.group = app_group(a);
 	a->needs.sweep_steps = MT_WORKER_SWEEP_STEPS;
 	a->needs.coalitions = a->view == VIEW_MAIN;
-	a->needs.partner = coalition_request(a);
+	a->needs.partner = coalition_request(a, &a->needs.partner_of);
 	a->submitted_at = now_seconds();
 	a->gen = mt_worker_submit(a->worker, copy, &a->needs);
 }

@@ -86,10 +86,12 @@ void coalition_current(const app *a, coalition_view *v)
 	find_view(a, v, false);
 }
 
-size_t coalition_request(const app *a)
+size_t coalition_request(const app *a, size_t *of)
 {
-	size_t g = app_group(a);
-	if (a->doc.sc->n > MT_COALITION_PAIR_MAX_GROUPS && picked(a, g))
+	/* The pick stays asked for while the cursor visits other groups, so
+	 * that it is there when the cursor comes back. */
+	*of = a->co_group;
+	if (a->doc.sc->n > MT_COALITION_PAIR_MAX_GROUPS && picked(a, a->co_group))
 		return a->co_partner;
 	return MT_WORKER_ALL_PAIRS;
 }

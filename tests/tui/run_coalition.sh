@@ -155,6 +155,17 @@ keys C
 check_lines "$WORK/nine.yaml" G0,G1
 keys C
 check_lines "$WORK/nine.yaml" G0,G2
+# An edit made on another group keeps the pick computed: back on G0 it shows.
+keys Tab
+wait_for "computed only on demand"
+keys ']'
+wait_for "λ = 1.1"
+wait_idle
+assert_screen "computed only on demand"
+keys w
+wait_for "saved"
+keys BTab
+check_lines "$WORK/nine.yaml" G0,G2
 keys q
 wait_exit 0
 stop
