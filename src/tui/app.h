@@ -120,8 +120,9 @@ struct app {
 
 	/* Coalitions (view_coalition.c): the partner picked for group
 	 * co_group; none picked (co_partner == co_group or out of range): the
-	 * most profitable partner, computed for at most 8 groups. */
-	size_t co_group, co_partner;
+	 * most profitable partner, computed for at most 8 groups.  A pick made
+	 * with another number of groups (one was added or removed) is void. */
+	size_t co_group, co_partner, co_n;
 
 	input_line input;
 	confirm_box confirm;

@@ -429,6 +429,7 @@ static int k_partner(app *a, int key)
 	while (p == g);
 	a->co_group = g;
 	a->co_partner = p;
+	a->co_n = sc->n;
 	coalition_current(a, &v);
 	char line[512];
 	coalition_summary(a, &v, line, sizeof line);

@@ -20,7 +20,8 @@
 
 static bool picked(const app *a, size_t g)
 {
-	return a->co_group == g && a->co_partner < a->doc.sc->n && a->co_partner != g;
+	return a->co_n == a->doc.sc->n && a->co_group == g && a->co_partner < a->doc.sc->n &&
+	       a->co_partner != g;
 }
 
 /* What the pair's ranking uses: the gain under the active rule. */

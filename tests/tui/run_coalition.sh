@@ -117,6 +117,26 @@ keys n
 wait_exit 0
 stop
 
+# A group added: the pick (made with 3 groups) is void; undo brings it back.
+start 120 40 -- "$COLLUSION"
+wait_idle
+keys C
+check_lines "$COLLUSION" Alices,Bobs
+keys a
+wait_for "added 'group 4'"
+keys Tab
+wait_idle
+wait_match "^coalition Alices\+[A-Za-z ]+: joint lie gains"
+assert_screen "(best partner)"
+keys u
+wait_for "undone"
+wait_idle
+check_lines "$COLLUSION" Alices,Bobs
+assert_not_screen "(best partner)"
+keys q
+wait_exit 0
+stop
+
 # tv: exact without payment, a search under vcg, each named.
 TV="$MT_SOURCE_DIR/scenarios/divergence_tv.yaml"
 names=$(python3 -c 'import json,sys; print(",".join(g["name"] for g in json.load(open(sys.argv[1]))["groups"]))' <("$MT_BINARY" solve --json "$TV"))
