@@ -98,6 +98,13 @@ mt_scenario *mt_scenario_new(size_t m, size_t n);
 void mt_scenario_free(mt_scenario *sc); /* NULL is a no-op */
 mt_scenario *mt_scenario_clone(const mt_scenario *sc);
 
+/* true when a and b hold the same numbers, bit for bit: everything a solve,
+ * an analysis, a sweep or a noise analysis reads (reference, rules, lambda,
+ * sizes, rewards and reports, candidates, noise, training); names, labels
+ * and texts are not compared.  The worker's stage cache keys on it: exact
+ * equality is the point, so no tolerance. */
+bool mt_scenario_same_numbers(const mt_scenario *a, const mt_scenario *b);
+
 /* Validate everything the loader validates (normalization, ranges, names,
  * finiteness).  On failure err->msg names the offending field. */
 mt_status mt_scenario_validate(const mt_scenario *sc, mt_error *err);

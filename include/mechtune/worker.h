@@ -35,6 +35,15 @@
 
 typedef struct mt_worker mt_worker;
 
+typedef enum {
+	MT_STAGE_SOLVE = 0,     /* outcome (+ the all-truthful outcome after a lie) */
+	MT_STAGE_ANALYSIS = 1,  /* analyses under none and under the active rule */
+	MT_STAGE_SWEEPS = 2,    /* sweeps of the selected group */
+	MT_STAGE_NOISE = 3,     /* noisy-input analysis (runs before the sweeps) */
+	MT_STAGE_COALITION = 4, /* coalitions of two groups (after the noise, before the sweeps) */
+	MT_STAGE_COUNT
+} mt_stage;
+
 /* What the view needs besides the solve. */
 typedef struct {
 	bool analysis;      /* best responses under `none` and under the active rule */
@@ -50,21 +59,19 @@ typedef struct {
 	 * above. */
 	bool coalitions;
 	size_t partner_of, partner;
+	/* The generation of the result of each stage the caller holds (0:
+	 * none).  A stage the worker already computed for a scenario with the
+	 * same numbers (mt_scenario_same_numbers) and, for the sweeps, the same
+	 * group and steps, and published with that generation, is not computed
+	 * again: the worker publishes a record with `reused` set instead (the
+	 * coalition stage is always computed). */
+	unsigned long have[MT_STAGE_COUNT];
 } mt_job_needs;
 
 #define MT_WORKER_ALL_PAIRS ((size_t)-1)
 
 #define MT_WORKER_SWEEP_STEPS 41
 #define MT_WORKER_NSWEEPS 4 /* alpha, beta, epsilon, lambda (mt_sweep_family order) */
-
-typedef enum {
-	MT_STAGE_SOLVE = 0,     /* outcome (+ the all-truthful outcome after a lie) */
-	MT_STAGE_ANALYSIS = 1,  /* analyses under none and under the active rule */
-	MT_STAGE_SWEEPS = 2,    /* sweeps of the selected group */
-	MT_STAGE_NOISE = 3,     /* noisy-input analysis (runs before the sweeps) */
-	MT_STAGE_COALITION = 4, /* coalitions of two groups (after the noise, before the sweeps) */
-	MT_STAGE_COUNT
-} mt_stage;
 
 /* One published stage.  Only the members of its stage are filled; a stage
  * whose status is not MT_OK carries the reason in err and the stages after
@@ -77,6 +84,10 @@ typedef struct {
 	mt_status status;
 	mt_error err;
 	double seconds; /* wall time of this stage */
+	/* Nothing else is filled: the caller's result of generation
+	 * reused_from (mt_job_needs.have) is still right for this generation. */
+	bool reused;
+	unsigned long reused_from;
 
 	/* MT_STAGE_SOLVE */
 	bool have_outcome;
@@ -142,6 +153,10 @@ unsigned long mt_worker_submit(mt_worker *w, mt_scenario *sc, const mt_job_needs
 void mt_worker_take(mt_worker *w, mt_stage_result *out[MT_STAGE_COUNT]);
 
 void mt_stage_result_free(mt_stage_result *r); /* NULL is a no-op */
+
+/* How many times the worker computed stage s (reused stages not counted),
+ * for tests.  Any thread. */
+unsigned long mt_worker_stage_runs(const mt_worker *w, mt_stage s);
 
 /* The parameter range the plot view sweeps for family f and group i of sc
  * in `steps` evenly spaced points: alpha from about 0.25 to

@@ -271,6 +271,44 @@ void mt_scenario_free(mt_scenario *sc)
 	free(sc);
 }
 
+static bool same_doubles(const double *a, const double *b, size_t len)
+{
+	return len == 0 || memcmp(a, b, len * sizeof *a) == 0;
+}
+
+static bool same_double(double a, double b)
+{
+	return memcmp(&a, &b, sizeof a) == 0;
+}
+
+bool mt_scenario_same_numbers(const mt_scenario *a, const mt_scenario *b)
+{
+	if (a->m != b->m || a->n != b->n || a->k != b->k || a->normalization != b->normalization ||
+	    a->divergence != b->divergence || a->payment != b->payment ||
+	    !same_double(a->lambda, b->lambda) ||
+	    !same_double(a->pivot_fraction, b->pivot_fraction) ||
+	    !same_double(a->max_size, b->max_size) ||
+	    !same_double(a->noise.epsilon, b->noise.epsilon) ||
+	    a->noise.samples != b->noise.samples || a->noise.seed != b->noise.seed ||
+	    a->training.steps != b->training.steps ||
+	    !same_double(a->training.step_size, b->training.step_size) ||
+	    !same_doubles(a->reference, b->reference, a->m))
+		return false;
+	for (size_t i = 0; i < a->n; i++) {
+		const mt_group *g = &a->groups[i], *h = &b->groups[i];
+		if (!same_double(g->size, h->size) ||
+		    !same_double(g->reported_size, h->reported_size) ||
+		    !same_double(g->shift, h->shift) ||
+		    !same_doubles(g->rewards, h->rewards, a->m) ||
+		    !same_doubles(g->reported, h->reported, a->m))
+			return false;
+	}
+	for (size_t c = 0; c < a->k; c++)
+		if (!same_doubles(a->candidates[c].policy, b->candidates[c].policy, a->m))
+			return false;
+	return true;
+}
+
 mt_scenario *mt_scenario_clone(const mt_scenario *sc)
 {
 	mt_scenario *c = mt_calloc(1, sizeof *c);

@@ -35,6 +35,15 @@ struct mt_worker {
 	 * memory" and the UI never waits for a result that will not come.
 	 * Refilled before every job. */
 	mt_stage_result *spare;
+
+	/* The stage cache, the worker thread's own: the scenario of the last
+	 * job and, per stage, the generation its result was published with
+	 * for those numbers (0: none); the sweeps' group and steps. */
+	mt_scenario *cache_sc;
+	unsigned long cache_gen[MT_STAGE_COUNT];
+	size_t cache_group, cache_steps;
+
+	atomic_ulong runs[MT_STAGE_COUNT]; /* stages computed (mt_worker_stage_runs) */
 };
 
 static double now_seconds(void)
@@ -177,6 +186,35 @@ static bool finish(mt_worker *w, mt_stage_result *r, const mt_cancel *cancel, do
 	return ok;
 }
 
+/* Publish "your result of cache_gen[stage] still holds" when the caller has
+ * it; returns false when it must be computed. */
+static bool reuse(mt_worker *w, mt_stage stage, const mt_job_needs *needs, const mt_cancel *cancel)
+{
+	unsigned long had = w->cache_gen[stage];
+	if (!had || needs->have[stage] != had)
+		return false;
+	mt_stage_result *r = stage_new(w, cancel->mine, stage);
+	if (!r)
+		return false; /* out of memory: compute it, maybe that works */
+	if (r->status) {      /* the spare, failed: say so */
+		finish(w, r, cancel, now_seconds());
+		w->cache_gen[stage] = 0;
+		return true;
+	}
+	r->reused = true;
+	r->reused_from = had;
+	if (finish(w, r, cancel, now_seconds()))
+		w->cache_gen[stage] = cancel->mine;
+	return true;
+}
+
+/* Remember it when it was published fine. */
+static bool computed(mt_worker *w, mt_stage stage, bool published_ok, const mt_cancel *cancel)
+{
+	w->cache_gen[stage] = published_ok ? cancel->mine : 0;
+	return published_ok;
+}
+
 static bool stage_solve(mt_worker *w, const mt_scenario *sc, const mt_cancel *cancel)
 {
 	mt_stage_result *r = stage_new(w, cancel->mine, MT_STAGE_SOLVE);
@@ -256,7 +294,7 @@ static bool stage_sweeps(mt_worker *w, const mt_scenario *sc, const mt_job_needs
 /* Publishes even a failed analysis (the UI shows why); returns false only
  * when cancelled, so that a rule the analysis does not support does not
  * stop the sweeps. */
-static bool stage_noise(mt_worker *w, const mt_scenario *sc, const mt_cancel *cancel)
+static bool stage_noise(mt_worker *w, const mt_scenario *sc, const mt_cancel *cancel, bool *ok)
 {
 	mt_stage_result *r = stage_new(w, cancel->mine, MT_STAGE_NOISE);
 	if (!r)
@@ -266,7 +304,7 @@ static bool stage_noise(mt_worker *w, const mt_scenario *sc, const mt_cancel *ca
 		return finish(w, r, cancel, t0);
 	r->status = mt_noise_analyze(sc, &r->noise, cancel, &r->err);
 	r->have_noise = true;
-	finish(w, r, cancel, t0);
+	*ok = finish(w, r, cancel, t0);
 	return !mt_cancelled(cancel);
 }
 
@@ -334,22 +372,67 @@ static bool stage_coalition(mt_worker *w, const mt_scenario *sc, const mt_job_ne
 	return !mt_cancelled(cancel);
 }
 
-static void run_job(mt_worker *w, const mt_scenario *sc, const mt_job_needs *needs,
-                    unsigned long gen)
+/* A stage is reused or computed; returns false when the later ones must
+ * not run. */
+static bool run_stage(mt_worker *w, mt_stage stage, const mt_scenario *sc,
+                      const mt_job_needs *needs, const mt_cancel *cancel)
+{
+	if (reuse(w, stage, needs, cancel))
+		return !mt_cancelled(cancel);
+	atomic_fetch_add(&w->runs[stage], 1); /* before it is published */
+	switch (stage) {
+	case MT_STAGE_SOLVE: return computed(w, stage, stage_solve(w, sc, cancel), cancel);
+	case MT_STAGE_ANALYSIS: return computed(w, stage, stage_analysis(w, sc, cancel), cancel);
+	case MT_STAGE_NOISE: {
+		/* A failed noise analysis lets the sweeps run but is not kept. */
+		bool ok = false;
+		bool go = stage_noise(w, sc, cancel, &ok);
+		computed(w, stage, ok, cancel);
+		return go;
+	}
+	case MT_STAGE_COALITION:
+		/* Not kept: its pairs follow the cursor (needs->partner_of). */
+		computed(w, stage, false, cancel);
+		return stage_coalition(w, sc, needs, cancel);
+	case MT_STAGE_SWEEPS:
+		if (!computed(w, stage, stage_sweeps(w, sc, needs, cancel), cancel))
+			return false;
+		w->cache_group = needs->group;
+		w->cache_steps = needs->sweep_steps;
+		return true;
+	case MT_STAGE_COUNT: break;
+	}
+	return false;
+}
+
+/* Runs the stages of sc, which run_job takes: it becomes the cache's key. */
+static void run_job(mt_worker *w, mt_scenario *sc, const mt_job_needs *needs, unsigned long gen)
 {
 	mt_cancel cancel = {.generation = &w->generation, .mine = gen};
 	if (!w->spare)
 		w->spare = mt_calloc(1, sizeof *w->spare);
-	if (!stage_solve(w, sc, &cancel))
+	if (!w->cache_sc || !mt_scenario_same_numbers(w->cache_sc, sc))
+		memset(w->cache_gen, 0, sizeof w->cache_gen);
+	if (needs->group != w->cache_group || needs->sweep_steps != w->cache_steps)
+		w->cache_gen[MT_STAGE_SWEEPS] = 0;
+	mt_scenario_free(w->cache_sc);
+	w->cache_sc = sc;
+	if (!run_stage(w, MT_STAGE_SOLVE, sc, needs, &cancel))
 		return;
-	if (needs->analysis && !stage_analysis(w, sc, &cancel))
+	if (needs->analysis && !run_stage(w, MT_STAGE_ANALYSIS, sc, needs, &cancel))
 		return;
-	if (needs->noise && sc->noise.epsilon > 0.0 && !stage_noise(w, sc, &cancel))
+	if (needs->noise && sc->noise.epsilon > 0.0 &&
+	    !run_stage(w, MT_STAGE_NOISE, sc, needs, &cancel))
 		return;
-	if (needs->coalitions && !stage_coalition(w, sc, needs, &cancel))
+	if (needs->coalitions && !run_stage(w, MT_STAGE_COALITION, sc, needs, &cancel))
 		return;
 	if (needs->sweeps)
-		stage_sweeps(w, sc, needs, &cancel);
+		run_stage(w, MT_STAGE_SWEEPS, sc, needs, &cancel);
+}
+
+unsigned long mt_worker_stage_runs(const mt_worker *w, mt_stage s)
+{
+	return s < MT_STAGE_COUNT ? atomic_load(&w->runs[s]) : 0;
 }
 
 static void *worker_main(void *arg)
@@ -369,7 +452,6 @@ static void *worker_main(void *arg)
 		w->job = NULL;
 		pthread_mutex_unlock(&w->lock);
 		run_job(w, sc, &needs, gen);
-		mt_scenario_free(sc);
 	}
 	return NULL;
 }
@@ -403,6 +485,8 @@ mt_status mt_worker_start(mt_worker **out, mt_error *err)
 		fcntl(fds[k], F_SETFL, fcntl(fds[k], F_GETFL) | O_NONBLOCK);
 	}
 	atomic_init(&w->generation, 0);
+	for (int s = 0; s < MT_STAGE_COUNT; s++)
+		atomic_init(&w->runs[s], 0);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
 	/* The thread inherits a mask that blocks every asynchronous signal, so
@@ -442,6 +526,7 @@ void mt_worker_stop(mt_worker *w)
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->thread, NULL);
 	mt_scenario_free(w->job);
+	mt_scenario_free(w->cache_sc);
 	for (int s = 0; s < MT_STAGE_COUNT; s++)
 		mt_stage_result_free(w->slot[s]);
 	free(w->spare);

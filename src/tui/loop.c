@@ -94,6 +94,11 @@ static void submit(app *a)
 	a->needs.sweep_steps = MT_WORKER_SWEEP_STEPS;
 	a->needs.coalitions = a->view == VIEW_MAIN;
 	a->needs.partner = coalition_request(a, &a->needs.partner_of);
+	/* What we hold, so that the worker reuses it when the numbers did not
+	 * change (a view switch, another group in the main view). */
+	for (int s = 0; s < MT_STAGE_COUNT; s++)
+		a->needs.have[s] =
+		        a->res[s] && a->res[s]->status == MT_OK ? a->res[s]->generation : 0;
 	a->submitted_at = now_seconds();
 	a->gen = mt_worker_submit(a->worker, copy, &a->needs);
 }
@@ -111,8 +116,15 @@ static int accept_results(app *a)
 			mt_stage_result_free(got[s]);
 			continue;
 		}
-		mt_stage_result_free(a->res[s]);
-		a->res[s] = got[s];
+		if (got[s]->reused) {
+			/* Ours still holds: it becomes this generation's. */
+			if (a->res[s] && a->res[s]->generation == got[s]->reused_from)
+				a->res[s]->generation = got[s]->generation;
+			mt_stage_result_free(got[s]);
+		} else {
+			mt_stage_result_free(a->res[s]);
+			a->res[s] = got[s];
+		}
 		if (s == MT_STAGE_ANALYSIS && a->pending_key && a->mode == MODE_NORMAL) {
 			int key = a->pending_key;
 			a->pending_key = 0;
