@@ -35,7 +35,8 @@ static void hold_free(ui *u)
 static void run(ui *u, const mt_scenario *sc, mt_job_needs needs, mt_stage last)
 {
 	for (int s = 0; s < MT_STAGE_COUNT; s++)
-		needs.have[s] = u->held[s] && u->held[s]->status == MT_OK ? u->held[s]->generation : 0;
+		needs.have[s] =
+		        u->held[s] && u->held[s]->status == MT_OK ? u->held[s]->generation : 0;
 	mt_scenario *job = mt_scenario_clone(sc);
 	assert_non_null(job);
 	u->gen = mt_worker_submit(u->w, job, &needs);

@@ -88,6 +88,13 @@ typedef struct {
 	double group_valuation; /* w_i v_i */
 	double payment;
 	double utility; /* w_i v_i - payment */
+	/* ASW_{-i}(p*) = objective - w~_i <p*, rm~_i>: what the others get
+	 * from the trained policy at their reports.  Every rule's payment is
+	 * pivot_term - asw_without; pivot_term (= payment + asw_without) is
+	 * max_p ASW_{-i}(p) under vcg, plus the extra charge under
+	 * vcg_shifted, the checkpoint or early-stopped pivot under those. */
+	double asw_without;
+	double pivot_term;
 } mt_group_outcome;
 
 typedef struct {

@@ -330,6 +330,21 @@ static void print_rewards(const double *r, size_t m)
 	printf("]");
 }
 
+/* t(x) of Theorem B.2: the first T_SHOWN responses, the rest in --json. */
+#define T_SHOWN 16
+static void print_t(const double *t, size_t m)
+{
+	if (!t)
+		return;
+	printf("  %-13s [", "t(x)");
+	for (size_t x = 0; x < m && x < T_SHOWN; x++) /* no "-0.000" */
+		printf("%s%+.3f", x ? " " : "", fabs(t[x]) < 5e-4 ? 0.0 : t[x]);
+	printf("]");
+	if (m > T_SHOWN)
+		printf(" and %zu more (--json lists all)", m - T_SHOWN);
+	printf("  (Theorem B.2: its sign says which way a lie pays)\n");
+}
+
 static void print_table(const mt_scenario *sc, const mt_analysis *a, bool ibr)
 {
 	size_t m = sc->m;
@@ -352,6 +367,7 @@ static void print_table(const mt_scenario *sc, const mt_analysis *a, bool ibr)
 			       g->polarize_epsilon);
 		else
 			printf("  %-13s none (rewards all equal or minimum 0)\n", "polarize");
+		print_t(g->t, m);
 	}
 	printf("\nchecks: DSIC %s (max gain %.3g), IR %s, payments >= 0 %s\n",
 	       a->dsic ? "yes" : "NO", a->max_gain, a->ir ? "yes" : "NO",

@@ -209,6 +209,7 @@ static mt_status check_finite(const mt_scenario *sc, const mt_outcome *o, mt_err
 		what = !isfinite(go->group_valuation) ? "valuation"
 		       : !isfinite(go->payment)       ? "payment"
 		       : !isfinite(go->utility)       ? "utility"
+		       : !isfinite(go->pivot_term)    ? "payment"
 		                                      : NULL;
 	}
 	if (!what) {
@@ -257,6 +258,8 @@ mt_status mt_solve(const mt_scenario *sc, mt_outcome *out, const mt_cancel *canc
 		go->group_valuation = g->size * go->valuation;
 		go->payment = pay[i];
 		go->utility = go->group_valuation - pay[i];
+		go->asw_without = mt_engine_asw_without(&e, i);
+		go->pivot_term = pay[i] + go->asw_without;
 		out->welfare += go->group_valuation;
 		out->revenue += pay[i];
 	}

@@ -42,7 +42,7 @@ enum {
 #define MIN_COLS 60
 #define MIN_LINES 16
 
-typedef enum { VIEW_MAIN = 0, VIEW_PLOT = 1 } view_kind;
+typedef enum { VIEW_MAIN = 0, VIEW_PLOT = 1, VIEW_EXPLAIN = 2 } view_kind;
 
 /* Modal states: each one owns the keyboard while it is active. */
 typedef enum { MODE_NORMAL = 0, MODE_HELP, MODE_INPUT, MODE_CONFIRM, MODE_PICKER } mode_kind;
@@ -107,6 +107,7 @@ struct app {
 	bool braille;      /* plot style */
 	bool utility_only; /* plot: utility alone, on its own scale */
 	int help_top;
+	int explain_left; /* explain view: first response of the t(x) list */
 
 	/* Visible renormalization: the row that was renormalized and its values
 	 * before the edit; cells that differ are highlighted until the next key. */
@@ -245,6 +246,9 @@ void coalition_draw(app *a, int y, int rows);
  * without the word "coalition", for the status line; false when there is
  * nothing to say yet (why is in buf). */
 bool coalition_summary(const app *a, const coalition_view *v, char *buf, size_t len);
+
+/* --- view_explain.c ------------------------------------------------- */
+void explain_draw(app *a, int top, int height);
 
 /* --- view_prompt.c -------------------------------------------------- */
 void input_start(app *a, const char *prompt, const char *initial, bool numeric,

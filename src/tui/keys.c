@@ -16,7 +16,12 @@
 
 typedef int (*key_fn)(app *a, int key);
 
-enum { V_MAIN = 1 << VIEW_MAIN, V_PLOT = 1 << VIEW_PLOT, V_ALL = V_MAIN | V_PLOT };
+enum {
+	V_MAIN = 1 << VIEW_MAIN,
+	V_PLOT = 1 << VIEW_PLOT,
+	V_EXPLAIN = 1 << VIEW_EXPLAIN,
+	V_ALL = V_MAIN | V_PLOT | V_EXPLAIN
+};
 
 /* One key of a binding and the stable action name lesson texts use for it
  * ({action}; keys_action_key turns that into the key).  NULL: none. */
@@ -112,7 +117,7 @@ static int k_up(app *a, int key)
 	(void)key;
 	size_t g = app_group(a);
 	int row = a->doc.cur.row;
-	if (a->view == VIEW_PLOT) /* the plot moves between groups */
+	if (a->view != VIEW_MAIN) /* the plot and explain views move between groups */
 		a->doc.cur.row = row > 2 ? doc_row(CELL_TRUTH, doc_row_group(row) - 1) : row;
 	else
 		a->doc.cur.row--;
@@ -124,7 +129,7 @@ static int k_down(app *a, int key)
 	(void)key;
 	size_t g = app_group(a);
 	int row = a->doc.cur.row;
-	if (a->view == VIEW_PLOT)
+	if (a->view != VIEW_MAIN)
 		a->doc.cur.row = row < 1 ? doc_row(CELL_TRUTH, 0)
 		                         : doc_row(CELL_TRUTH, doc_row_group(row) + 1);
 	else
@@ -135,6 +140,10 @@ static int k_down(app *a, int key)
 static int k_left(app *a, int key)
 {
 	(void)key;
+	if (a->view == VIEW_EXPLAIN) { /* scroll the t(x) list */
+		a->explain_left -= 8;
+		return R_REDRAW;
+	}
 	a->doc.cur.col--;
 	return moved(a, app_group(a));
 }
@@ -142,6 +151,10 @@ static int k_left(app *a, int key)
 static int k_right(app *a, int key)
 {
 	(void)key;
+	if (a->view == VIEW_EXPLAIN) {
+		a->explain_left += 8;
+		return R_REDRAW;
+	}
 	a->doc.cur.col++;
 	return moved(a, app_group(a));
 }
@@ -649,9 +662,10 @@ static int k_quit(app *a, int key)
 
 static int k_plot(app *a, int key)
 {
-	(void)key;
-	a->view = a->view == VIEW_PLOT ? VIEW_MAIN : VIEW_PLOT;
-	if (a->view == VIEW_PLOT && a->doc.cur.row == 0) {
+	view_kind want = key == 'e' ? VIEW_EXPLAIN : VIEW_PLOT;
+	a->view = a->view == want ? VIEW_MAIN : want;
+	a->explain_left = 0;
+	if (a->view != VIEW_MAIN && a->doc.cur.row == 0) {
 		a->doc.cur.row = doc_row(CELL_TRUTH, app_group(a));
 		app_clamp_cursor(a);
 	}
@@ -755,7 +769,7 @@ static const key_binding bindings[] = {
                 .ascii = "Left h",
                 .section = "Move",
                 .help = "move left",
-                .views = V_MAIN,
+                .views = V_MAIN | V_EXPLAIN,
                 .fn = k_left,
         },
         {
@@ -764,7 +778,7 @@ static const key_binding bindings[] = {
                 .ascii = "Right l",
                 .section = "Move",
                 .help = "move right",
-                .views = V_MAIN,
+                .views = V_MAIN | V_EXPLAIN,
                 .fn = k_right,
         },
         {
@@ -1005,17 +1019,22 @@ static const key_binding bindings[] = {
                 .fn = k_save,
         },
         {
-                .keys = {{'v', "plot"}},
-                .label = "v",
+                .keys = {{'v', "plot"}, {'e', "explain"}},
+                .label = "v e",
                 .section = "View",
-                .help = "plot view on / off",
-                .doc = "Toggle the plot view: utility, valuation and payment of the selected group "
-                       "along alpha, beta, epsilon and lambda.",
-                .hint = "plot",
+                .help = "plot / explain view",
+                .doc = "v toggles the plot view: utility, valuation and payment of the selected "
+                       "group along alpha, beta, epsilon and lambda.  e toggles the explain "
+                       "view: for the selected group, every number of its outcome row with its "
+                       "formula and the values that produce it (valuation ⟨p*, rm⟩, payment = "
+                       "pivot − ASW₋ᵢ(p*) with both terms, utility, IR) and t(x) of Theorem "
+                       "B.2 per response; ↑ ↓ Tab change the group, ← → scroll t(x).",
+                .hint = "plot/explain",
                 .prio = 7,
                 .views = V_ALL,
                 .fn = k_plot,
         },
+
         {
                 .keys = {{'m', "plot_style"}},
                 .label = "m",
@@ -1108,8 +1127,10 @@ int keys_dispatch(app *a, int key)
 		const key_binding *b = &bindings[k];
 		if (binds(b, key)) {
 			if (!(b->views & (1u << a->view))) {
-				app_set_status(a, true, "%s: not in the plot view (v returns)",
-				               b->help);
+				bool plot = a->view == VIEW_PLOT;
+				app_set_status(a, true, "%s: not in the %s view (%c returns)",
+				               b->help, plot ? "plot" : "explain",
+				               plot ? 'v' : 'e');
 				return R_REDRAW;
 			}
 			return b->fn(a, key);

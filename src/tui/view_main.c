@@ -885,6 +885,8 @@ void draw_all(app *a)
 		picker_draw(a);
 	} else if (a->view == VIEW_PLOT) {
 		plot_draw(a, 1, LINES - 3);
+	} else if (a->view == VIEW_EXPLAIN) {
+		explain_draw(a, 1, LINES - 3);
 	} else {
 		layout L;
 		compute_layout(a, &L);

@@ -30,6 +30,15 @@ check test "$(json --payment none --divergence tv --no-ibr | methods)" = exact
 check test "$(json --payment none --divergence chi2 --no-ibr | methods)" = exact
 check test "$(json --payment none --divergence hellinger --no-ibr | methods)" = "exact search"
 check grep -q "rewards \[.*\]  search$" <("$bin" analyze --payment none --divergence hellinger --no-ibr "$src/scenarios/default.yaml")
+# t(x) of Theorem B.2 in the text output, the same numbers as the JSON's (issue 10, defect 8)
+zm="$src/scenarios/zero_minimum.yaml"
+check $py -c 'import json,sys,re
+d=json.load(open(sys.argv[1])); txt=open(sys.argv[2]).read()
+rows=re.findall(r"^  t\(x\) +\[([^]]*)\]", txt, re.M)
+assert len(rows) == len(d["groups"]), rows
+for g, row in zip(d["groups"], rows):
+    want=" ".join("%+.3f" % (0.0 if abs(v) < 5e-4 else v) for v in g["t"])
+    assert row == want, (row, want)' <("$bin" analyze --json --no-ibr "$zm") <("$bin" analyze --no-ibr "$zm")
 # coalitions: the joint lie of collusion.yaml pays both members under vcg; --coalition's
 # JSON; best_pair is null with --no-coalitions; bad member lists are usage errors (2)
 col="$src/scenarios/collusion.yaml"

@@ -14,7 +14,7 @@ for s in Move Edit Rules Strategy "History, files" View Lessons; do
 	assert_screen " $s"
 done
 for k in "lie: no-payment best reply" "truth: the group / all" "undo" "redo" "save / save as" "lessons / leave the lesson" \
-	"iterated best responses" "next / previous payment rule" "plot view on / off" "quit (asks if unsaved)"; do
+	"iterated best responses" "next / previous payment rule" "plot / explain view" "quit (asks if unsaved)"; do
 	assert_screen "$k"
 done
 keys x
