@@ -527,6 +527,117 @@ static void test_cursor_clamp(void **state)
 	close_doc(d);
 }
 
+/* ---- the paper's exact misreports (issue 10) ----------------------------- */
+
+static void test_misreports(void **state)
+{
+	(void)state;
+	doc *d = open_default();
+	unsigned long id0 = d->edit_id;
+	/* Alices' rewards .1 .3 .6: polarizing by 0.05 moves .05 from refuse to answer. */
+	assert_int_equal(doc_misreport(d, 0, MT_SWEEP_EPSILON, 0.05), DOC_CHANGED);
+	const mt_group *a = &d->sc->groups[0];
+	NEAR(a->reported[0], 0.05);
+	NEAR(a->reported[1], 0.3);
+	NEAR(a->reported[2], 0.65);
+	NEAR(a->reported_size, 3.0);
+	assert_true(doc_modified(d));
+	assert_true(status_has(d, "polarizing misreport at epsilon = 0.05"));
+	/* The same again changes nothing: no undo step, same edit id. */
+	unsigned long id1 = d->edit_id;
+	assert_int_equal(doc_misreport(d, 0, MT_SWEEP_EPSILON, 0.05), DOC_NOTHING);
+	assert_int_equal(d->edit_id, id1);
+	/* A step larger than feasible is clamped to it: min(rm(worst), 1 - rm(best)) = 0.1. */
+	assert_int_equal(doc_misreport(d, 0, MT_SWEEP_EPSILON, 5.0), DOC_CHANGED);
+	NEAR(d->sc->groups[0].reported[0], 0.0);
+	NEAR(d->sc->groups[0].reported[2], 0.7);
+	/* Size only: alpha 2 doubles the reported size, the rewards are the truth. */
+	assert_int_equal(doc_misreport(d, 1, MT_SWEEP_ALPHA, 2.0), DOC_CHANGED);
+	const mt_group *b = &d->sc->groups[1];
+	NEAR(b->reported_size, 10.0);
+	for (size_t x = 0; x < 3; x++)
+		NEAR(b->reported[x], b->rewards[x]);
+	/* ... capped at max_size (10). */
+	assert_int_equal(doc_misreport(d, 1, MT_SWEEP_ALPHA, 7.0), DOC_NOTHING);
+	/* Mixing: beta 0 reports the others' mean (the Alices' report). */
+	assert_int_equal(doc_misreport(d, 1, MT_SWEEP_BETA, 0.0), DOC_CHANGED);
+	for (size_t x = 0; x < 3; x++)
+		NEAR(d->sc->groups[1].reported[x], d->sc->groups[0].reported[x]);
+	NEAR(d->sc->groups[1].reported_size, 5.0); /* mixing keeps the true size */
+	/* Refused, nothing changed: lambda, alpha <= 0, epsilon < 0. */
+	unsigned long id2 = d->edit_id;
+	assert_int_equal(doc_misreport(d, 0, MT_SWEEP_LAMBDA, 1.0), DOC_REFUSED);
+	assert_int_equal(doc_misreport(d, 0, MT_SWEEP_ALPHA, 0.0), DOC_REFUSED);
+	assert_true(status_has(d, "alpha must be > 0"));
+	assert_int_equal(doc_misreport(d, 0, MT_SWEEP_EPSILON, -0.1), DOC_REFUSED);
+	assert_int_equal(d->edit_id, id2);
+	/* Every step undoes: four changes back to the file. */
+	for (int k = 0; k < 4; k++)
+		assert_int_equal(doc_undo_redo(d, true), 1);
+	assert_int_equal(d->edit_id, id0);
+	assert_false(doc_modified(d));
+	assert_false(mt_group_lies(d->sc, 0));
+	assert_false(mt_group_lies(d->sc, 1));
+	close_doc(d);
+
+	/* A group with a zero reward has no polarizing misreport under sum. */
+	d = open_default();
+	mt_scenario *n = doc_begin(d);
+	double z[3] = {0.0, 0.4, 0.6};
+	memcpy(n->groups[0].rewards, z, sizeof z);
+	memcpy(n->groups[0].reported, z, sizeof z);
+	assert_true(doc_commit(d, n));
+	assert_int_equal(doc_misreport(d, 0, MT_SWEEP_EPSILON, 0.05), DOC_REFUSED);
+	assert_true(status_has(d, "no polarizing misreport"));
+	/* epsilon 0 is the truth: nothing to change. */
+	assert_int_equal(doc_misreport(d, 0, MT_SWEEP_EPSILON, 0.0), DOC_NOTHING);
+	close_doc(d);
+}
+
+static void test_set_report(void **state)
+{
+	(void)state;
+	doc *d = open_default();
+	unsigned long id = d->edit_id;
+	const double truth[3] = {0.1, 0.3, 0.6};
+	/* The truth, up to rounding a search leaves: nothing changes. */
+	const double near[3] = {0.1 + 1e-12, 0.3, 0.6 - 1e-12};
+	assert_true(doc_reports_equal(d->sc, 0, truth, 3.0));
+	assert_int_equal(doc_set_report(d, 0, near, 3.0 * (1 + 1e-12)), DOC_NOTHING);
+	assert_int_equal(d->edit_id, id);
+	assert_false(doc_modified(d));
+	/* Unnormalized rewards are projected, the size clamped. */
+	const double raw[3] = {1.0, 1.0, 2.0};
+	assert_int_equal(doc_set_report(d, 0, raw, 50.0), DOC_CHANGED);
+	NEAR(d->sc->groups[0].reported[2], 0.5);
+	NEAR(d->sc->groups[0].reported_size, 10.0);
+	assert_false(doc_reports_equal(d->sc, 0, truth, 3.0));
+	close_doc(d);
+}
+
+static void test_parse_misreport(void **state)
+{
+	(void)state;
+	mt_sweep_family f;
+	double t;
+	const char *why = NULL;
+	assert_true(doc_parse_misreport("eps 0.05", &f, &t, &why));
+	assert_int_equal(f, MT_SWEEP_EPSILON);
+	NEAR(t, 0.05);
+	assert_true(doc_parse_misreport(" epsilon=1/20", &f, &t, &why));
+	NEAR(t, 0.05);
+	assert_true(doc_parse_misreport("alpha 2", &f, &t, &why));
+	assert_int_equal(f, MT_SWEEP_ALPHA);
+	assert_true(doc_parse_misreport("b .5", &f, &t, &why));
+	assert_int_equal(f, MT_SWEEP_BETA);
+	NEAR(t, 0.5);
+	assert_false(doc_parse_misreport("gamma 2", &f, &t, &why));
+	assert_non_null(why);
+	assert_false(doc_parse_misreport("alpha", &f, &t, &why));
+	assert_false(doc_parse_misreport("alphabet 2", &f, &t, &why));
+	assert_false(doc_parse_misreport("eps nan", &f, &t, &why));
+}
+
 int main(void)
 {
 	mt_library_init();
@@ -543,6 +654,10 @@ int main(void)
 	        cmocka_unit_test(test_undo_redo),
 	        cmocka_unit_test(test_cursor_clamp),
 	        cmocka_unit_test(test_set_reports),
+
+	        cmocka_unit_test(test_misreports),
+	        cmocka_unit_test(test_set_report),
+	        cmocka_unit_test(test_parse_misreport),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,6 +35,15 @@ typedef struct {
 } mt_sweep;
 
 const char *mt_sweep_family_name(mt_sweep_family f);
+
+/* The report of group i at parameter t of family f (alpha, beta, epsilon),
+ * everything else as in sc: the one mt_sweep_run evaluates.  Fills
+ * rewards (m) and *size; returns false for MT_SWEEP_LAMBDA (not a report),
+ * a non-positive alpha, or a positive epsilon of a group with no polarizing
+ * misreport (then the truth is filled in).  A too large epsilon is clamped
+ * to the largest feasible step. */
+bool mt_sweep_report(const mt_scenario *sc, mt_sweep_family f, size_t i, double t, double *rewards,
+                     double *size);
 bool mt_sweep_family_parse(const char *s, mt_sweep_family *out);
 
 /* Sweep `family` for group `group` from `from` to `to` in `steps` >= 2

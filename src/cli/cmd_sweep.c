@@ -90,12 +90,16 @@ static void print_table(const mt_scenario *sc, const mt_sweep *s)
 	printf("%s — %s sweep of %s, payment %s (truth at %g)\n\n", sc->name,
 	       mt_sweep_family_name(s->family), sc->groups[s->group].name, sc->payment->name,
 	       s->truth_param);
-	printf("%10s %12s %12s %12s %12s\n", mt_sweep_family_name(s->family), "valuation",
+	/* v is per member; the group's utility is w*v - payment, so w*v is shown
+	 * too (w the true size) and the row visibly adds up. */
+	double w = sc->groups[s->group].size;
+	printf("(v per member, w*v for the group of size %g: utility = w*v - payment)\n\n", w);
+	printf("%10s %12s %12s %12s %12s %12s\n", mt_sweep_family_name(s->family), "v", "w*v",
 	       "payment", "utility", "welfare");
 	for (size_t k = 0; k < s->nrows; k++) {
 		const mt_sweep_row *r = &s->rows[k];
-		printf("%10.4g %12.6f %12.6f %12.6f %12.6f%s\n", r->param, r->valuation, r->payment,
-		       r->utility, r->welfare,
+		printf("%10.4g %12.6f %12.6f %12.6f %12.6f %12.6f%s\n", r->param, r->valuation,
+		       w * r->valuation, r->payment, r->utility, r->welfare,
 		       fabs(r->param - s->truth_param) < 1e-12 ? "  <- truth" : "");
 	}
 }

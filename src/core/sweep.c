@@ -55,6 +55,29 @@ static void mix(const mt_scenario *sc, size_t i, double beta, double *r)
 	mt_normalize(sc->normalization, m, r);
 }
 
+bool mt_sweep_report(const mt_scenario *sc, mt_sweep_family f, size_t i, double t, double *rewards,
+                     double *size)
+{
+	const mt_group *g = &sc->groups[i];
+	memcpy(rewards, g->rewards, sc->m * sizeof *rewards);
+	*size = g->size;
+	double eps;
+	switch (f) {
+	case MT_SWEEP_ALPHA:
+		if (!(t > 0.0))
+			return false;
+		*size = fmin(t * g->size, sc->max_size);
+		return true;
+	case MT_SWEEP_BETA: mix(sc, i, t, rewards); return true;
+	case MT_SWEEP_EPSILON:
+		if (!(t > 0.0))
+			return !(t < 0.0);
+		return mt_polarize(sc, i, t, rewards, &eps);
+	case MT_SWEEP_LAMBDA: break;
+	}
+	return false;
+}
+
 mt_status mt_sweep_run(const mt_scenario *sc, mt_sweep_family family, size_t group, double from,
                        double to, size_t steps, mt_sweep *out, const mt_cancel *cancel,
                        mt_error *err)
@@ -98,17 +121,13 @@ mt_status mt_sweep_run(const mt_scenario *sc, mt_sweep_family family, size_t gro
 		mt_sweep_row *row = &out->rows[k];
 		out->nrows = k + 1;
 		row->param = t;
-		memcpy(r, g->rewards, m * sizeof *r);
-		double size = g->size, eps;
-		switch (family) {
-		case MT_SWEEP_ALPHA: size = fmin(t * g->size, sc->max_size); break;
-		case MT_SWEEP_BETA: mix(sc, group, t, r); break;
-		case MT_SWEEP_EPSILON:
-			if (t > 0.0)
-				mt_polarize(sc, group, t, r,
-				            &eps); /* leaves the truth if impossible */
-			break;
-		case MT_SWEEP_LAMBDA: work->lambda = t; break;
+		double size = g->size;
+		if (family == MT_SWEEP_LAMBDA) {
+			memcpy(r, g->rewards, m * sizeof *r);
+			work->lambda = t;
+		} else {
+			mt_sweep_report(sc, family, group, t, r,
+			                &size); /* the truth if impossible */
 		}
 		if (family == MT_SWEEP_LAMBDA) {
 			mt_outcome o;

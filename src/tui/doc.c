@@ -673,3 +673,116 @@ bool doc_open(doc *d, const char *path)
 	doc_set_status(d, false, "opened %s", path);
 	return true;
 }
+
+/* ---- reports ----------------------------------------------------------------- */
+
+/* A size equal to another one within this relative tolerance is the same
+ * report (sizes come from searches and sweeps, not only from typing). */
+#define SIZE_SAME_TOL 1e-9
+
+bool doc_reports_equal(const mt_scenario *sc, size_t i, const double *rewards, double size)
+{
+	const mt_group *g = &sc->groups[i];
+	if (!(fabs(g->reported_size - size) <= SIZE_SAME_TOL * fmax(1.0, fabs(size))))
+		return false;
+	for (size_t x = 0; x < sc->m; x++)
+		if (!(fabs(g->reported[x] - rewards[x]) <= MT_NORM_TOL))
+			return false;
+	return true;
+}
+
+doc_result doc_set_report(doc *d, size_t i, const double *rewards, double size)
+{
+	if (i >= d->sc->n)
+		return DOC_NOTHING;
+	mt_scenario *n = doc_begin(d);
+	if (!n)
+		return DOC_REFUSED;
+	memcpy(n->groups[i].reported, rewards, n->m * sizeof *rewards);
+	/* Searches work within tolerances: project back onto the report space. */
+	mt_normalize(n->normalization, n->m, n->groups[i].reported);
+	n->groups[i].reported_size = fmin(fmax(size, 1e-9), n->max_size);
+	if (doc_reports_equal(d->sc, i, n->groups[i].reported, n->groups[i].reported_size)) {
+		mt_scenario_free(n);
+		return DOC_NOTHING;
+	}
+	return doc_commit(d, n) ? DOC_CHANGED : DOC_REFUSED;
+}
+
+doc_result doc_misreport(doc *d, size_t i, mt_sweep_family f, double t)
+{
+	const mt_scenario *sc = d->sc;
+	if (i >= sc->n)
+		return DOC_NOTHING;
+	const char *name = sc->groups[i].name;
+	if (f == MT_SWEEP_LAMBDA || !isfinite(t)) {
+		doc_set_status(d, true,
+		               "a misreport is alpha, beta or epsilon with a finite value");
+		return DOC_REFUSED;
+	}
+	if (f == MT_SWEEP_EPSILON && t < 0.0) {
+		doc_set_status(d, true,
+		               "the polarizing step epsilon must be >= 0 (0 is the truth)");
+		return DOC_REFUSED;
+	}
+	double *r = malloc(sc->m * sizeof *r), size;
+	if (!r) {
+		doc_set_status(d, true, "out of memory: the change was not made");
+		return DOC_REFUSED;
+	}
+	bool ok = mt_sweep_report(sc, f, i, t, r, &size);
+	doc_result res = DOC_REFUSED;
+	if (!ok && f == MT_SWEEP_ALPHA)
+		doc_set_status(d, true,
+		               "alpha must be > 0: the reported size is alpha times the size");
+	else if (!ok)
+		doc_set_status(d, true,
+		               "%s have no polarizing misreport (Theorem 4.2 needs two different "
+		               "rewards and, under sum normalization, a positive minimum)",
+		               name);
+	else
+		res = doc_set_report(d, i, r, size);
+	name = d->sc->groups[i].name; /* the scenario was replaced */
+	if (res == DOC_CHANGED)
+		doc_set_status(d, false, "%s report the %s misreport at %s = %g (u undoes it)",
+		               name,
+		               f == MT_SWEEP_ALPHA  ? "size-only"
+		               : f == MT_SWEEP_BETA ? "mixing"
+		                                    : "polarizing",
+		               mt_sweep_family_name(f), t);
+	else if (res == DOC_NOTHING)
+		doc_set_status(d, false, "%s report that already: nothing changed", name);
+	free(r);
+	return res;
+}
+
+bool doc_parse_misreport(const char *text, mt_sweep_family *f, double *t, const char **why)
+{
+	static const struct {
+		const char *name;
+		mt_sweep_family f;
+	} names[] = {{"epsilon", MT_SWEEP_EPSILON}, {"eps", MT_SWEEP_EPSILON},
+	             {"e", MT_SWEEP_EPSILON},       {"alpha", MT_SWEEP_ALPHA},
+	             {"a", MT_SWEEP_ALPHA},         {"beta", MT_SWEEP_BETA},
+	             {"b", MT_SWEEP_BETA}};
+	while (*text == ' ')
+		text++;
+	size_t len = 0;
+	while (text[len] && text[len] != ' ' && text[len] != '=')
+		len++;
+	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+		if (strlen(names[k].name) != len || strncmp(names[k].name, text, len))
+			continue;
+		const char *rest = text + len;
+		while (*rest == ' ' || *rest == '=')
+			rest++;
+		if (!doc_parse_number(rest, t)) {
+			*why = "needs a number after the family, e.g. 'eps 0.05'";
+			return false;
+		}
+		*f = names[k].f;
+		return true;
+	}
+	*why = "start with eps, alpha or beta, e.g. 'eps 0.05', 'alpha 2', 'beta 0.5'";
+	return false;
+}

@@ -20,6 +20,7 @@
 
 #include "history.h"
 #include "mechtune/scenario.h"
+#include "mechtune/sweep.h"
 
 /* The grid's rows: row 0 is the reference q; group i has its truth on row
  * 1 + 2i and its report on row 2 + 2i.  Columns 0..m-1 are the responses,
@@ -144,6 +145,25 @@ doc_result doc_add_response(doc *d);
 doc_result doc_remove_response(doc *d);
 doc_result doc_rename(doc *d, const char *text);
 doc_result doc_rename_response(doc *d, const char *text);
+
+/* Reports.  doc_reports_equal: group i reports (rewards, size) already
+ * (rewards within MT_NORM_TOL, the size within 1e-9 relative).
+ * doc_set_report: group i reports (rewards, size), projected onto the
+ * report space, the size kept in (0, max_size]; DOC_NOTHING when that is
+ * what it reports already (no undo step, not modified).
+ * doc_misreport: the paper's exact misreports (theory.md section 8), the
+ * report of group i at parameter t of family f, built by mt_sweep_report:
+ * alpha (size only, alpha w), beta (mixing with the others' mean), epsilon
+ * (the Theorem 4.2 polarizing step, clamped to the largest feasible one);
+ * refused with the reason in the status for lambda, alpha <= 0, epsilon <
+ * 0 and a group with no polarizing misreport. */
+bool doc_reports_equal(const mt_scenario *sc, size_t i, const double *rewards, double size);
+doc_result doc_set_report(doc *d, size_t i, const double *rewards, double size);
+doc_result doc_misreport(doc *d, size_t i, mt_sweep_family f, double t);
+/* "eps 0.05", "epsilon=0.05", "alpha 2", "a 2", "beta 0.5", "b .5" (a
+ * number may be a fraction): the family and its parameter; false (with
+ * *why) otherwise. */
+bool doc_parse_misreport(const char *text, mt_sweep_family *f, double *t, const char **why);
 
 /* Save to path (flags: mt_scenario_save_flags) or open path; the status
  * says how it went.  doc_open returns true when the document changed. */

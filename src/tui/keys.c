@@ -329,15 +329,60 @@ static int k_rename(app *a, int key)
 
 static int apply_report(app *a, size_t i, const double *rewards, double size)
 {
-	mt_scenario *n = app_begin(a);
-	if (!n)
+	doc_result r = doc_set_report(&a->doc, i, rewards, size);
+	if (r == DOC_NOTHING) {
+		app_set_status(a, false, "%s report that already: nothing changed", group_name(a));
 		return R_REDRAW;
-	memcpy(n->groups[i].reported, rewards, n->m * sizeof *rewards);
-	n->groups[i].reported_size = size;
-	/* Searches work within tolerances: project back onto the report space. */
-	mt_normalize(n->normalization, n->m, n->groups[i].reported);
-	n->groups[i].reported_size = fmin(fmax(size, 1e-9), n->max_size);
-	return app_commit(a, n);
+	}
+	return committed(a, r);
+}
+
+/* M: one of the paper's exact misreports, typed: "eps 0.05", "alpha 2",
+ * "beta 0.5", or "rewards" (the best rewards-only lie without payment). */
+static int finish_misreport(app *a, const char *text)
+{
+	while (*text == ' ')
+		text++;
+	if (!*text) {
+		app_set_status(a, false, "misreport cancelled");
+		return R_REDRAW;
+	}
+	size_t i = app_group(a);
+	if (!strncmp(text, "rewards", 7) || !strcmp(text, "r")) {
+		const mt_analysis *an = app_none_analysis(a);
+		const mt_report_outcome *br = an ? &an->groups[i].best[MT_BR_REWARDS] : NULL;
+		if (!br || !br->rewards) {
+			app_set_status(a, true, "the best responses are not ready yet: try again");
+			return R_REDRAW;
+		}
+		int r = apply_report(a, i, br->rewards, br->size);
+		if (r & R_RESOLVE)
+			app_set_status(
+			        a, false,
+			        "%s report their best rewards-only lie w/o payment, size true "
+			        "(gain %+.4g; u undoes it)",
+			        group_name(a), br->gain);
+		return r;
+	}
+	mt_sweep_family f;
+	double t;
+	const char *why;
+	if (!doc_parse_misreport(text, &f, &t, &why)) {
+		app_set_status(a, true, "'%s': %s (nothing was changed)", text, why);
+		return R_REDRAW;
+	}
+	doc_result r = doc_misreport(&a->doc, i, f, t);
+	return r == DOC_NOTHING ? R_REDRAW : committed(a, r);
+}
+
+static int k_misreport(app *a, int key)
+{
+	(void)key;
+	char prompt[200];
+	snprintf(prompt, sizeof prompt,
+	         "%s misreport (eps 0.05, alpha 2, beta 0.5, rewards): ", group_name(a));
+	input_start(a, prompt, "", false, finish_misreport);
+	return R_REDRAW;
 }
 
 static int k_lie(app *a, int key)
@@ -695,6 +740,11 @@ static int k_plot_style(app *a, int key)
 	return R_REDRAW;
 }
 
+static int k_plot_keys(app *a, int key)
+{
+	return key == 'c' ? k_plot_curves(a, key) : k_plot_style(a, key);
+}
+
 static int k_help(app *a, int key)
 {
 	(void)key;
@@ -979,6 +1029,20 @@ static const key_binding bindings[] = {
                 .fn = k_coalition,
         },
         {
+                .keys = {{'M', "misreport"}},
+                .label = "M",
+                .section = "Strategy",
+                .help = "exact lie: eps, alpha, beta",
+                .doc = "Apply one of the paper's exact misreports to the selected group, typed "
+                       "on the status line: 'eps 0.05' polarizes by that step (Theorem 4.2; "
+                       "clamped to the largest feasible one), 'alpha 2' reports twice the size "
+                       "(size only), 'beta 0.5' mixes the true rewards with the others' mean, "
+                       "'rewards' plays the best rewards-only lie without payment (size kept "
+                       "true).  Undoable with u; an empty entry cancels.",
+                .views = V_ALL,
+                .fn = k_misreport,
+        },
+        {
                 .keys = {{'u', "undo"}},
                 .label = "u",
                 .section = "History, files",
@@ -1036,22 +1100,15 @@ static const key_binding bindings[] = {
         },
 
         {
-                .keys = {{'m', "plot_style"}},
-                .label = "m",
+                .keys = {{'m', "plot_style"}, {'c', "plot_curves"}},
+                .label = "m c",
                 .section = "View",
-                .help = "plot: braille / letters",
+                .help = "plot: dots / u alone",
+                .doc = "Plot view: m draws with braille dots or with the letters u, v, p; c "
+                       "shows utility alone on its own scale (its peak at the truth under vcg "
+                       "is easy to see), or utility, w·v and payment together.",
                 .views = V_PLOT,
-                .fn = k_plot_style,
-        },
-        {
-                .keys = {{'c', "plot_curves"}},
-                .label = "c",
-                .section = "View",
-                .help = "plot: utility alone / all",
-                .doc = "Plot view: show utility alone on its own scale (its peak at the truth "
-                       "under vcg is easy to see), or utility, w·v and payment together.",
-                .views = V_PLOT,
-                .fn = k_plot_curves,
+                .fn = k_plot_keys,
         },
         {
                 .keys = {{CTRL_KEY('l'), "redraw"}},

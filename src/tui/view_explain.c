@@ -51,11 +51,13 @@ static void valuation_terms(const ex_page *p, const mt_outcome *o, const mt_grou
 	mt_strbuf_addf(&sb, "= ");
 	char b1[32], b2[32];
 	for (size_t x = 0; x < sc->m && !sb.truncated; x++)
-		mt_strbuf_addf(&sb, "%s%s%s%s", x ? " + " : "", doc_fmt_num(b1, sizeof b1, o->policy[x]),
-		               tx(p, "·", "*"), doc_fmt_num(b2, sizeof b2, g->rewards[x]));
+		mt_strbuf_addf(&sb, "%s%s%s%s", x ? " + " : "",
+		               doc_fmt_num(b1, sizeof b1, o->policy[x]), tx(p, "·", "*"),
+		               doc_fmt_num(b2, sizeof b2, g->rewards[x]));
 	mt_strbuf_finish(&sb, p->a->g->ellipsis);
 	if (sb.truncated || text_width(buf) > COLS - EX_LABEL_W - 2)
-		snprintf(buf, len, "%s over the %zu responses (p* in the Policy panel, rm in the grid)",
+		snprintf(buf, len,
+		         "%s over the %zu responses (p* in the Policy panel, rm in the grid)",
 		         tx(p, "= Σ p*(x)·rm(x)", "= sum p*(x)*rm(x)"), sc->m);
 }
 
@@ -76,6 +78,11 @@ static void ex_valuation(ex_page *p, const mt_outcome *o, size_t i)
 	         doc_fmt_num(b2, sizeof b2, go->valuation),
 	         doc_fmt_num(b3, sizeof b3, go->group_valuation));
 	ex_line(p, t, "group value", A_NORMAL, line);
+	if (sc->k && o->choice < sc->k) {
+		snprintf(line, sizeof line, "p* = candidate %s, the best of the menu's %zu",
+		         sc->candidates[o->choice].name, sc->k);
+		ex_line(p, A_NORMAL, "", p->a->attr[C_DIM], line);
+	}
 }
 
 static void ex_payment(ex_page *p, const mt_outcome *o, size_t i)
@@ -87,7 +94,8 @@ static void ex_payment(ex_page *p, const mt_outcome *o, size_t i)
 	attr_t t = p->a->attr[C_TITLE], dim = p->a->attr[C_DIM];
 	const char *without = tx(p, "ASW₋ᵢ(p*)", "ASW_-i(p*)");
 	if (sc->payment->charges_nothing) {
-		snprintf(line, sizeof line, "pay = 0   (pay:%s charges nothing)", sc->payment->name);
+		snprintf(line, sizeof line, "pay = 0   (pay:%s charges nothing)",
+		         sc->payment->name);
 		ex_line(p, t, "payment", A_NORMAL, line);
 	} else {
 		snprintf(line, sizeof line, "pay = pivot %s %s = %s %s %s = %s", tx(p, "−", "-"),
@@ -95,16 +103,20 @@ static void ex_payment(ex_page *p, const mt_outcome *o, size_t i)
 		         doc_fmt_num(b2, sizeof b2, go->asw_without),
 		         doc_fmt_num(b3, sizeof b3, go->payment));
 		ex_line(p, t, "payment", A_NORMAL, line);
-		snprintf(line, sizeof line, "pivot = %s",
-		         !strcmp(sc->payment->name, "vcg")
-		                 ? tx(p, "max_p ASW₋ᵢ(p): what the others would get without this group",
-		                      "max_p ASW_-i(p): what the others would get without this group")
-		                 : sc->payment->summary);
+		snprintf(
+		        line, sizeof line, "pivot = %s",
+		        !strcmp(sc->payment->name, "vcg")
+		                ? tx(p,
+		                     "max_p ASW₋ᵢ(p): what the others would get without this group",
+		                     "max_p ASW_-i(p): what the others would get without this "
+		                     "group")
+		                : sc->payment->summary);
 		ex_line(p, A_NORMAL, "", dim, line);
 	}
 	snprintf(line, sizeof line, "%s = ASW(p*) %s %s = %s %s %s %s %s = %s", without,
-	         tx(p, "−", "-"), tx(p, "w̃·⟨p*, r̃m⟩", "w~*<p*, rm~>"), doc_fmt_num(b1, sizeof b1, o->objective),
-	         tx(p, "−", "-"), doc_fmt_num(b2, sizeof b2, g->reported_size), tx(p, "×", "x"),
+	         tx(p, "−", "-"), tx(p, "w̃·⟨p*, r̃m⟩", "w~*<p*, rm~>"),
+	         doc_fmt_num(b1, sizeof b1, o->objective), tx(p, "−", "-"),
+	         doc_fmt_num(b2, sizeof b2, g->reported_size), tx(p, "×", "x"),
 	         doc_fmt_num(b3, sizeof b3, mt_dot(sc->m, o->policy, g->reported)),
 	         doc_fmt_num(b4, sizeof b4, go->asw_without));
 	ex_line(p, A_NORMAL, "", dim, line);
@@ -123,7 +135,8 @@ static void ex_utility(ex_page *p, const mt_outcome *o, size_t i)
 	         doc_fmt_num(b2, sizeof b2, go->payment), doc_fmt_num(b3, sizeof b3, go->utility));
 	ex_line(p, t, "utility", A_BOLD, line);
 	bool ir = go->utility >= -MT_DSIC_TOL * (1.0 + fabs(go->utility));
-	snprintf(line, sizeof line, "u %s 0 %s   (at the reports shown; the totals' IR is at the truth)",
+	snprintf(line, sizeof line,
+	         "u %s 0 %s   (at the reports shown; the totals' IR is at the truth)",
 	         ir ? p->a->g->ge : "<", ir ? p->a->g->check : p->a->g->cross);
 	ex_line(p, t, "IR", A_NORMAL, line);
 }

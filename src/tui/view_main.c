@@ -417,7 +417,18 @@ static void draw_policy(app *a, const layout *L)
 	static const role roles[] = {C_BAR_Q, C_BAR_P, C_BAR_T};
 	for (int c = 0; c < ncol; c++) {
 		int x = lab + c * colw;
-		put(y, x + 6, colw - 6, a->attr[roles[c]] | A_BOLD, false, heads[c]);
+		char head[160];
+		const mt_outcome *po = c == 1 ? o : c == 2 ? t : NULL;
+		/* On a finite menu the trained model is one of its candidates: name it. */
+		if (po && sc->k && po->choice < sc->k) {
+			snprintf(head, sizeof head, "%s = %s", heads[c],
+			         sc->candidates[po->choice].name);
+			if (text_width(head) > colw - 6) /* the name matters more than "trained" */
+				snprintf(head, sizeof head, "%s = %s", c == 1 ? "p" : "truth",
+				         sc->candidates[po->choice].name);
+		} else
+			snprintf(head, sizeof head, "%s", heads[c]);
+		put_name(a, y, x + 6, colw - 6, a->attr[roles[c]] | A_BOLD, head);
 	}
 	double top = 0.0;
 	for (size_t k = 0; k < sc->m; k++) {
@@ -486,8 +497,9 @@ static void outcome_columns(const app *a, int colx[OC_N], int *name_w)
 	extra = extra < 0 ? 0 : extra > 4 ? 4 : extra;
 	int step = 10 + extra, x = 12 + extra;
 	*name_w = x - 1;
-	colx[OC_WV] = colx[OC_IR] = -1;
-	colx[OC_V] = x;
+	/* The group's w·v, not the member's v: util = w·v − pay must add up. */
+	colx[OC_V] = colx[OC_IR] = -1;
+	colx[OC_WV] = x;
 	colx[OC_PAY] = x += step;
 	colx[OC_UTIL] = x += step;
 	colx[OC_LIE] = x += step;
@@ -536,12 +548,14 @@ static void draw_outcome(app *a, const layout *L)
 		put_name(a, yy, 0, name_w, sel ? A_BOLD | A_UNDERLINE : A_NORMAL, g->name);
 		add_hit(a, yy, 0, COLS, HIT_OUTCOME_GROUP, i, 0);
 		if (!o) {
-			put(yy, colx[OC_V], 6, a->attr[C_DIM], false, a->g->ellipsis);
+			put(yy, colx[OC_PAY], 6, a->attr[C_DIM], false, a->g->ellipsis);
 			continue;
 		}
 		const mt_group_outcome *go = &o->groups[i];
 		char b[32];
-		putf(yy, colx[OC_V], 7, num_at, "%6s", doc_fmt_num(b, sizeof b, go->valuation));
+		if (colx[OC_V] >= 0)
+			putf(yy, colx[OC_V], 7, num_at, "%6s",
+			     doc_fmt_num(b, sizeof b, go->valuation));
 		if (colx[OC_WV] >= 0)
 			putf(yy, colx[OC_WV], 7, num_at, "%6s",
 			     doc_fmt_num(b, sizeof b, go->group_valuation));
@@ -594,8 +608,20 @@ static void draw_outcome(app *a, const layout *L)
 	if (res->have_truthful)
 		x += putf(yy, x, COLS - x, a->attr[C_BAR_T], " (truth %s)",
 		          doc_fmt_num(b4, sizeof b4, res->truthful.welfare));
-	x += putf(yy, x, COLS - x, num_at, "  revenue %s  ASW %s  ",
-	          doc_fmt_num(b2, sizeof b2, o->revenue), doc_fmt_num(b3, sizeof b3, o->objective));
+	/* The objective is evaluated at the reports: a lie makes it jump, so
+	 * it says so, with the all-truthful objective beside it when it fits
+	 * (the checks after it keep their 24 columns). */
+	x += putf(yy, x, COLS - x, num_at, "  revenue %s  %s %s",
+	          doc_fmt_num(b2, sizeof b2, o->revenue), res->lies ? "ASW@reports" : "ASW",
+	          doc_fmt_num(b3, sizeof b3, o->objective));
+	if (res->have_truthful) {
+		char tr[48];
+		snprintf(tr, sizeof tr, " (truth %s)",
+		         doc_fmt_num(b4, sizeof b4, res->truthful.objective));
+		if (x + text_width(tr) + 24 <= COLS)
+			x += put(yy, x, COLS - x, a->attr[C_BAR_T], false, tr);
+	}
+	x += put(yy, x, COLS - x, num_at, false, "  ");
 	const mt_analysis *an = rule;
 	if (!an) {
 		put(yy, x, COLS - x, a->attr[C_DIM], false, a->g->ellipsis);
@@ -626,6 +652,7 @@ static void draw_detail(app *a, int y)
 	const mt_report_outcome *br = &none->groups[i].best[MT_BR_FULL];
 	if (!br->rewards)
 		return;
+	const mt_group *g = &sc->groups[i];
 	char line[1024], b[32], name[256];
 	/* "Alices' best lie", "Solo's best lie"; a long name is clipped so the
 	 * numbers still show. */
@@ -635,11 +662,25 @@ static void draw_detail(app *a, int y)
 	clip_text(full, COLS / 3 > 12 ? COLS / 3 : 12, a->g->ellipsis, name, sizeof name);
 	mt_strbuf sb;
 	mt_strbuf_init(&sb, line, sizeof line);
-	mt_strbuf_addf(&sb, "%s'%s best lie w/o payment (%s):", name, plural_s ? "" : "s",
-	               br->method == MT_BR_EXACT ? "exact" : "~ search");
-	for (size_t x = 0; x < sc->m && !sb.truncated; x++)
-		mt_strbuf_addf(&sb, " %s", doc_fmt_num(b, sizeof b, br->rewards[x]));
-	mt_strbuf_addf(&sb, ", size %.3g (b plays it)", br->size);
+	if (truthful_is_best(br->gain, none->groups[i].truthful_utility)) {
+		mt_strbuf_addf(&sb,
+		               "%s: no lie gains w/o payment, the truth is %s best report (%s)",
+		               name, plural_s ? "their" : "its",
+		               br->method == MT_BR_EXACT ? "exact" : "~ search");
+	} else {
+		bool playing = doc_reports_equal(sc, i, br->rewards, br->size);
+		mt_strbuf_addf(&sb, "%s'%s best lie w/o payment (%s):", name, plural_s ? "" : "s",
+		               br->method == MT_BR_EXACT ? "exact" : "~ search");
+		for (size_t x = 0; x < sc->m && !sb.truncated; x++)
+			mt_strbuf_addf(&sb, " %s", doc_fmt_num(b, sizeof b, br->rewards[x]));
+		mt_strbuf_addf(&sb, ", size %.3g", br->size);
+		if (playing) /* BR none then is the gain of this very lie */
+			mt_strbuf_addf(&sb, " (played now: BR none %s is its gain)",
+			               fmt_gain(b, sizeof b, br->gain));
+		else
+			mt_strbuf_addf(&sb, " (b plays it)");
+	}
+	(void)g;
 	mt_strbuf_finish(&sb, a->g->ellipsis);
 	put(y, 0, COLS, a->attr[C_DIM], false, line);
 }
@@ -688,9 +729,11 @@ static int noise_group_lines(const app *a, int y, int width, const mt_noise_anal
 			int xx = x;
 			xx += put_name(a, yy, xx, NOISE_NAME_W, A_NORMAL,
 			               a->doc.sc->groups[i].name);
+			/* the relation that holds: > when the bound fails */
+			const char *rel = g->within_bound ? (a->g->utf8 ? "≤" : "<=") : ">";
 			xx += putf(yy, xx, width - xx, at, " %7s %s %s ",
-			           fmt_gain(b1, sizeof b1, g->gain),
-			           a->g->utf8 ? "≤" : "<=", doc_fmt_num(b2, sizeof b2, g->bound));
+			           fmt_gain(b1, sizeof b1, g->gain), rel,
+			           doc_fmt_num(b2, sizeof b2, g->bound));
 			mark(a, yy, xx, g->within_bound);
 		}
 		x += w + 3;
@@ -728,8 +771,10 @@ static void draw_noise(app *a, const layout *L)
 	char b1[32], b2[32];
 	x += putf(y, x, COLS - x, at, "objective lost %s %s %s %s ",
 	          doc_fmt_num(b1, sizeof b1, nz->asw_loss),
-	          u ? "≤" : "<=", u ? "2ε·Σw" : "2*eps*sum(w)",
-	          doc_fmt_num(b2, sizeof b2, nz->welfare_bound));
+	          !nz->asw_within_bound ? ">"
+	          : u                   ? "≤"
+	                                : "<=",
+	          u ? "2ε·Σw" : "2*eps*sum(w)", doc_fmt_num(b2, sizeof b2, nz->welfare_bound));
 	mark(a, y, x, nz->asw_within_bound);
 	x += 3;
 	char samples[48];

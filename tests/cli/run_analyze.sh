@@ -39,6 +39,13 @@ assert len(rows) == len(d["groups"]), rows
 for g, row in zip(d["groups"], rows):
     want=" ".join("%+.3f" % (0.0 if abs(v) < 5e-4 else v) for v in g["t"])
     assert row == want, (row, want)' <("$bin" analyze --json --no-ibr "$zm") <("$bin" analyze --no-ibr "$zm")
+# sweep's text table adds up: utility = w*v - payment with w the group's true size (defect 3)
+check $py -c 'import sys
+rows=[l.split() for l in sys.stdin if l.strip() and l.split()[0].replace(".","",1).isdigit()]
+assert len(rows) == 5, rows
+for r in rows:
+    v, wv, pay, u = map(float, r[1:5])
+    assert abs(3 * v - wv) < 1e-5 and abs(wv - pay - u) < 1e-5, r' < <("$bin" sweep --family alpha --steps 5 "$src/scenarios/default.yaml")
 # coalitions: the joint lie of collusion.yaml pays both members under vcg; --coalition's
 # JSON; best_pair is null with --no-coalitions; bad member lists are usage errors (2)
 col="$src/scenarios/collusion.yaml"

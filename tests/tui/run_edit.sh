@@ -63,11 +63,13 @@ keys Enter
 wait_for "Alices true reward of hedge = 0.250"
 wait_idle
 
-# A new group gets a proper possessive in the best-lie line ("group 3's",
-# not "group 3'"); after undo the Bobs keep theirs.
+# A new group values every response the same: no lie gains, and the
+# best-lie line says so instead of offering a lie (issue 10, defect 6);
+# after undo the Bobs keep their possessive.
 keys a
 wait_for "added 'group 3'"
-wait_for "group 3's best lie w/o payment"
+wait_for "group 3: no lie gains w/o payment, the truth is its best report"
+assert_not_screen "(b plays it)"
 keys u
 wait_for "Bobs' best lie w/o payment"
 

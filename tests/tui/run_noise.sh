@@ -2,7 +2,7 @@
 # Noisy input: on scenarios/noisy_input.yaml the explorer shows the
 # noisy-input section with each group's best lie gain under noise next to
 # 2·w·ε and the objective lost next to 2ε·Σw, the same numbers as
-# `mechtune analyze --json`; under none the Alices exceed their bound (✗);
+# `mechtune analyze --json`; under none the Alices exceed their bound (> ✗, never a false ≤);
 # a scenario without noise has no such section; --ascii spells it in ASCII.
 . "$(dirname "$0")/lib.sh"
 
@@ -26,10 +26,11 @@ check_noise() {
 			case "$line" in *"objective lost $a ≤ 2ε·Σw $b ✓"*) ;;
 			*) fail "objective line '$line', expected loss $a bound $b" ;; esac
 		else
-			mk="✓"
-			[ "$c" = NO ] && mk="✗"
-			screen | grep -qE -- "$kind +\\$a ≤ $b $mk" ||
-				fail "noise of $kind: expected '$a ≤ $b $mk'"
+			# the relation that holds (issue 10, defect 2): > when the bound fails
+			mk="✓" rel="≤"
+			[ "$c" = NO ] && mk="✗" rel=">"
+			screen | grep -qE -- "$kind +\\$a $rel $b $mk" ||
+				fail "noise of $kind: expected '$a $rel $b $mk'"
 		fi
 	done < <(expect "$@")
 }
@@ -45,7 +46,8 @@ check_noise
 keys p
 wait_for "pay:none"
 wait_idle
-wait_match "Alices +\\+0\\.[0-9]{3} ≤ 0\\.300 ✗"
+wait_match "Alices +\\+0\\.[0-9]{3} > 0\\.300 ✗"
+assert_not_screen "≤ 0.300 ✗"
 check_noise --payment none
 # A rule the noise analysis does not support says so in the section.
 keys p p

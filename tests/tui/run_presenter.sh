@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# --presenter: fewer, wider columns (no w·v, no IR column; wider cells),
+# --presenter: fewer, wider columns (w·v, not the member's v, so that util =
+# w·v − pay adds up on the screen; no IR column; wider cells),
 # everything still on screen at 80x24, tall bars at 120x36, a lesson fits.
 # --read-only: the header says [read-only], edits work, saving is refused
 # with a clear status, quitting and Ctrl-C never ask.
@@ -9,9 +10,14 @@ file="$MT_SOURCE_DIR/scenarios/default.yaml"
 start 80 24 -- --presenter "$file"
 wait_idle
 out=$(line_of "Outcome")
-case "$out" in *"w·v"* | *" IR "*) fail "presenter outcome still has secondary columns: '$out'" ;; esac
-for h in "util" "lie Δu" "BR none" "BR vcg"; do
+case "$out" in *"    v "* | *" IR "*) fail "presenter outcome still has secondary columns: '$out'" ;; esac
+for h in "w·v" "pay" "util" "lie Δu" "BR none" "BR vcg"; do
 	case "$out" in *"$h"*) ;; *) fail "presenter outcome lacks '$h': '$out'" ;; esac
+done
+# util = w·v − pay, in every group's row (issue 10, defect 3)
+for g in Alices Bobs; do
+	screen | grep -E "^$g +[0-9]" | tail -n 1 | awk '{ d = $2 - $3 - $4; if (d < -0.0015 || d > 0.0015) exit 1 }' ||
+		fail "presenter row of $g does not add up: '$(screen | grep -E "^$g +[0-9]" | tail -n 1)'"
 done
 # Wider grid cells than the normal 8 columns.
 line_of "reference q" | grep -qE '^reference q {7,}0\.200 {5,}0\.300' || fail "presenter cells are not wider"

@@ -20,7 +20,7 @@ wait_idle
 assert_not_screen "terminal too small"
 assert_screen "Outcome"
 # The hint line is full at 120 columns.
-assert_screen "v plot"
+assert_screen "ve plot/explain"
 
 # Resize while a prompt is open: the prompt survives.
 keys Enter
