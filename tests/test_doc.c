@@ -638,6 +638,31 @@ static void test_parse_misreport(void **state)
 	assert_false(doc_parse_misreport("eps nan", &f, &t, &why));
 }
 
+static void test_parse_range(void **state)
+{
+	(void)state;
+	double from, to;
+	const char *why = NULL;
+	assert_true(doc_parse_range("0.25 5", MT_SWEEP_ALPHA, &from, &to, &why));
+	NEAR(from, 0.25);
+	NEAR(to, 5.0);
+	assert_true(doc_parse_range(" 0..1/10 ", MT_SWEEP_EPSILON, &from, &to, &why));
+	NEAR(from, 0.0);
+	NEAR(to, 0.1);
+	assert_true(doc_parse_range("-1 2", MT_SWEEP_BETA, &from, &to, &why));
+	assert_true(doc_parse_range("  ", MT_SWEEP_BETA, &from, &to, &why)); /* the default */
+	NEAR(from, 0.0);
+	NEAR(to, 0.0);
+	assert_false(doc_parse_range("0 5", MT_SWEEP_ALPHA, &from, &to, &why));
+	assert_false(doc_parse_range("0 5", MT_SWEEP_LAMBDA, &from, &to, &why));
+	assert_false(doc_parse_range("1e-9 5", MT_SWEEP_LAMBDA, &from, &to, &why));
+	assert_false(doc_parse_range("-0.1 0.1", MT_SWEEP_EPSILON, &from, &to, &why));
+	assert_false(doc_parse_range("2 1", MT_SWEEP_BETA, &from, &to, &why));
+	assert_false(doc_parse_range("2", MT_SWEEP_BETA, &from, &to, &why));
+	assert_false(doc_parse_range("1 inf", MT_SWEEP_BETA, &from, &to, &why));
+	assert_non_null(why);
+}
+
 int main(void)
 {
 	mt_library_init();
@@ -658,6 +683,7 @@ int main(void)
 	        cmocka_unit_test(test_misreports),
 	        cmocka_unit_test(test_set_report),
 	        cmocka_unit_test(test_parse_misreport),
+	        cmocka_unit_test(test_parse_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,6 +2,7 @@
  * numbers as the last one, whose results the caller holds, computes nothing
  * again; switching to the plot view computes only the sweeps, another group
  * only that group's sweeps; a changed number computes everything. */
+#include <math.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -94,29 +95,38 @@ static void test_stages_are_reused(void **state)
 	run(&u, sc, plot, MT_STAGE_SWEEPS);
 	assert_runs(&u, 1, 1, 2);
 	assert_int_equal(u.held[MT_STAGE_SWEEPS]->group, 1);
+	plot.sweep_from[MT_SWEEP_ALPHA] = 0.5; /* a range of the user's: computed */
+	plot.sweep_to[MT_SWEEP_ALPHA] = 5.0;
+	run(&u, sc, plot, MT_STAGE_SWEEPS);
+	assert_runs(&u, 1, 1, 3);
+	const mt_sweep *al = &u.held[MT_STAGE_SWEEPS]->sweeps[MT_SWEEP_ALPHA];
+	assert_true(fabs(al->rows[0].param - 0.5) < 1e-12);
+	assert_true(fabs(al->rows[al->nrows - 1].param - 5.0) < 1e-12);
+	run(&u, sc, plot, MT_STAGE_SWEEPS); /* the same range again: reused */
+	assert_runs(&u, 1, 1, 3);
 	main_view.group = 1; /* leaving v */
 	run(&u, sc, main_view, MT_STAGE_ANALYSIS);
-	assert_runs(&u, 1, 1, 2);
+	assert_runs(&u, 1, 1, 3);
 	main_view.group = 0; /* another group in the main view */
 	run(&u, sc, main_view, MT_STAGE_ANALYSIS);
-	assert_runs(&u, 1, 1, 2);
+	assert_runs(&u, 1, 1, 3);
 
 	/* A name is not a number: still reused. */
 	mt_scenario *renamed = mt_scenario_clone(sc);
 	assert_int_equal(mt_scenario_set_name(&renamed->groups[0].name, "Renamed"), MT_OK);
 	run(&u, renamed, main_view, MT_STAGE_ANALYSIS);
-	assert_runs(&u, 1, 1, 2);
+	assert_runs(&u, 1, 1, 3);
 
 	/* A changed number computes everything. */
 	mt_scenario *edited = mt_scenario_clone(sc);
 	edited->lambda *= 1.5;
 	run(&u, edited, main_view, MT_STAGE_ANALYSIS);
-	assert_runs(&u, 2, 2, 2);
+	assert_runs(&u, 2, 2, 3);
 
 	/* A caller that dropped its results (a new document) gets them again. */
 	hold_free(&u);
 	run(&u, edited, main_view, MT_STAGE_ANALYSIS);
-	assert_runs(&u, 3, 3, 2);
+	assert_runs(&u, 3, 3, 3);
 
 	hold_free(&u);
 	mt_worker_stop(u.w);

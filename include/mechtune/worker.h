@@ -44,6 +44,9 @@ typedef enum {
 	MT_STAGE_COUNT
 } mt_stage;
 
+#define MT_WORKER_SWEEP_STEPS 41
+#define MT_WORKER_NSWEEPS 4 /* alpha, beta, epsilon, lambda (mt_sweep_family order) */
+
 /* What the view needs besides the solve. */
 typedef struct {
 	bool analysis;      /* best responses under `none` and under the active rule */
@@ -66,12 +69,11 @@ typedef struct {
 	 * again: the worker publishes a record with `reused` set instead (the
 	 * coalition stage is always computed). */
 	unsigned long have[MT_STAGE_COUNT];
+	/* The sweeps' ranges by family; from == to: mt_worker_sweep_range's. */
+	double sweep_from[MT_WORKER_NSWEEPS], sweep_to[MT_WORKER_NSWEEPS];
 } mt_job_needs;
 
 #define MT_WORKER_ALL_PAIRS ((size_t)-1)
-
-#define MT_WORKER_SWEEP_STEPS 41
-#define MT_WORKER_NSWEEPS 4 /* alpha, beta, epsilon, lambda (mt_sweep_family order) */
 
 /* One published stage.  Only the members of its stage are filled; a stage
  * whose status is not MT_OK carries the reason in err and the stages after

@@ -42,6 +42,7 @@ struct mt_worker {
 	mt_scenario *cache_sc;
 	unsigned long cache_gen[MT_STAGE_COUNT];
 	size_t cache_group, cache_steps;
+	double cache_from[MT_WORKER_NSWEEPS], cache_to[MT_WORKER_NSWEEPS];
 
 	atomic_ulong runs[MT_STAGE_COUNT]; /* stages computed (mt_worker_stage_runs) */
 };
@@ -284,6 +285,10 @@ static bool stage_sweeps(mt_worker *w, const mt_scenario *sc, const mt_job_needs
 		double from, to;
 		if (!mt_worker_sweep_range(sc, (mt_sweep_family)f, r->group, steps, &from, &to))
 			continue;
+		if (needs->sweep_to[f] != needs->sweep_from[f]) { /* the caller's range */
+			from = needs->sweep_from[f];
+			to = needs->sweep_to[f];
+		}
 		r->status = mt_sweep_run(sc, (mt_sweep_family)f, r->group, from, to, steps,
 		                         &r->sweeps[f], cancel, &r->err);
 		r->have_sweep[f] = true;
@@ -399,6 +404,8 @@ static bool run_stage(mt_worker *w, mt_stage stage, const mt_scenario *sc,
 			return false;
 		w->cache_group = needs->group;
 		w->cache_steps = needs->sweep_steps;
+		memcpy(w->cache_from, needs->sweep_from, sizeof w->cache_from);
+		memcpy(w->cache_to, needs->sweep_to, sizeof w->cache_to);
 		return true;
 	case MT_STAGE_COUNT: break;
 	}
@@ -413,7 +420,9 @@ static void run_job(mt_worker *w, mt_scenario *sc, const mt_job_needs *needs, un
 		w->spare = mt_calloc(1, sizeof *w->spare);
 	if (!w->cache_sc || !mt_scenario_same_numbers(w->cache_sc, sc))
 		memset(w->cache_gen, 0, sizeof w->cache_gen);
-	if (needs->group != w->cache_group || needs->sweep_steps != w->cache_steps)
+	if (needs->group != w->cache_group || needs->sweep_steps != w->cache_steps ||
+	    memcmp(needs->sweep_from, w->cache_from, sizeof w->cache_from) ||
+	    memcmp(needs->sweep_to, w->cache_to, sizeof w->cache_to))
 		w->cache_gen[MT_STAGE_SWEEPS] = 0;
 	mt_scenario_free(w->cache_sc);
 	w->cache_sc = sc;

@@ -18,6 +18,7 @@
 #include "mechtune/lesson.h"
 #include "mechtune/recover.h"
 #include "mechtune/scenario.h"
+#include "mechtune/sweep.h"
 #include "mechtune/worker.h"
 #include "doc.h"
 #include "history.h"
@@ -106,6 +107,10 @@ struct app {
 	size_t step_idx;
 	bool braille;      /* plot style */
 	bool utility_only; /* plot: utility alone, on its own scale */
+	int plot_family;   /* plot: the panel the cursor is in (mt_sweep_family) */
+	int plot_point;    /* plot: the cursor's point in it; -1: at the truth */
+	/* plot: the user's ranges by family (from == to: the default) */
+	double plot_from[MT_WORKER_NSWEEPS], plot_to[MT_WORKER_NSWEEPS];
 	int help_top;
 	int explain_left; /* explain view: first response of the t(x) list */
 
@@ -221,6 +226,16 @@ void add_hit(app *a, int y, int x, int w, hit_kind k, int row, int col);
 
 /* --- view_plot.c ---------------------------------------------------- */
 void plot_draw(app *a, int top, int height);
+/* The cursor along the selected panel's curve: its sweep and row (false:
+ * no curve of the selected group yet; out may be NULL); moving it by
+ * delta points, to the next panel (both show the values at it on the
+ * status line), and Enter: the group reports the misreport at it (alpha,
+ * beta, epsilon, through doc_misreport) or lambda becomes its value.
+ * Each returns reaction flags. */
+bool plot_cursor_row(const app *a, const mt_sweep **out, size_t *k);
+int plot_cursor_move(app *a, int delta);
+int plot_cursor_family(app *a);
+int plot_cursor_apply(app *a);
 
 /* --- view_coalition.c ---------------------------------------------- */
 /* The coalition of the selected group with its partner, as shown. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mechtune/error.h"
+#include "mechtune/train.h"
 #include "mechtune/yamlio.h"
 
 /* ---- the grid's cells ----------------------------------------------------- */
@@ -785,4 +786,48 @@ bool doc_parse_misreport(const char *text, mt_sweep_family *f, double *t, const 
 	}
 	*why = "start with eps, alpha or beta, e.g. 'eps 0.05', 'alpha 2', 'beta 0.5'";
 	return false;
+}
+
+bool doc_parse_range(const char *text, mt_sweep_family f, double *from, double *to,
+                     const char **why)
+{
+	char buf[128];
+	snprintf(buf, sizeof buf, "%s", text);
+	char *dots = strstr(buf, "..");
+	if (dots)
+		dots[0] = dots[1] = ' ';
+	char *p = buf;
+	while (*p == ' ')
+		p++;
+	if (!*p) {
+		*from = *to = 0.0;
+		return true;
+	}
+	char *sep = strchr(p, ' ');
+	if (!sep) {
+		*why = "type two numbers, from and to, e.g. '0.25 5'";
+		return false;
+	}
+	*sep = '\0';
+	if (!doc_parse_number(p, from) || !doc_parse_number(sep + 1, to)) {
+		*why = "type two numbers, from and to, e.g. '0.25 5'";
+		return false;
+	}
+	if (!(*from < *to)) {
+		*why = "the range must go up: from < to";
+		return false;
+	}
+	if ((f == MT_SWEEP_ALPHA || f == MT_SWEEP_LAMBDA) && !(*from > 0.0)) {
+		*why = "alpha and lambda must stay positive";
+		return false;
+	}
+	if (f == MT_SWEEP_LAMBDA && (*from < MT_LAMBDA_MIN || *to > MT_LAMBDA_MAX)) {
+		*why = "lambda must stay within 1e-8 .. 1e8";
+		return false;
+	}
+	if (f == MT_SWEEP_EPSILON && *from < 0.0) {
+		*why = "epsilon starts at 0 (the truth) or above";
+		return false;
+	}
+	return true;
 }

@@ -164,6 +164,12 @@ doc_result doc_misreport(doc *d, size_t i, mt_sweep_family f, double t);
  * number may be a fraction): the family and its parameter; false (with
  * *why) otherwise. */
 bool doc_parse_misreport(const char *text, mt_sweep_family *f, double *t, const char **why);
+/* A plot range typed for family f: "0.25 5" or "0.25..5" (fractions
+ * allowed); from < to, alpha and lambda positive (lambda within
+ * MT_LAMBDA_MIN..MT_LAMBDA_MAX), epsilon from 0 up.  An empty text is the
+ * default range: true with *from = *to = 0.  false (with *why) otherwise. */
+bool doc_parse_range(const char *text, mt_sweep_family f, double *from, double *to,
+                     const char **why);
 
 /* Save to path (flags: mt_scenario_save_flags) or open path; the status
  * says how it went.  doc_open returns true when the document changed. */

@@ -144,6 +144,8 @@ static int k_left(app *a, int key)
 		a->explain_left -= 8;
 		return R_REDRAW;
 	}
+	if (a->view == VIEW_PLOT) /* the cursor along the curve */
+		return plot_cursor_move(a, -1);
 	a->doc.cur.col--;
 	return moved(a, app_group(a));
 }
@@ -155,6 +157,8 @@ static int k_right(app *a, int key)
 		a->explain_left += 8;
 		return R_REDRAW;
 	}
+	if (a->view == VIEW_PLOT)
+		return plot_cursor_move(a, +1);
 	a->doc.cur.col++;
 	return moved(a, app_group(a));
 }
@@ -171,6 +175,8 @@ static int k_next_group(app *a, int key)
 
 static int k_edit(app *a, int key)
 {
+	if (a->view == VIEW_PLOT) /* Enter: the report at the plot's cursor */
+		return key == '.' || (key >= '0' && key <= '9') ? R_NONE : plot_cursor_apply(a);
 	bool exists;
 	double v = doc_cell_value(a->doc.sc, a->doc.cur.row, a->doc.cur.col, &exists);
 	if (!exists)
@@ -740,9 +746,42 @@ static int k_plot_style(app *a, int key)
 	return R_REDRAW;
 }
 
+static int finish_range(app *a, const char *text)
+{
+	int f = a->plot_family;
+	double from, to;
+	const char *why;
+	if (!doc_parse_range(text, (mt_sweep_family)f, &from, &to, &why)) {
+		app_set_status(a, true, "'%s': %s (the range is unchanged)", text, why);
+		return R_REDRAW;
+	}
+	a->plot_from[f] = from;
+	a->plot_to[f] = to;
+	a->plot_point = -1;
+	if (from == to)
+		app_set_status(a, false, "%s plot: the default range",
+		               mt_sweep_family_name((mt_sweep_family)f));
+	else
+		app_set_status(a, false, "%s plot from %g to %g",
+		               mt_sweep_family_name((mt_sweep_family)f), from, to);
+	return R_REDRAW | R_RESOLVE;
+}
+
+/* m c f z: the plot's style, curves, the cursor's panel and its range. */
 static int k_plot_keys(app *a, int key)
 {
-	return key == 'c' ? k_plot_curves(a, key) : k_plot_style(a, key);
+	switch (key) {
+	case 'c': return k_plot_curves(a, key);
+	case 'f': return plot_cursor_family(a);
+	case 'z': {
+		char prompt[160];
+		snprintf(prompt, sizeof prompt, "%s range (from to, e.g. 0.25 5; empty: default): ",
+		         mt_sweep_family_name((mt_sweep_family)a->plot_family));
+		input_start(a, prompt, "", false, finish_range);
+		return R_REDRAW;
+	}
+	default: return k_plot_style(a, key);
+	}
 }
 
 static int k_help(app *a, int key)
@@ -819,7 +858,7 @@ static const key_binding bindings[] = {
                 .ascii = "Left h",
                 .section = "Move",
                 .help = "move left",
-                .views = V_MAIN | V_EXPLAIN,
+                .views = V_ALL,
                 .fn = k_left,
         },
         {
@@ -828,7 +867,7 @@ static const key_binding bindings[] = {
                 .ascii = "Right l",
                 .section = "Move",
                 .help = "move right",
-                .views = V_MAIN | V_EXPLAIN,
+                .views = V_ALL,
                 .fn = k_right,
         },
         {
@@ -850,7 +889,7 @@ static const key_binding bindings[] = {
                        "of a truthful group moves its report along.",
                 .hint = "edit",
                 .prio = 1,
-                .views = V_MAIN,
+                .views = V_MAIN | V_PLOT,
                 .fn = k_edit,
         },
         {
@@ -1100,13 +1139,20 @@ static const key_binding bindings[] = {
         },
 
         {
-                .keys = {{'m', "plot_style"}, {'c', "plot_curves"}},
-                .label = "m c",
+                .keys = {{'m', "plot_style"},
+                         {'c', "plot_curves"},
+                         {'f', "plot_panel"},
+                         {'z', "plot_range"}},
+                .label = "m c f z",
                 .section = "View",
-                .help = "plot: dots / u alone",
+                .help = "plot: dots/u/curve/range",
                 .doc = "Plot view: m draws with braille dots or with the letters u, v, p; c "
                        "shows utility alone on its own scale (its peak at the truth under vcg "
-                       "is easy to see), or utility, w·v and payment together.",
+                       "is easy to see), or utility, w·v and payment together; f moves the "
+                       "cursor to the next panel (α, β, ε, λ), ← → move it along the curve "
+                       "and the status line reads out u, w·v and pay there, Enter makes the "
+                       "group report that misreport (or sets λ), undoable; z sets the "
+                       "panel's range (from to, e.g. '0.25 5'; empty: the default).",
                 .views = V_PLOT,
                 .fn = k_plot_keys,
         },

@@ -94,6 +94,9 @@ static void submit(app *a)
 	a->needs.sweep_steps = MT_WORKER_SWEEP_STEPS;
 	a->needs.coalitions = a->view == VIEW_MAIN;
 	a->needs.partner = coalition_request(a, &a->needs.partner_of);
+
+	memcpy(a->needs.sweep_from, a->plot_from, sizeof a->needs.sweep_from);
+	memcpy(a->needs.sweep_to, a->plot_to, sizeof a->needs.sweep_to);
 	/* What we hold, so that the worker reuses it when the numbers did not
 	 * change (a view switch, another group in the main view). */
 	for (int s = 0; s < MT_STAGE_COUNT; s++)
@@ -343,6 +346,7 @@ static int run_setup(app *a, const tui_options *o, bool *release)
 	a->braille = a->g->braille && o->color;
 	a->step_idx = 1;
 	a->hl_row = -1;
+	a->plot_point = -1;
 
 	mt_error err = {0};
 	mt_scenario *sc = NULL;
