@@ -84,7 +84,7 @@ static const mt_lesson_step why_payments_steps[] = {
          none_and_lie},
         {"The Alices now report extreme rewards and the largest size (◆ marks the lie).  "
          "'lie Δu' shows what it earns them; the policy moved their way and the welfare fell "
-         "below the truthful one: the Bobs pay for the lie (Theorem 4.2).  Press {truth} to "
+         "below the truthful one: the Bobs lose by it (Theorem 4.2).  Press {truth} to "
          "make the Alices honest again.",
          truth},
         {"The simplest lie is about size.  Move the cursor to the size of the Alices' report "
