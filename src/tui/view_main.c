@@ -32,6 +32,13 @@ static const char *fmt_fit(char *buf, size_t len, double v, int width, int decim
 {
 	if (!isfinite(v) || len < 2)
 		return doc_fmt_num(buf, len, v);
+	/* Small values get two significant digits when they fit, so that
+	 * 0.0018 and 0.0021 do not both read 0.002. */
+	if (v != 0.0 && fabs(v) < 0.01) {
+		int sig = (int)ceil(-log10(fabs(v))) + 1;
+		if (sig > decimals)
+			decimals = sig;
+	}
 	for (int d = decimals; d >= 0; d--) {
 		int n = snprintf(buf, len, "%.*f", d, v);
 		if (n > width)
@@ -47,10 +54,17 @@ static const char *fmt_fit(char *buf, size_t len, double v, int width, int decim
 	return buf;
 }
 
+/* A gain is a difference of two utilities: below this fraction of them it
+ * is floating-point noise (-9e-16), shown as 0. */
+#define GAIN_NOISE 1e-12
+
 /* Signed, for gains.  A gain too small for three decimals is still shown
- * (as +7e-05), so that "+0.000 ✗" never appears: 0 means exactly 0. */
+ * (as +7e-05), so that "+0.000 ✗" never appears: 0 means 0 up to
+ * GAIN_NOISE. */
 static const char *fmt_gain(char *buf, size_t len, double v)
 {
+	if (fabs(v) < GAIN_NOISE)
+		v = 0.0;
 	if (v != 0.0 && fabs(v) < 5e-4)
 		snprintf(buf, len, "%+.0e", v);
 	else if (fabs(v) < 100.0)
@@ -571,7 +585,10 @@ static void draw_outcome(app *a, const layout *L)
 		/* What the current lie earns the group compared with its truth. */
 		if (mt_group_lies(sc, (size_t)i)) {
 			if (an && !stale) {
-				double du = go->utility - an->groups[i].truthful_utility;
+				double tu = an->groups[i].truthful_utility;
+				double du = go->utility - tu;
+				if (fabs(du) < GAIN_NOISE * (1.0 + fabs(tu)))
+					du = 0.0;
 				bool pays = du > 5e-7;
 				putf(yy, colx[OC_LIE], 8, a->attr[pays ? C_BAD : C_GOOD], "%8s",
 				     fmt_gain(b, sizeof b, du));

@@ -21,6 +21,9 @@ def fmt(v):
 
 def fmt_fit(v, width=5, decimals=3):
     """The explorer's fmt_fit: probabilities in a 5-character column."""
+    import math
+    if v != 0.0 and abs(v) < 0.01:
+        decimals = max(decimals, math.ceil(-math.log10(abs(v))) + 1)
     for d in range(decimals, -1, -1):
         s = "%.*f" % (d, v)
         if len(s) > width:
