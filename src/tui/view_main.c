@@ -521,100 +521,75 @@ static void outcome_columns(const app *a, int colx[OC_N], int *name_w)
 	colx[OC_BRR] = x + step + 2;
 }
 
-static void draw_outcome(app *a, const layout *L)
+/* One group's row: its numbers, the mark of its IR, what its lie earns and
+ * its best responses' gains. */
+static void outcome_row(app *a, int yy, int i, const int colx[OC_N], int name_w,
+                        const mt_outcome *o, bool stale)
 {
 	const mt_scenario *sc = a->doc.sc;
-	const mt_stage_result *res = app_any_result(a, MT_STAGE_SOLVE);
-	bool stale = res && res->generation != a->gen;
-	const mt_outcome *o = res && res->status == MT_OK ? &res->outcome : NULL;
 	const mt_analysis *none = app_none_analysis(a), *rule = app_rule_analysis(a);
-	int y = L->out_top - 1;
-	move(y, 0);
-	clrtoeol();
-	char rulehead[32];
-	snprintf(rulehead, sizeof rulehead, " BR %s", sc->payment->label);
-	int colx[OC_N], name_w;
-	outcome_columns(a, colx, &name_w);
-	put(y, 0, name_w + 1, a->attr[C_TITLE], true, "Outcome");
-	/* Right-aligned over 6-character numbers; the names match the lesson texts. */
-	const char *heads[OC_N] = {"    v", "  w*v",    "  pay",    " util",
-	                           "IR",    "  lie du", " BR none", rulehead};
-	if (a->g->utf8) {
-		heads[OC_WV] = "  w·v";
-		heads[OC_LIE] = "  lie Δu";
-	}
-	/* Under `none` the rule's column would repeat 'BR none'. */
-	if (sc->payment->charges_nothing)
-		colx[OC_BRR] = -1;
-	for (int k = 0; k < OC_N; k++)
-		if (colx[k] >= 0)
-			put(y, colx[k], k == OC_BRR ? 12 : 10, a->attr[C_TITLE], false, heads[k]);
-	a->out_first = scroll_to(a->out_first, L->out_rows, (int)sc->n, (int)app_group(a));
 	attr_t num_at = stale ? a->attr[C_DIM] : A_NORMAL;
-	for (int r = 0; r < L->out_rows; r++) {
-		int i = a->out_first + r, yy = L->out_top + r;
-		move(yy, 0);
-		clrtoeol();
-		if (i >= (int)sc->n)
-			break;
-		const mt_group *g = &sc->groups[i];
-		bool sel = (size_t)i == app_group(a);
-		put_name(a, yy, 0, name_w, sel ? A_BOLD | A_UNDERLINE : A_NORMAL, g->name);
-		add_hit(a, yy, 0, COLS, HIT_OUTCOME_GROUP, i, 0);
-		if (!o) {
-			put(yy, colx[OC_PAY], 6, a->attr[C_DIM], false, a->g->ellipsis);
+	const mt_group *g = &sc->groups[i];
+	bool sel = (size_t)i == app_group(a);
+	put_name(a, yy, 0, name_w, sel ? A_BOLD | A_UNDERLINE : A_NORMAL, g->name);
+	add_hit(a, yy, 0, COLS, HIT_OUTCOME_GROUP, i, 0);
+	if (!o) {
+		put(yy, colx[OC_PAY], 6, a->attr[C_DIM], false, a->g->ellipsis);
+		return;
+	}
+	const mt_group_outcome *go = &o->groups[i];
+	char b[32];
+	if (colx[OC_V] >= 0)
+		putf(yy, colx[OC_V], 7, num_at, "%6s", doc_fmt_num(b, sizeof b, go->valuation));
+	if (colx[OC_WV] >= 0)
+		putf(yy, colx[OC_WV], 7, num_at, "%6s",
+		     doc_fmt_num(b, sizeof b, go->group_valuation));
+	putf(yy, colx[OC_PAY], 7, num_at, "%6s", doc_fmt_num(b, sizeof b, go->payment));
+	putf(yy, colx[OC_UTIL], 7, num_at | A_BOLD, "%6s", doc_fmt_num(b, sizeof b, go->utility));
+	const mt_analysis *an = rule ? rule : none;
+	/* IR of this row: the utility beside it is not negative (the same
+	 * tolerance as the analysis' IR check at the truth). */
+	if (colx[OC_IR] >= 0)
+		mark(a, yy, colx[OC_IR], go->utility >= -MT_DSIC_TOL * (1.0 + fabs(go->utility)));
+	/* What the current lie earns the group compared with its truth. */
+	if (mt_group_lies(sc, (size_t)i)) {
+		if (an && !stale) {
+			double tu = an->groups[i].truthful_utility;
+			double du = go->utility - tu;
+			if (fabs(du) < GAIN_NOISE * (1.0 + fabs(tu)))
+				du = 0.0;
+			bool pays = du > 5e-7;
+			putf(yy, colx[OC_LIE], 8, a->attr[pays ? C_BAD : C_GOOD], "%8s",
+			     fmt_gain(b, sizeof b, du));
+		} else {
+			put(yy, colx[OC_LIE] + 5, 3, a->attr[C_DIM], false, a->g->ellipsis);
+		}
+	}
+	for (int k = 0; k < 2; k++) {
+		const mt_analysis *x = k == 0 ? none : rule;
+		int cx = colx[OC_BRN + k];
+		if (cx < 0)
+			continue;
+		if (!x) {
+			put(yy, cx + 4, 3, a->attr[C_DIM], false, a->g->ellipsis);
 			continue;
 		}
-		const mt_group_outcome *go = &o->groups[i];
-		char b[32];
-		if (colx[OC_V] >= 0)
-			putf(yy, colx[OC_V], 7, num_at, "%6s",
-			     doc_fmt_num(b, sizeof b, go->valuation));
-		if (colx[OC_WV] >= 0)
-			putf(yy, colx[OC_WV], 7, num_at, "%6s",
-			     doc_fmt_num(b, sizeof b, go->group_valuation));
-		putf(yy, colx[OC_PAY], 7, num_at, "%6s", doc_fmt_num(b, sizeof b, go->payment));
-		putf(yy, colx[OC_UTIL], 7, num_at | A_BOLD, "%6s",
-		     doc_fmt_num(b, sizeof b, go->utility));
-		const mt_analysis *an = rule ? rule : none;
-		/* IR of this row: the utility beside it is not negative (the same
-		 * tolerance as the analysis' IR check at the truth). */
-		if (colx[OC_IR] >= 0)
-			mark(a, yy, colx[OC_IR],
-			     go->utility >= -MT_DSIC_TOL * (1.0 + fabs(go->utility)));
-		/* What the current lie earns the group compared with its truth. */
-		if (mt_group_lies(sc, (size_t)i)) {
-			if (an && !stale) {
-				double tu = an->groups[i].truthful_utility;
-				double du = go->utility - tu;
-				if (fabs(du) < GAIN_NOISE * (1.0 + fabs(tu)))
-					du = 0.0;
-				bool pays = du > 5e-7;
-				putf(yy, colx[OC_LIE], 8, a->attr[pays ? C_BAD : C_GOOD], "%8s",
-				     fmt_gain(b, sizeof b, du));
-			} else {
-				put(yy, colx[OC_LIE] + 5, 3, a->attr[C_DIM], false, a->g->ellipsis);
-			}
-		}
-		for (int k = 0; k < 2; k++) {
-			const mt_analysis *x = k == 0 ? none : rule;
-			int cx = colx[OC_BRN + k];
-			if (cx < 0)
-				continue;
-			if (!x) {
-				put(yy, cx + 4, 3, a->attr[C_DIM], false, a->g->ellipsis);
-				continue;
-			}
-			double gain = x->groups[i].best[MT_BR_FULL].gain;
-			putf(yy, cx, 7, A_NORMAL, "%7s", fmt_gain(b, sizeof b, gain));
-			mark(a, yy, cx + 8, truthful_is_best(gain, x->groups[i].truthful_utility));
-			/* "~": found by a search, not proved best (the best-lie line says so) */
-			if (x->groups[i].best[MT_BR_FULL].method != MT_BR_EXACT)
-				put(yy, cx + 10, 1, a->attr[C_DIM], false, "~");
-		}
+		double gain = x->groups[i].best[MT_BR_FULL].gain;
+		putf(yy, cx, 7, A_NORMAL, "%7s", fmt_gain(b, sizeof b, gain));
+		mark(a, yy, cx + 8, truthful_is_best(gain, x->groups[i].truthful_utility));
+		/* "~": found by a search, not proved best (the best-lie line says so) */
+		if (x->groups[i].best[MT_BR_FULL].method != MT_BR_EXACT)
+			put(yy, cx + 10, 1, a->attr[C_DIM], false, "~");
 	}
-	/* Totals. */
-	int yy = L->out_top + L->out_rows;
+}
+
+/* The totals under the table: welfare, revenue, the objective and the
+ * analysis' checks. */
+static void outcome_totals(app *a, int yy, const mt_stage_result *res, const mt_outcome *o,
+                           bool stale)
+{
+	attr_t num_at = stale ? a->attr[C_DIM] : A_NORMAL;
+	const mt_analysis *rule = app_rule_analysis(a);
 	move(yy, 0);
 	clrtoeol();
 	if (!o)
@@ -652,6 +627,45 @@ static void draw_outcome(app *a, const layout *L)
 	x += 2;
 	x += putf(yy, x, COLS - x, A_NORMAL, " pay%s0 ", a->g->ge);
 	mark(a, yy, x, an->nonnegative_payments);
+}
+
+static void draw_outcome(app *a, const layout *L)
+{
+	const mt_scenario *sc = a->doc.sc;
+	const mt_stage_result *res = app_any_result(a, MT_STAGE_SOLVE);
+	bool stale = res && res->generation != a->gen;
+	const mt_outcome *o = res && res->status == MT_OK ? &res->outcome : NULL;
+	int y = L->out_top - 1;
+	move(y, 0);
+	clrtoeol();
+	char rulehead[32];
+	snprintf(rulehead, sizeof rulehead, " BR %s", sc->payment->label);
+	int colx[OC_N], name_w;
+	outcome_columns(a, colx, &name_w);
+	put(y, 0, name_w + 1, a->attr[C_TITLE], true, "Outcome");
+	/* Right-aligned over 6-character numbers; the names match the lesson texts. */
+	const char *heads[OC_N] = {"    v", "  w*v",    "  pay",    " util",
+	                           "IR",    "  lie du", " BR none", rulehead};
+	if (a->g->utf8) {
+		heads[OC_WV] = "  w·v";
+		heads[OC_LIE] = "  lie Δu";
+	}
+	/* Under `none` the rule's column would repeat 'BR none'. */
+	if (sc->payment->charges_nothing)
+		colx[OC_BRR] = -1;
+	for (int k = 0; k < OC_N; k++)
+		if (colx[k] >= 0)
+			put(y, colx[k], k == OC_BRR ? 12 : 10, a->attr[C_TITLE], false, heads[k]);
+	a->out_first = scroll_to(a->out_first, L->out_rows, (int)sc->n, (int)app_group(a));
+	for (int r = 0; r < L->out_rows; r++) {
+		int i = a->out_first + r, yy = L->out_top + r;
+		move(yy, 0);
+		clrtoeol();
+		if (i >= (int)sc->n)
+			break;
+		outcome_row(a, yy, i, colx, name_w, o, stale);
+	}
+	outcome_totals(a, L->out_top + L->out_rows, res, o, stale);
 }
 
 /* The selected group's best lie without payment, spelled out. */
