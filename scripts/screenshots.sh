@@ -95,6 +95,12 @@ wait_for "up to date"
 shot plot
 tm send-keys -t 0 v
 
+tm send-keys -t 0 e
+wait_for "Explain: Alices"
+wait_for "up to date"
+shot explain
+tm send-keys -t 0 e
+
 tm send-keys -t 0 '?'
 wait_for "explorer keys"
 shot help

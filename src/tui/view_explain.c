@@ -151,8 +151,8 @@ static void ex_t(ex_page *p, const mt_analysis *none, size_t i)
 	if (p->y + 2 > p->end)
 		return;
 	ex_line(p, a->attr[C_TITLE], "t(x)", A_NORMAL,
-	        tx(p, "Σₓ' (rm(x) − rm(x'))·h(x') (Theorem B.2); its sign: which way lies pay",
-	           "sum_x' (rm(x) - rm(x'))*h(x') (Theorem B.2); its sign: which way lies pay"));
+	        tx(p, "Σₓ' (rm(x) − rm(x'))·h(x') (Theorem B.2); sign: where lies pay",
+	           "sum_x' (rm(x) - rm(x'))*h(x') (Theorem B.2); sign: where lies pay"));
 	if (!none || !none->groups[i].t) {
 		ex_line(p, A_NORMAL, "", a->attr[C_DIM], a->g->ellipsis);
 		return;
