@@ -1302,6 +1302,8 @@ void keys_draw_hints(app *a, int y, int width)
 		const char *word = order[k]->hint;
 		if (order[k]->fn == k_lesson && a->lesson)
 			word = "leave lesson";
+		if (order[k]->fn == k_edit && a->view == VIEW_PLOT)
+			word = "apply"; /* Enter: the report at the plot's cursor */
 		int need = text_width(key) + 1 + text_width(word) + 2;
 		bool is_quit = order[k]->fn == k_quit;
 		if (!is_quit && x + need > width - 8) /* keep room for "q quit" */

@@ -25,6 +25,7 @@ keys Enter
 wait_for "alpha plot from 0.5 to 3"
 wait_idle
 assert_screen "0.5 "
+assert_screen "↵ apply"
 # the cursor starts at the truth (alpha 1 = point 8 of 41); one step right
 keys Right
 wait_for "α = 1.062"
