@@ -141,6 +141,47 @@ static void ex_utility(ex_page *p, const mt_outcome *o, size_t i)
 	ex_line(p, t, "IR", A_NORMAL, line);
 }
 
+/* Signed, three decimals; below that in e-notation (0 is 0). */
+static const char *ex_gain(char *buf, size_t len, double v)
+{
+	if (v != 0.0 && fabs(v) < 5e-4)
+		snprintf(buf, len, "%+.0e", v);
+	else
+		snprintf(buf, len, "%+.3f", v);
+	return buf;
+}
+
+/* lie Δu of the row and its best-response columns. */
+static void ex_lies(ex_page *p, const mt_outcome *o, size_t i)
+{
+	app *a = p->a;
+	const mt_scenario *sc = a->doc.sc;
+	const mt_analysis *none = app_none_analysis(a), *rule = app_rule_analysis(a);
+	const mt_analysis *an = rule ? rule : none;
+	char line[512], b1[32], b2[32], b3[32];
+	attr_t t = a->attr[C_TITLE];
+	if (mt_group_lies(sc, i) && an) {
+		double tu = an->groups[i].truthful_utility, u = o->groups[i].utility;
+		snprintf(line, sizeof line, "%s = u %s u(truth) = %s %s %s = %s", tx(p, "Δu", "du"),
+		         tx(p, "−", "-"), doc_fmt_num(b1, sizeof b1, u), tx(p, "−", "-"),
+		         doc_fmt_num(b2, sizeof b2, tu),
+		         ex_gain(b3, sizeof b3,
+		                 fabs(u - tu) < 1e-12 * (1.0 + fabs(tu)) ? 0.0 : u - tu));
+		ex_line(p, t, "lie", A_NORMAL, line);
+	}
+	for (int k = 0; k < 2; k++) {
+		const mt_analysis *x = k == 0 ? none : rule;
+		if (!x || (k == 1 && sc->payment->charges_nothing))
+			continue;
+		const mt_report_outcome *br = &x->groups[i].best[MT_BR_FULL];
+		snprintf(line, sizeof line, "%s: the best report gains %s over the truth (%s)",
+		         k == 0 ? "w/o payment" : sc->payment->name,
+		         ex_gain(b1, sizeof b1, br->gain),
+		         br->method == MT_BR_EXACT ? "exact" : "~ search");
+		ex_line(p, t, k == 0 ? "BR none" : "BR rule", A_NORMAL, line);
+	}
+}
+
 /* t(x) per response, as many per line as fit, from the first one that
  * explain_left asks for. */
 static void ex_t(ex_page *p, const mt_analysis *none, size_t i)
@@ -217,6 +258,7 @@ void explain_draw(app *a, int top, int height)
 	ex_valuation(&p, o, i);
 	ex_payment(&p, o, i);
 	ex_utility(&p, o, i);
+	ex_lies(&p, o, i);
 	p.y++;
 	ex_t(&p, app_none_analysis(a), i);
 }

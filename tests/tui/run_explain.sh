@@ -28,6 +28,22 @@ check_groups() {
 	[ "$n" -ge 2 ] || fail "expected at least two groups, got $n"
 }
 
+# br_lines FILE: the best-response lines of every group, from analyze --json
+br_lines() {
+	for p in none vcg; do "$MT_BINARY" analyze --json --no-ibr --no-coalitions --payment $p "$1"; done |
+		python3 -c 'import json,sys
+dec = json.JSONDecoder(); s = sys.stdin.read(); docs = []; i = 0
+while i < len(s):
+    if s[i].isspace(): i += 1; continue
+    d, i = dec.raw_decode(s, i); docs.append(d)
+g = lambda v: ("%+.0e" % v) if v != 0 and abs(v) < 5e-4 else "%+.3f" % v
+for k in range(len(docs[0]["groups"])):
+    for d, label in zip(docs, ("w/o payment", "vcg")):
+        b = d["groups"][k]["best_response"]
+        print("%s: the best report gains %s over the truth (%s)" % (label, g(b["gain"]), "exact" if b["method"] == "exact" else "~ search"))
+    print()'
+}
+
 for size in "80 24" "120 40"; do
 	start $size -- "$MT_SOURCE_DIR/scenarios/default.yaml"
 	wait_idle
@@ -35,6 +51,21 @@ for size in "80 24" "120 40"; do
 	wait_for "Explain: Alices"
 	wait_idle
 	check_groups "$MT_SOURCE_DIR/scenarios/default.yaml"
+	# the best-response lines: analyze's gains (Tab is back at the Alices)
+	br_lines "$MT_SOURCE_DIR/scenarios/default.yaml" >"$AUX/br.txt"
+	while IFS= read -r line; do
+		if [ -z "$line" ]; then keys Tab; sleep 0.2; wait_idle; continue; fi
+		assert_screen "$line"
+	done <"$AUX/br.txt"
+	# a lie: its gain over the truth (Esc-free: b works in the explain view)
+	keys b
+	wait_for "tell the lie that pays"
+	wait_idle
+	assert_screen "lie         Δu = u − u(truth) = "
+	keys t
+	wait_for "tell the truth"
+	wait_idle
+	assert_not_screen "u(truth)"
 	# p: the rule changes under the explain view, the numbers follow
 	keys p
 	wait_for "pay:none"
