@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mechtune/analysis.h"
@@ -41,6 +42,65 @@ static bool ex_line(ex_page *p, attr_t lat, const char *label, attr_t at, const 
 	return true;
 }
 
+/* The explain lines' relations: a − b, a × b and a − b × c. */
+typedef enum { REL_SUB, REL_MUL, REL_SUBMUL } rel_kind;
+
+static double rel_eval(rel_kind k, const double *v)
+{
+	return k == REL_SUB ? v[0] - v[1] : k == REL_MUL ? v[0] * v[1] : v[0] - v[1] * v[2];
+}
+
+/* v written with d decimals, or as doc_fmt_num writes it when d < 0. */
+static const char *rel_num(char *buf, size_t len, double v, int d)
+{
+	if (d < 0)
+		return doc_fmt_num(buf, len, v);
+	snprintf(buf, len, "%.*f", d, v);
+	return buf;
+}
+
+/* Whether the operands as written with d decimals give the result as
+ * written: what a reader checking the line by hand finds. */
+static bool rel_shows(rel_kind k, const double *v, size_t n, double r, int d)
+{
+	char b[32], want[32], got[32];
+	double shown[3];
+	for (size_t j = 0; j < n; j++)
+		shown[j] = strtod(rel_num(b, sizeof b, v[j], d), NULL);
+	rel_num(want, sizeof want, r, d);
+	rel_num(got, sizeof got, rel_eval(k, shown), d);
+	return !strcmp(want, got);
+}
+
+/* "A − B = R" (or "A × B", "A − B × C") with the fewest decimals, 3 to 6,
+ * at which the line adds up as written; "≈" instead of "=" when none does
+ * (or a number is too small or too large for plain decimals), so that no
+ * line reads as false arithmetic.  Returns buf. */
+static const char *ex_rel(const ex_page *p, char *buf, size_t len, rel_kind k, const double *v,
+                          double r)
+{
+	size_t n = k == REL_SUBMUL ? 3 : 2;
+	bool plain = fabs(r) < 100.0 && (r == 0.0 || fabs(r) >= 5e-4);
+	for (size_t j = 0; j < n; j++)
+		plain = plain && fabs(v[j]) < 100.0 && (v[j] == 0.0 || fabs(v[j]) >= 5e-4);
+	int d = -1;
+	for (int t = 3; plain && t <= 6 && d < 0; t++)
+		if (rel_shows(k, v, n, r, t))
+			d = t;
+	const char *eq = d >= 0 || rel_shows(k, v, n, r, -1) ? "=" : tx(p, "≈", "~=");
+	const char *minus = tx(p, "−", "-"), *times = tx(p, "×", "x");
+	char b0[32], b1[32], b2[32], br[32];
+	rel_num(b0, sizeof b0, v[0], d);
+	rel_num(b1, sizeof b1, v[1], d);
+	rel_num(br, sizeof br, r, d);
+	if (k == REL_SUBMUL)
+		snprintf(buf, len, "%s %s %s %s %s %s %s", b0, minus, b1, times,
+		         rel_num(b2, sizeof b2, v[2], d), eq, br);
+	else
+		snprintf(buf, len, "%s %s %s %s %s", b0, k == REL_SUB ? minus : times, b1, eq, br);
+	return buf;
+}
+
 /* <p*, rm> spelled out term by term when that fits on one line. */
 static void valuation_terms(const ex_page *p, const mt_outcome *o, const mt_group *g, char *buf,
                             size_t len)
@@ -66,17 +126,17 @@ static void ex_valuation(ex_page *p, const mt_outcome *o, size_t i)
 	const mt_scenario *sc = p->a->doc.sc;
 	const mt_group *g = &sc->groups[i];
 	const mt_group_outcome *go = &o->groups[i];
-	char line[1024], b1[32], b2[32], b3[32];
+	char line[1024], b1[32];
 	attr_t t = p->a->attr[C_TITLE];
 	snprintf(line, sizeof line, "%s = %s   (p* trained, rm the true rewards)",
 	         tx(p, "v = ⟨p*, rm⟩", "v = <p*, rm>"), doc_fmt_num(b1, sizeof b1, go->valuation));
 	ex_line(p, t, "valuation", A_NORMAL, line);
 	valuation_terms(p, o, g, line, sizeof line);
 	ex_line(p, A_NORMAL, "", p->a->attr[C_DIM], line);
-	snprintf(line, sizeof line, "w%sv = %s %s %s = %s   (w the true size)", tx(p, "·", "*"),
-	         doc_fmt_num(b1, sizeof b1, g->size), tx(p, "×", "x"),
-	         doc_fmt_num(b2, sizeof b2, go->valuation),
-	         doc_fmt_num(b3, sizeof b3, go->group_valuation));
+	char rel[256];
+	snprintf(line, sizeof line, "w%sv = %s   (w the true size)", tx(p, "·", "*"),
+	         ex_rel(p, rel, sizeof rel, REL_MUL, (double[]){g->size, go->valuation},
+	                go->group_valuation));
 	ex_line(p, t, "group value", A_NORMAL, line);
 	if (sc->k && o->choice < sc->k) {
 		snprintf(line, sizeof line, "p* = candidate %s, the best of the menu's %zu",
@@ -90,7 +150,7 @@ static void ex_payment(ex_page *p, const mt_outcome *o, size_t i)
 	const mt_scenario *sc = p->a->doc.sc;
 	const mt_group *g = &sc->groups[i];
 	const mt_group_outcome *go = &o->groups[i];
-	char line[1024], b1[32], b2[32], b3[32], b4[32];
+	char line[1024], rel[256];
 	attr_t t = p->a->attr[C_TITLE], dim = p->a->attr[C_DIM];
 	const char *without = tx(p, "ASW₋ᵢ(p*)", "ASW_-i(p*)");
 	if (sc->payment->charges_nothing) {
@@ -98,10 +158,9 @@ static void ex_payment(ex_page *p, const mt_outcome *o, size_t i)
 		         sc->payment->name);
 		ex_line(p, t, "payment", A_NORMAL, line);
 	} else {
-		snprintf(line, sizeof line, "pay = pivot %s %s = %s %s %s = %s", tx(p, "−", "-"),
-		         without, doc_fmt_num(b1, sizeof b1, go->pivot_term), tx(p, "−", "-"),
-		         doc_fmt_num(b2, sizeof b2, go->asw_without),
-		         doc_fmt_num(b3, sizeof b3, go->payment));
+		snprintf(line, sizeof line, "pay = pivot %s %s = %s", tx(p, "−", "-"), without,
+		         ex_rel(p, rel, sizeof rel, REL_SUB,
+		                (double[]){go->pivot_term, go->asw_without}, go->payment));
 		ex_line(p, t, "payment", A_NORMAL, line);
 		snprintf(
 		        line, sizeof line, "pivot = %s",
@@ -113,12 +172,18 @@ static void ex_payment(ex_page *p, const mt_outcome *o, size_t i)
 		                : sc->payment->summary);
 		ex_line(p, A_NORMAL, "", dim, line);
 	}
-	snprintf(line, sizeof line, "%s = ASW(p*) %s %s = %s %s %s %s %s = %s", without,
-	         tx(p, "−", "-"), tx(p, "w̃·⟨p*, r̃m⟩", "w~*<p*, rm~>"),
-	         doc_fmt_num(b1, sizeof b1, o->objective), tx(p, "−", "-"),
-	         doc_fmt_num(b2, sizeof b2, g->reported_size), tx(p, "×", "x"),
-	         doc_fmt_num(b3, sizeof b3, mt_dot(sc->m, o->policy, g->reported)),
-	         doc_fmt_num(b4, sizeof b4, go->asw_without));
+	ex_rel(p, rel, sizeof rel, REL_SUBMUL,
+	       (double[]){o->objective, g->reported_size, mt_dot(sc->m, o->policy, g->reported)},
+	       go->asw_without);
+	snprintf(line, sizeof line, "%s = ASW(p*) %s %s", without, tx(p, "−", "-"),
+	         tx(p, "w̃·⟨p*, r̃m⟩", "w~*<p*, rm~>"));
+	size_t at = strlen(line);
+	if (text_width(line) + 3 + text_width(rel) <= COLS - EX_LABEL_W) {
+		snprintf(line + at, sizeof line - at, " = %s", rel);
+	} else { /* the numbers on a line of their own */
+		ex_line(p, A_NORMAL, "", dim, line);
+		snprintf(line, sizeof line, "  = %s", rel);
+	}
 	ex_line(p, A_NORMAL, "", dim, line);
 	ex_line(p, A_NORMAL, "", dim,
 	        tx(p, "  the others' ASW at the reports (˜: reported; full regularizer)",
@@ -128,11 +193,12 @@ static void ex_payment(ex_page *p, const mt_outcome *o, size_t i)
 static void ex_utility(ex_page *p, const mt_outcome *o, size_t i)
 {
 	const mt_group_outcome *go = &o->groups[i];
-	char line[512], b1[32], b2[32], b3[32];
+	char line[512];
 	attr_t t = p->a->attr[C_TITLE];
-	snprintf(line, sizeof line, "u = w%sv %s pay = %s %s %s = %s", tx(p, "·", "*"),
-	         tx(p, "−", "-"), doc_fmt_num(b1, sizeof b1, go->group_valuation), tx(p, "−", "-"),
-	         doc_fmt_num(b2, sizeof b2, go->payment), doc_fmt_num(b3, sizeof b3, go->utility));
+	char rel[256];
+	snprintf(line, sizeof line, "u = w%sv %s pay = %s", tx(p, "·", "*"), tx(p, "−", "-"),
+	         ex_rel(p, rel, sizeof rel, REL_SUB, (double[]){go->group_valuation, go->payment},
+	                go->utility));
 	ex_line(p, t, "utility", A_BOLD, line);
 	bool ir = go->utility >= -MT_DSIC_TOL * (1.0 + fabs(go->utility));
 	snprintf(line, sizeof line,
