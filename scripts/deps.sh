@@ -4,11 +4,11 @@
 set -euo pipefail
 
 # Everything scripts/*.sh and the tests call: the compilers and libraries,
-# clang-format (scripts/format.sh --check), clang-tidy (the static analysis
+# jansson (classroom mode), clang-format (scripts/format.sh --check), clang-tidy (the static analysis
 # of scripts/test.sh), tmux and procps (pgrep) for the terminal tests, python3
 # with numpy and yaml for the reference checks.
 packages=(build-essential cmake pkg-config libgsl-dev libyaml-dev libncurses-dev
-	  libcmocka-dev libglpk-dev tmux procps clang clang-format clang-tidy python3
+	  libcmocka-dev libglpk-dev libjansson-dev tmux procps clang clang-format clang-tidy python3
 	  python3-numpy python3-yaml)
 [ "${1:-}" = "--screenshots" ] && packages+=(imagemagick fonts-dejavu-core)
 

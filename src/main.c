@@ -10,8 +10,8 @@
 #include "mechtune/library.h"
 #include "tui/tui.h"
 
-const cli_command *const cli_commands[] = {&cli_solve, &cli_analyze, &cli_sweep,
-                                           &cli_check, &cli_lesson,  NULL};
+const cli_command *const cli_commands[] = {&cli_solve,  &cli_analyze, &cli_sweep, &cli_check,
+                                           &cli_lesson, &cli_class,   NULL};
 
 static void print_help(void)
 {

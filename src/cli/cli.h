@@ -22,7 +22,7 @@ typedef struct {
 } cli_command;
 
 extern const cli_command cli_solve, cli_check;
-extern const cli_command cli_analyze, cli_sweep, cli_lesson;
+extern const cli_command cli_analyze, cli_sweep, cli_lesson, cli_class;
 extern const cli_command *const cli_commands[];
 
 /* Write cmd->usage to f with its {divergences} and {payments} filled in. */
@@ -56,10 +56,12 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 bool cli_parse_double(const char *s, double *out);
 
 /* JSON: strings are escaped, non-finite numbers become null, numbers use
- * %.17g so that they round-trip. */
-void json_string(FILE *f, const char *s);
-void json_number(FILE *f, double v);
-void json_numbers(FILE *f, const double *v, size_t n);
+ * %.17g so that they round-trip.  (Prefixed: libjansson, linked for the
+ * classroom mode, exports json_string and json_number, and an executable's
+ * symbol of the same name would take over jansson's own calls.) */
+void cli_json_string(FILE *f, const char *s);
+void cli_json_number(FILE *f, double v);
+void cli_json_numbers(FILE *f, const double *v, size_t n);
 
 /* getopt_long codes of the shared scenario options. */
 enum { OPT_JSON = 1000, OPT_DIVERGENCE, OPT_PAYMENT, OPT_LAMBDA, OPT_HELP, OPT_FIRST_FREE };

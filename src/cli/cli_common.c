@@ -94,7 +94,7 @@ int cli_load(const char *cmd, const cli_scenario_opts *opts, mt_scenario **out)
 	return CLI_OK;
 }
 
-void json_string(FILE *f, const char *s)
+void cli_json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
@@ -110,7 +110,7 @@ void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-void json_number(FILE *f, double v)
+void cli_json_number(FILE *f, double v)
 {
 	if (isfinite(v))
 		fprintf(f, "%.17g", v);
@@ -118,13 +118,13 @@ void json_number(FILE *f, double v)
 		fputs("null", f);
 }
 
-void json_numbers(FILE *f, const double *v, size_t n)
+void cli_json_numbers(FILE *f, const double *v, size_t n)
 {
 	fputc('[', f);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			fputs(", ", f);
-		json_number(f, v[i]);
+		cli_json_number(f, v[i]);
 	}
 	fputc(']', f);
 }

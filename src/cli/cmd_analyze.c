@@ -53,17 +53,17 @@ static bool extra(int c, const char *arg, void *ctx)
 static void json_report(const char *key, const mt_report_outcome *r, size_t m)
 {
 	printf("\"%s\": {\"gain\": ", key);
-	json_number(stdout, r->gain);
+	cli_json_number(stdout, r->gain);
 	printf(", \"utility\": ");
-	json_number(stdout, r->utility);
+	cli_json_number(stdout, r->utility);
 	printf(", \"valuation\": ");
-	json_number(stdout, r->valuation);
+	cli_json_number(stdout, r->valuation);
 	printf(", \"payment\": ");
-	json_number(stdout, r->payment);
+	cli_json_number(stdout, r->payment);
 	printf(", \"size\": ");
-	json_number(stdout, r->size);
+	cli_json_number(stdout, r->size);
 	printf(", \"rewards\": ");
-	json_numbers(stdout, r->rewards, m);
+	cli_json_numbers(stdout, r->rewards, m);
 	printf(", \"method\": \"%s\"}", mt_br_method_name(r->method));
 }
 
@@ -76,27 +76,27 @@ static void json_noise(const mt_scenario *sc, const mt_noise_analysis *nz)
 		return;
 	}
 	printf("{\"epsilon\": ");
-	json_number(stdout, nz->epsilon);
+	cli_json_number(stdout, nz->epsilon);
 	printf(", \"samples\": %zu, \"all_within_bound\": %s, \"asw_loss\": ", nz->samples,
 	       nz->all_within_bound ? "true" : "false");
-	json_number(stdout, nz->asw_loss);
+	cli_json_number(stdout, nz->asw_loss);
 	printf(", \"welfare_loss\": ");
-	json_number(stdout, nz->welfare_loss);
+	cli_json_number(stdout, nz->welfare_loss);
 	printf(", \"welfare_bound\": ");
-	json_number(stdout, nz->welfare_bound);
+	cli_json_number(stdout, nz->welfare_bound);
 	printf(",\n  \"groups\": [");
 	for (size_t i = 0; i < nz->n; i++) {
 		const mt_noise_group *g = &nz->groups[i];
 		printf("%s\n   {\"name\": ", i ? "," : "");
-		json_string(stdout, sc->groups[i].name);
+		cli_json_string(stdout, sc->groups[i].name);
 		printf(", \"truthful_utility\": ");
-		json_number(stdout, g->truthful_utility);
+		cli_json_number(stdout, g->truthful_utility);
 		printf(", \"gain\": ");
-		json_number(stdout, g->gain);
+		cli_json_number(stdout, g->gain);
 		printf(", \"bound\": ");
-		json_number(stdout, g->bound);
+		cli_json_number(stdout, g->bound);
 		printf(", \"within_bound\": %s, \"rewards\": ", g->within_bound ? "true" : "false");
-		json_numbers(stdout, g->rewards, nz->m);
+		cli_json_numbers(stdout, g->rewards, nz->m);
 		printf("}");
 	}
 	printf("]}");
@@ -162,26 +162,26 @@ static void json_coalition_body(const mt_scenario *sc, const mt_coalition *c)
 	for (size_t j = 0; j < c->k; j++) {
 		if (j)
 			printf(", ");
-		json_string(stdout, sc->groups[c->members[j]].name);
+		cli_json_string(stdout, sc->groups[c->members[j]].name);
 	}
 	printf("], \"payment_rule\": ");
-	json_string(stdout, c->rule->name);
+	cli_json_string(stdout, c->rule->name);
 	printf(", \"gain\": ");
-	json_number(stdout, c->gain);
+	cli_json_number(stdout, c->gain);
 	printf(", \"all_gain\": %s, \"exact\": %s, \"method\": \"%s\",\n   "
 	       "\"utilities_truthful\": ",
 	       c->all_gain ? "true" : "false", c->method == MT_BR_EXACT ? "true" : "false",
 	       mt_br_method_name(c->method));
-	json_numbers(stdout, c->utilities_truthful, c->k);
+	cli_json_numbers(stdout, c->utilities_truthful, c->k);
 	printf(", \"utilities\": ");
-	json_numbers(stdout, c->utilities, c->k);
+	cli_json_numbers(stdout, c->utilities, c->k);
 	printf(", \"sizes\": ");
-	json_numbers(stdout, c->sizes, c->k);
+	cli_json_numbers(stdout, c->sizes, c->k);
 	printf(",\n   \"rewards\": [");
 	for (size_t j = 0; j < c->k; j++) {
 		if (j)
 			printf(", ");
-		json_numbers(stdout, c->rewards + j * c->m, c->m);
+		cli_json_numbers(stdout, c->rewards + j * c->m, c->m);
 	}
 	printf("]");
 }
@@ -236,11 +236,11 @@ static void json_group(const mt_scenario *sc, const mt_analysis *a, size_t i)
 	size_t m = sc->m;
 	const mt_group_analysis *g = &a->groups[i];
 	printf("%s\n  {\"name\": ", i ? "," : "");
-	json_string(stdout, sc->groups[i].name);
+	cli_json_string(stdout, sc->groups[i].name);
 	printf(", \"size\": ");
-	json_number(stdout, sc->groups[i].size);
+	cli_json_number(stdout, sc->groups[i].size);
 	printf(", \"truthful_utility\": ");
-	json_number(stdout, g->truthful_utility);
+	cli_json_number(stdout, g->truthful_utility);
 	printf(", \"ir\": %s,\n   ", g->ir ? "true" : "false");
 	json_report("best_response", &g->best[MT_BR_FULL], m);
 	printf(",\n   ");
@@ -249,15 +249,15 @@ static void json_group(const mt_scenario *sc, const mt_analysis *a, size_t i)
 	json_report("best_size_only", &g->best[MT_BR_SIZE], m);
 	printf(",\n   \"polarize\": {\"exists\": %s, \"epsilon\": ",
 	       g->polarize_epsilon > 0.0 ? "true" : "false");
-	json_number(stdout, g->polarize_epsilon);
+	cli_json_number(stdout, g->polarize_epsilon);
 	printf(", \"gain\": ");
-	json_number(stdout, g->polarize.gain);
+	cli_json_number(stdout, g->polarize.gain);
 	printf(", \"utility\": ");
-	json_number(stdout, g->polarize.utility);
+	cli_json_number(stdout, g->polarize.utility);
 	printf(", \"rewards\": ");
-	json_numbers(stdout, g->polarize.rewards, m);
+	cli_json_numbers(stdout, g->polarize.rewards, m);
 	printf("},\n   \"t\": ");
-	json_numbers(stdout, g->t, m);
+	cli_json_numbers(stdout, g->t, m);
 	printf("}");
 }
 
@@ -267,18 +267,18 @@ static void json_ibr(const mt_analysis *a, size_t m)
 	const mt_ibr_result *r = &a->ibr;
 	printf("{\"converged\": %s, \"rounds\": %zu, \"welfare_truthful\": ",
 	       r->converged ? "true" : "false", r->rounds);
-	json_number(stdout, r->welfare_truthful);
+	cli_json_number(stdout, r->welfare_truthful);
 	printf(", \"welfare_final\": ");
-	json_number(stdout, r->welfare_final);
+	cli_json_number(stdout, r->welfare_final);
 	printf(", \"welfare_loss\": ");
-	json_number(stdout, r->welfare_loss);
+	cli_json_number(stdout, r->welfare_loss);
 	printf(",\n  \"sizes\": ");
-	json_numbers(stdout, r->sizes, a->n);
+	cli_json_numbers(stdout, r->sizes, a->n);
 	printf(",\n  \"rewards\": [");
 	for (size_t i = 0; i < a->n; i++) {
 		if (i)
 			printf(", ");
-		json_numbers(stdout, r->rewards + i * m, m);
+		cli_json_numbers(stdout, r->rewards + i * m, m);
 	}
 	printf("]}");
 }
@@ -287,22 +287,22 @@ static void print_json(const mt_scenario *sc, const mt_analysis *a, bool ibr)
 {
 	size_t m = sc->m;
 	printf("{\"scenario\": ");
-	json_string(stdout, sc->name);
+	cli_json_string(stdout, sc->name);
 	printf(", \"payment_rule\": ");
-	json_string(stdout, a->rule->name);
+	cli_json_string(stdout, a->rule->name);
 	printf(", \"divergence\": ");
-	json_string(stdout, sc->divergence->name);
+	cli_json_string(stdout, sc->divergence->name);
 	printf(", \"lambda\": ");
-	json_number(stdout, sc->lambda);
+	cli_json_number(stdout, sc->lambda);
 	printf(", \"normalization\": ");
-	json_string(stdout, mt_norm_name(sc->normalization));
+	cli_json_string(stdout, mt_norm_name(sc->normalization));
 	printf(", \"max_size\": ");
-	json_number(stdout, sc->max_size);
+	cli_json_number(stdout, sc->max_size);
 	printf(",\n \"responses\": [");
 	for (size_t x = 0; x < m; x++) {
 		if (x)
 			printf(", ");
-		json_string(stdout, sc->responses[x]);
+		cli_json_string(stdout, sc->responses[x]);
 	}
 	printf("],\n \"groups\": [");
 	for (size_t i = 0; i < a->n; i++)
@@ -311,9 +311,9 @@ static void print_json(const mt_scenario *sc, const mt_analysis *a, bool ibr)
 	       "\"max_gain\": ",
 	       a->dsic ? "true" : "false", a->ir ? "true" : "false",
 	       a->nonnegative_payments ? "true" : "false");
-	json_number(stdout, a->max_gain);
+	cli_json_number(stdout, a->max_gain);
 	printf(", \"tolerance\": ");
-	json_number(stdout, MT_DSIC_TOL);
+	cli_json_number(stdout, MT_DSIC_TOL);
 	printf("},\n \"iterated\": ");
 	if (!ibr) {
 		printf("null");

@@ -8,51 +8,51 @@
 static void print_json(const mt_scenario *sc, const mt_outcome *o)
 {
 	printf("{\"scenario\": ");
-	json_string(stdout, sc->name);
+	cli_json_string(stdout, sc->name);
 	printf(", \"divergence\": ");
-	json_string(stdout, sc->divergence->name);
+	cli_json_string(stdout, sc->divergence->name);
 	printf(", \"lambda\": ");
-	json_number(stdout, sc->lambda);
+	cli_json_number(stdout, sc->lambda);
 	printf(", \"payment_rule\": ");
-	json_string(stdout, sc->payment->name);
+	cli_json_string(stdout, sc->payment->name);
 	printf(",\n \"responses\": [");
 	for (size_t x = 0; x < sc->m; x++) {
 		if (x)
 			printf(", ");
-		json_string(stdout, sc->responses[x]);
+		cli_json_string(stdout, sc->responses[x]);
 	}
 	printf("],\n \"policy\": ");
-	json_numbers(stdout, o->policy, o->m);
+	cli_json_numbers(stdout, o->policy, o->m);
 	printf(",\n \"candidate\": ");
 	if (o->choice == MT_NO_CANDIDATE)
 		printf("null");
 	else
-		json_string(stdout, sc->candidates[o->choice].name);
+		cli_json_string(stdout, sc->candidates[o->choice].name);
 	printf(",\n \"objective\": ");
-	json_number(stdout, o->objective);
+	cli_json_number(stdout, o->objective);
 	printf(", \"welfare\": ");
-	json_number(stdout, o->welfare);
+	cli_json_number(stdout, o->welfare);
 	printf(", \"revenue\": ");
-	json_number(stdout, o->revenue);
+	cli_json_number(stdout, o->revenue);
 	printf(",\n \"groups\": [");
 	for (size_t i = 0; i < sc->n; i++) {
 		const mt_group *g = &sc->groups[i];
 		const mt_group_outcome *go = &o->groups[i];
 		printf("%s\n  {\"name\": ", i ? "," : "");
-		json_string(stdout, g->name);
+		cli_json_string(stdout, g->name);
 		printf(", \"size\": ");
-		json_number(stdout, g->size);
+		cli_json_number(stdout, g->size);
 		printf(", \"reported_size\": ");
-		json_number(stdout, g->reported_size);
+		cli_json_number(stdout, g->reported_size);
 		printf(", \"truthful\": %s", mt_group_lies(sc, i) ? "false" : "true");
 		printf(", \"valuation\": ");
-		json_number(stdout, go->valuation);
+		cli_json_number(stdout, go->valuation);
 		printf(", \"group_valuation\": ");
-		json_number(stdout, go->group_valuation);
+		cli_json_number(stdout, go->group_valuation);
 		printf(", \"payment\": ");
-		json_number(stdout, go->payment);
+		cli_json_number(stdout, go->payment);
 		printf(", \"utility\": ");
-		json_number(stdout, go->utility);
+		cli_json_number(stdout, go->utility);
 		printf("}");
 	}
 	printf("\n ]}\n");

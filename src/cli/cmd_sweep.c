@@ -54,31 +54,31 @@ static void print_csv(const mt_scenario *sc, const mt_sweep *s)
 static void print_json(const mt_scenario *sc, const mt_sweep *s)
 {
 	printf("{\"scenario\": ");
-	json_string(stdout, sc->name);
+	cli_json_string(stdout, sc->name);
 	printf(", \"family\": ");
-	json_string(stdout, mt_sweep_family_name(s->family));
+	cli_json_string(stdout, mt_sweep_family_name(s->family));
 	printf(", \"group\": ");
-	json_string(stdout, sc->groups[s->group].name);
+	cli_json_string(stdout, sc->groups[s->group].name);
 	printf(", \"payment_rule\": ");
-	json_string(stdout, sc->payment->name);
+	cli_json_string(stdout, sc->payment->name);
 	printf(", \"truth_param\": ");
-	json_number(stdout, s->truth_param);
+	cli_json_number(stdout, s->truth_param);
 	printf(",\n \"rows\": [");
 	for (size_t k = 0; k < s->nrows; k++) {
 		const mt_sweep_row *r = &s->rows[k];
 		printf("%s\n  {\"param\": ", k ? "," : "");
-		json_number(stdout, r->param);
+		cli_json_number(stdout, r->param);
 		printf(", \"valuation\": ");
-		json_number(stdout, r->valuation);
+		cli_json_number(stdout, r->valuation);
 		printf(", \"payment\": ");
-		json_number(stdout, r->payment);
+		cli_json_number(stdout, r->payment);
 		printf(", \"utility\": ");
-		json_number(stdout, r->utility);
+		cli_json_number(stdout, r->utility);
 		printf(", \"welfare\": ");
-		json_number(stdout, r->welfare);
+		cli_json_number(stdout, r->welfare);
 		if (r->utilities) {
 			printf(", \"utilities\": ");
-			json_numbers(stdout, r->utilities, sc->n);
+			cli_json_numbers(stdout, r->utilities, sc->n);
 		}
 		printf("}");
 	}

@@ -1,0 +1,173 @@
+/* mechtune/class.h — classroom mode (issue 12): a host seats students at
+ * tables (one table = one copy of the scenario, one student per group), runs
+ * rounds under a payment rule and tells every student what their report
+ * earned them and what the truth would have.  Students and bots reach the
+ * host over TCP with newline-delimited JSON (README, "Running a class").
+ *
+ * This library has no terminal: the host is a set of file descriptors the
+ * caller polls (the headless CLI, later the explorer's class panel), the
+ * clients are the bots and the line-mode student of `mechtune class`.  It
+ * never blocks on a peer and never prints except to the FILE * given to it. */
+#ifndef MECHTUNE_CLASS_H
+#define MECHTUNE_CLASS_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mechtune/error.h"
+#include "mechtune/payment.h"
+#include "mechtune/scenario.h"
+
+/* The protocol version sent in hello and welcome; a client with another
+ * version is refused with an error naming both. */
+#define MT_CLASS_PROTOCOL 1
+
+/* Limits (README, "Running a class"). */
+#define MT_CLASS_LINE_MAX (64u * 1024u) /* bytes in one client message, newline included */
+#define MT_CLASS_OUT_MAX (4u * 1024u * 1024u) /* bytes queued to one client: more drops it */
+#define MT_CLASS_RATE_MAX 20u                 /* messages per second from one connection */
+#define MT_CLASS_HANDSHAKE_MS 10000           /* from connect to a valid hello */
+#define MT_CLASS_IDLE_MS (60 * 60 * 1000)     /* a seated connection silent this long */
+#define MT_CLASS_DEFAULT_STUDENTS 200u        /* --max-students default */
+#define MT_CLASS_MAX_STUDENTS 10000u          /* --max-students at most */
+#define MT_CLASS_PENDING_MAX 256u             /* connections not yet seated */
+#define MT_CLASS_MAX_ROUNDS 100000u           /* rounds in one class */
+#define MT_CLASS_MAX_DEADLINE 86400u          /* seconds of a round's deadline */
+#define MT_CLASS_CODE_LEN 6u                  /* characters of a join code */
+#define MT_CLASS_TOKEN_LEN 32u                /* hex digits of a seat token (128 bits) */
+/* A client reads host messages of at most this size (a welcome carries the
+ * scenario's public part: labels, reference, the student's own rewards). */
+#define MT_CLASS_CLIENT_LINE_MAX (32u * 1024u * 1024u)
+
+/* --- pieces, unit-tested (tests/test_class.c) --- */
+
+/* Fill buf (MT_CLASS_CODE_LEN + 1 bytes) with a join code of letters and
+ * digits without look-alikes, from getrandom().  MT_EIO when the kernel's
+ * random source fails. */
+mt_status mt_class_random_code(char *buf, mt_error *err);
+/* Fill buf (MT_CLASS_TOKEN_LEN + 1 bytes) with a random hex token. */
+mt_status mt_class_random_token(char *buf, mt_error *err);
+/* Why code may not be a join code (a NUL-terminated string of 1 to 32
+ * letters and digits), or NULL when it is fine. */
+const char *mt_class_code_problem(const char *code);
+
+/* Clean a student's name into out (MT_NAME_MAX + 1 bytes): C0 control
+ * characters and DEL are dropped, tabs become spaces, leading and trailing
+ * spaces go, and the result is cut to MT_NAME_MAX bytes at a character
+ * boundary.  Returns NULL, or why the cleaned name is still no name (the
+ * answer of mt_text_problem: invalid UTF-8, C1 or bidirectional controls);
+ * an empty result is fine (the host then names the student). */
+const char *mt_class_clean_name(const char *in, size_t len, char *out);
+
+/* Why (size, rewards[m]) may not be a report in sc (finite, 0 < size <=
+ * max_size, rewards >= 0, at most 1 under max normalization, normalized
+ * within MT_NORM_TOL), written into why (len bytes), or false when fine. */
+bool mt_class_report_problem(const mt_scenario *sc, double size, const double *rewards, char *why,
+                             size_t len);
+
+/* Write s as one CSV field: quoted (with doubled quotes) when it holds a
+ * comma, quote, CR, LF or starts or ends with a space. */
+void mt_class_csv_field(FILE *f, const char *s);
+
+/* One seat's part of a round at one table. */
+typedef struct {
+	bool lied; /* the report differs from the truth */
+	double valuation, payment, utility;
+	double truthful_utility; /* utility had this seat told the truth, others fixed */
+	double gain;             /* utility - truthful_utility */
+} mt_class_seat_outcome;
+
+typedef struct {
+	size_t m, n;
+	double *policy;          /* m, the trained model at the reports */
+	size_t choice;           /* candidate or MT_NO_CANDIDATE */
+	double welfare;          /* true welfare at the reports */
+	double welfare_truthful; /* true welfare had everybody told the truth */
+	mt_class_seat_outcome *seats;
+} mt_class_table_outcome;
+
+/* Solve one table: truth is the scenario (true sizes and rewards, which are
+ * the file's), rule the round's payment rule, sizes[n] and rewards[n*m] the
+ * reports (row-major).  Uses mt_solve, as `mechtune solve` does, once at the
+ * reports, once per lying seat (the truthful counterfactual) and once at
+ * the truth.  out is initialized here; release it even on failure. */
+mt_status mt_class_solve_table(const mt_scenario *truth, const mt_payment_rule *rule,
+                               const double *sizes, const double *rewards,
+                               mt_class_table_outcome *out, mt_error *err);
+void mt_class_table_outcome_release(mt_class_table_outcome *o);
+
+/* --- the host --- */
+
+typedef struct mt_class_host mt_class_host;
+
+typedef struct {
+	const char *bind;    /* address to listen on; NULL: 127.0.0.1 */
+	unsigned port;       /* 0: a free port */
+	const char *code;    /* NULL: a random one */
+	const char *results; /* CSV appended to as each round closes, or NULL */
+	size_t max_students; /* 0: MT_CLASS_DEFAULT_STUDENTS */
+	FILE *events;        /* one JSON event per line, or NULL */
+} mt_class_host_opts;
+
+/* Listen and open the results file.  sc is cloned; its reports are reset
+ * to the truth.  On failure *out is NULL and err says why. */
+mt_status mt_class_host_new(const mt_scenario *sc, const mt_class_host_opts *opts,
+                            mt_class_host **out, mt_error *err);
+void mt_class_host_free(mt_class_host *h); /* closes every connection; NULL is a no-op */
+unsigned mt_class_host_port(const mt_class_host *h);
+const char *mt_class_host_code(const mt_class_host *h);
+const char *mt_class_host_address(const mt_class_host *h);
+
+/* The host's descriptors for the caller's poll(): fills at most cap entries
+ * and returns how many (cap >= mt_class_host_nfds_max(h) always suffices). */
+size_t mt_class_host_nfds_max(const mt_class_host *h);
+size_t mt_class_host_pollfds(const mt_class_host *h, struct pollfd *fds, size_t cap);
+/* Milliseconds until the next timeout the host must act on (-1: none). */
+int mt_class_host_timeout(const mt_class_host *h);
+/* Serve the descriptors poll() reported on (fds as filled above, revents
+ * set) and every expired timer.  Never blocks.  Fails only when a round
+ * cannot be solved or the results file cannot be written (err says which);
+ * the host goes on serving. */
+mt_status mt_class_host_service(mt_class_host *h, const struct pollfd *fds, size_t nfds,
+                                mt_error *err);
+
+/* A teacher command (`start PAYMENT [SECONDS]`, `close`, `kick NAME`,
+ * `quit`).  *quit is set by quit.  A bad command is MT_EINVAL with err
+ * naming the problem; nothing changes then. */
+mt_status mt_class_host_command(mt_class_host *h, const char *line, bool *quit, mt_error *err);
+
+/* --- clients --- */
+
+typedef enum {
+	MT_CLASS_TRUTHFUL = 0,
+	MT_CLASS_BEST = 1,
+	MT_CLASS_RANDOM = 2,
+	MT_CLASS_POLARIZE = 3,
+} mt_class_strategy;
+bool mt_class_strategy_parse(const char *s, mt_class_strategy *out);
+
+typedef struct {
+	const char *host; /* "HOST:PORT" */
+	const char *code;
+	const char *name;  /* NULL: the host names them; with count > 1, "NAME k" */
+	const char *token; /* reconnect to this seat (count must be 1) */
+	size_t count;      /* 1..MT_CLASS_MAX_STUDENTS */
+	mt_class_strategy strategy;
+	unsigned delay_ms; /* wait this long after a round starts before submitting */
+	uint64_t seed;     /* random strategy */
+	FILE *log;         /* one JSON line per welcome and result, or NULL */
+} mt_class_bot_opts;
+
+/* Run count bots until the host closes their connections (or every bot was
+ * refused).  MT_EIO when no bot could connect or join; err says why. */
+mt_status mt_class_bot_run(const mt_class_bot_opts *o, mt_error *err);
+
+/* A student in plain line mode: prints the welcome, each round and result
+ * to out and reads each report from in as "SIZE R1 R2 ..." (an empty line
+ * reports the truth).  Returns when the host closes or in ends. */
+mt_status mt_class_join_run(const mt_class_bot_opts *o, FILE *in, FILE *out, mt_error *err);
+
+#endif
