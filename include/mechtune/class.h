@@ -26,7 +26,7 @@
 #define MT_CLASS_PROTOCOL 1
 
 /* Limits (README, "Running a class"). */
-#define MT_CLASS_LINE_MAX (64u * 1024u) /* bytes in one client message, newline included */
+#define MT_CLASS_LINE_MAX (64u * 1024u)       /* bytes in one client message, newline included */
 #define MT_CLASS_OUT_MAX (4u * 1024u * 1024u) /* bytes queued to one client: more drops it */
 #define MT_CLASS_RATE_MAX 20u                 /* messages per second from one connection */
 #define MT_CLASS_HANDSHAKE_MS 10000           /* from connect to a valid hello */

@@ -270,13 +270,15 @@ static void show(FILE *out, const client *c, const char *type, json_t *o)
 		fprintf(out, "\nto reconnect: --token %s\n",
 		        json_string_value(json_object_get(o, "token")));
 	} else if (!strcmp(type, "round")) {
-		fprintf(out, "round %lld under %s: type SIZE and %zu rewards (%s normalization), "
+		fprintf(out,
+		        "round %lld under %s: type SIZE and %zu rewards (%s normalization), "
 		        "or an empty line for the truth\n> ",
 		        (long long)c->round, c->rule, c->belief->m,
 		        mt_norm_name(c->belief->normalization));
 	} else if (!strcmp(type, "result")) {
 		double g = json_number_value(json_object_get(o, "gain"));
-		fprintf(out, "round %lld: valuation %.4f, payment %.4f, utility %.4f; the truth would "
+		fprintf(out,
+		        "round %lld: valuation %.4f, payment %.4f, utility %.4f; the truth would "
 		        "have given %.4f: your report %s %.4f\n",
 		        (long long)json_integer_value(json_object_get(o, "round")),
 		        json_number_value(json_object_get(o, "valuation")),
@@ -400,7 +402,8 @@ static void client_read(client *c, const mt_class_bot_opts *o, FILE *in, FILE *o
 		client_close(c);
 		return;
 	}
-	ssize_t r = recv(c->fd, c->in + c->inlen, MT_CLASS_CLIENT_LINE_MAX - c->inlen, MSG_DONTWAIT);
+	ssize_t r =
+	        recv(c->fd, c->in + c->inlen, MT_CLASS_CLIENT_LINE_MAX - c->inlen, MSG_DONTWAIT);
 	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 		return;
 	if (r <= 0) {
@@ -429,7 +432,8 @@ static mt_status run(const mt_class_bot_opts *o, FILE *in, FILE *out, mt_error *
 		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "--count must be 1 to %u",
 		                    MT_CLASS_MAX_STUDENTS);
 	if (o->token && k != 1)
-		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "--token reconnects one seat: no "
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0,
+		                    "--token reconnects one seat: no "
 		                    "--count with it");
 	client *cs = calloc(k, sizeof *cs);
 	struct pollfd *pf = calloc(k, sizeof *pf);
@@ -450,8 +454,8 @@ static mt_status run(const mt_class_bot_opts *o, FILE *in, FILE *out, mt_error *
 		if ((st = dial(o->host, &c->fd, err)))
 			continue;
 		c->alive = true;
-		json_t *h = json_pack("{s:s,s:i,s:s}", "type", "hello", "version", MT_CLASS_PROTOCOL,
-		                      "code", o->code ? o->code : "");
+		json_t *h = json_pack("{s:s,s:i,s:s}", "type", "hello", "version",
+		                      MT_CLASS_PROTOCOL, "code", o->code ? o->code : "");
 		if (c->name[0])
 			json_object_set_new(h, "name", json_string(c->name));
 		if (o->token)
@@ -494,7 +498,8 @@ static mt_status run(const mt_class_bot_opts *o, FILE *in, FILE *out, mt_error *
 				pf[i] = (struct pollfd){.fd = -1};
 		int r = poll(pf, k, next < 0 ? 1000 : (int)next);
 		if (r < 0 && errno != EINTR) {
-			st = mt_error_set(err, MT_EIO, NULL, 0, 0, "poll failed: %s", strerror(errno));
+			st = mt_error_set(err, MT_EIO, NULL, 0, 0, "poll failed: %s",
+			                  strerror(errno));
 			break;
 		}
 		for (size_t i = 0; r > 0 && i < k; i++)

@@ -112,8 +112,14 @@ static void emit(mt_class_host *h, const char *event, json_t *o)
 	json_decref(o);
 }
 
-static size_t table_of(const mt_class_host *h, size_t s) { return s / h->sc->n; }
-static size_t group_of(const mt_class_host *h, size_t s) { return s % h->sc->n; }
+static size_t table_of(const mt_class_host *h, size_t s)
+{
+	return s / h->sc->n;
+}
+static size_t group_of(const mt_class_host *h, size_t s)
+{
+	return s % h->sc->n;
+}
 
 static json_t *seat_json(const mt_class_host *h, size_t s)
 {
@@ -121,6 +127,8 @@ static json_t *seat_json(const mt_class_host *h, size_t s)
 	                 (json_int_t)table_of(h, s) + 1, "seat", (json_int_t)s + 1, "group",
 	                 h->sc->groups[group_of(h, s)].name);
 }
+
+static void maybe_close_round(mt_class_host *h);
 
 static void conn_close(mt_class_host *h, size_t c, const char *reason)
 {
@@ -136,11 +144,14 @@ static void conn_close(mt_class_host *h, size_t c, const char *reason)
 			emit(h, "left", e);
 		}
 	}
+	bool seated = k->state == C_SEATED;
 	close(k->fd);
 	free(k->in);
 	free(k->out);
 	memset(k, 0, sizeof *k);
 	k->fd = -1;
+	if (seated) /* the others may all have submitted: the round closes */
+		maybe_close_round(h);
 }
 
 static void conn_flush(mt_class_host *h, size_t c)
@@ -239,18 +250,17 @@ static void send_welcome(mt_class_host *h, size_t c)
 	json_t *resp = json_array();
 	for (size_t x = 0; x < sc->m; x++)
 		json_array_append_new(resp, json_string(sc->responses[x]));
-	json_t *o = json_pack("{s:s,s:i,s:s,s:s,s:I,s:I,s:s,s:s,s:o,s:o,s:s,s:s,s:f,s:f,s:I,s:f,s:o,"
-	                      "s:I,s:b,s:b}",
-	                      "type", "welcome", "version", MT_CLASS_PROTOCOL, "token",
-	                      h->seats[s].token, "name", h->seats[s].name, "table",
-	                      (json_int_t)table_of(h, s) + 1, "seat", (json_int_t)s + 1, "group",
-	                      g->name, "scenario", sc->name, "responses", resp, "reference",
-	                      jnumbers(sc->reference, sc->m), "normalization",
-	                      mt_norm_name(sc->normalization), "divergence", sc->divergence->name,
-	                      "lambda", sc->lambda, "max_size", sc->max_size, "groups",
-	                      (json_int_t)sc->n, "size", g->size, "rewards",
-	                      jnumbers(g->rewards, sc->m), "round", (json_int_t)h->round, "active",
-	                      h->active, "submitted", h->seats[s].submitted);
+	json_t *o = json_pack(
+	        "{s:s,s:i,s:s,s:s,s:I,s:I,s:s,s:s,s:o,s:o,s:s,s:s,s:f,s:f,s:I,s:f,s:o,"
+	        "s:I,s:b,s:b}",
+	        "type", "welcome", "version", MT_CLASS_PROTOCOL, "token", h->seats[s].token, "name",
+	        h->seats[s].name, "table", (json_int_t)table_of(h, s) + 1, "seat",
+	        (json_int_t)s + 1, "group", g->name, "scenario", sc->name, "responses", resp,
+	        "reference", jnumbers(sc->reference, sc->m), "normalization",
+	        mt_norm_name(sc->normalization), "divergence", sc->divergence->name, "lambda",
+	        sc->lambda, "max_size", sc->max_size, "groups", (json_int_t)sc->n, "size", g->size,
+	        "rewards", jnumbers(g->rewards, sc->m), "round", (json_int_t)h->round, "active",
+	        h->active, "submitted", h->seats[s].submitted);
 	if (!o) {
 		conn_error(h, c, true, "out of memory");
 		return;
@@ -276,31 +286,33 @@ static void seat_reset_report(mt_class_host *h, size_t s)
 	h->seats[s].submitted = false;
 }
 
-static void maybe_close_round(mt_class_host *h);
-
 static void handle_hello(mt_class_host *h, size_t c, json_t *msg)
 {
 	json_t *v = json_object_get(msg, "version");
 	if (!json_is_integer(v)) {
-		conn_error(h, c, true, "hello needs \"version\": %d (an integer)", MT_CLASS_PROTOCOL);
+		conn_error(h, c, true, "hello needs \"version\": %d (an integer)",
+		           MT_CLASS_PROTOCOL);
 		return;
 	}
 	if (json_integer_value(v) != MT_CLASS_PROTOCOL) {
-		conn_error(h, c, true, "protocol version %lld is not this host's %d: use the same "
+		conn_error(h, c, true,
+		           "protocol version %lld is not this host's %d: use the same "
 		           "mechtune version as the teacher",
 		           (long long)json_integer_value(v), MT_CLASS_PROTOCOL);
 		return;
 	}
 	json_t *code = json_object_get(msg, "code");
 	if (!json_is_string(code) || strcmp(json_string_value(code), h->code)) {
-		conn_error(h, c, true, "wrong join code: ask the teacher for the code shown at the "
+		conn_error(h, c, true,
+		           "wrong join code: ask the teacher for the code shown at the "
 		           "host");
 		return;
 	}
 	json_t *tok = json_object_get(msg, "token");
 	if (tok && !json_is_null(tok)) {
 		if (!json_is_string(tok) || json_string_length(tok) != MT_CLASS_TOKEN_LEN) {
-			conn_error(h, c, true, "token must be the %u-character string of the welcome",
+			conn_error(h, c, true,
+			           "token must be the %u-character string of the welcome",
 			           MT_CLASS_TOKEN_LEN);
 			return;
 		}
@@ -312,19 +324,20 @@ static void handle_hello(mt_class_host *h, size_t c, json_t *msg)
 				diff |= (unsigned char)(st->token[i] ^ t[i]);
 			if (!st->used || diff)
 				continue;
-			if (st->conn != SIZE_MAX) {
-				size_t old = st->conn;
-				st->conn = SIZE_MAX; /* no "left": the student is back at once */
-				conn_error(h, old, true, "this seat was taken over by a reconnect");
-			}
+			size_t old = st->conn;
+			/* bound to the new connection first: closing the old one then
+			 * emits no "left" and closes no round */
 			h->conns[c].state = C_SEATED;
 			h->conns[c].seat = s;
 			st->conn = c;
+			if (old != SIZE_MAX)
+				conn_error(h, old, true, "this seat was taken over by a reconnect");
 			emit(h, "rejoined", seat_json(h, s));
 			send_welcome(h, c);
 			return;
 		}
-		conn_error(h, c, true, "unknown token: the seat was freed or belongs to another class");
+		conn_error(h, c, true,
+		           "unknown token: the seat was freed or belongs to another class");
 		return;
 	}
 	char name[MT_NAME_MAX + 1] = "";
@@ -334,8 +347,8 @@ static void handle_hello(mt_class_host *h, size_t c, json_t *msg)
 			conn_error(h, c, true, "name must be a string");
 			return;
 		}
-		const char *why = mt_class_clean_name(json_string_value(jn), json_string_length(jn),
-		                                      name);
+		const char *why =
+		        mt_class_clean_name(json_string_value(jn), json_string_length(jn), name);
 		if (why) {
 			conn_error(h, c, true, "name %s: choose another", why);
 			return;
@@ -345,7 +358,8 @@ static void handle_hello(mt_class_host *h, size_t c, json_t *msg)
 	while (s < h->nseats && h->seats[s].used)
 		s++;
 	if (s == h->nseats) {
-		conn_error(h, c, true, "the class is full (%zu students): ask the teacher", h->nseats);
+		conn_error(h, c, true, "the class is full (%zu students): ask the teacher",
+		           h->nseats);
 		return;
 	}
 	if (!name[0])
@@ -526,7 +540,8 @@ static void conn_read(mt_class_host *h, size_t c)
 		memmove(k->in, k->in + start, k->inlen - start);
 		k->inlen -= start;
 		if (k->inlen == MT_CLASS_LINE_MAX) {
-			conn_error(h, c, true, "a message is longer than %u bytes", MT_CLASS_LINE_MAX);
+			conn_error(h, c, true, "a message is longer than %u bytes",
+			           MT_CLASS_LINE_MAX);
 			return;
 		}
 	}
@@ -546,8 +561,9 @@ static void accept_all(mt_class_host *h)
 		int fl = fcntl(fd, F_GETFL);
 		if (c == h->nconns || pending >= MT_CLASS_PENDING_MAX || fl < 0 ||
 		    fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
-			static const char busy[] = "{\"type\":\"error\",\"message\":\"the host has too "
-			                           "many connections: try again\"}\n";
+			static const char busy[] =
+			        "{\"type\":\"error\",\"message\":\"the host has too "
+			        "many connections: try again\"}\n";
 			if (fl >= 0 && fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0) {
 				ssize_t w = send(fd, busy, sizeof busy - 1, MSG_NOSIGNAL);
 				(void)w;
@@ -597,7 +613,8 @@ static void csv_row(mt_class_host *h, size_t s, const mt_class_table_outcome *t,
 	fprintf(f, ",%s,%d,%d,%.17g,", h->rule->name, st->used && st->submitted, o->lied,
 	        st->used ? st->size : h->sc->groups[g].size);
 	for (size_t x = 0; x < h->sc->m; x++)
-		fprintf(f, "%s%.17g", x ? " " : "", st->used ? st->rewards[x] : h->sc->groups[g].rewards[x]);
+		fprintf(f, "%s%.17g", x ? " " : "",
+		        st->used ? st->rewards[x] : h->sc->groups[g].rewards[x]);
 	fprintf(f, ",%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n", o->valuation, o->payment,
 	        o->utility, o->truthful_utility, o->gain, t->welfare, t->welfare_truthful);
 }
@@ -666,14 +683,14 @@ static mt_status close_round(mt_class_host *h, mt_error *err)
 			if (h->csv)
 				csv_row(h, s, &to, g);
 			if (se->conn != SIZE_MAX) {
-				json_t *r = json_pack("{s:s,s:I,s:s,s:o,s:b,s:f,s:o,s:f,s:f,s:f,s:f,s:f}",
-				                      "type", "result", "round", (json_int_t)h->round,
-				                      "rule", h->rule->name, "policy",
-				                      jnumbers(to.policy, m), "lied", o->lied, "size",
-				                      sizes[g], "rewards", jnumbers(rewards + g * m, m),
-				                      "valuation", o->valuation, "payment", o->payment,
-				                      "utility", o->utility, "truthful_utility",
-				                      o->truthful_utility, "gain", o->gain);
+				json_t *r = json_pack(
+				        "{s:s,s:I,s:s,s:o,s:b,s:f,s:o,s:f,s:f,s:f,s:f,s:f}", "type",
+				        "result", "round", (json_int_t)h->round, "rule",
+				        h->rule->name, "policy", jnumbers(to.policy, m), "lied",
+				        o->lied, "size", sizes[g], "rewards",
+				        jnumbers(rewards + g * m, m), "valuation", o->valuation,
+				        "payment", o->payment, "utility", o->utility,
+				        "truthful_utility", o->truthful_utility, "gain", o->gain);
 				conn_send(h, se->conn, r);
 			}
 		}
@@ -709,17 +726,17 @@ static mt_status close_round(mt_class_host *h, mt_error *err)
 				order[j - 1] = tmp;
 			}
 		for (size_t i = 0; i < k; i++)
-			json_array_append_new(board,
-			                      json_pack("{s:s,s:f,s:f}", "name", h->seats[order[i]].name,
-			                                "total_gain", h->seats[order[i]].total_gain,
-			                                "total_utility",
-			                                h->seats[order[i]].total_utility));
+			json_array_append_new(
+			        board,
+			        json_pack("{s:s,s:f,s:f}", "name", h->seats[order[i]].name,
+			                  "total_gain", h->seats[order[i]].total_gain,
+			                  "total_utility", h->seats[order[i]].total_utility));
 		free(order);
 	}
 	emit(h, "round_closed",
 	     json_pack("{s:I,s:s,s:o,s:o,s:o}", "round", (json_int_t)h->round, "rule",
-	               h->rule->name, "tables", tables, "average_gain_of_lying", avg,
-	               "leaderboard", board));
+	               h->rule->name, "tables", tables, "average_gain_of_lying", avg, "leaderboard",
+	               board));
 	tables = NULL;
 out:
 	json_decref(tables);
@@ -764,8 +781,8 @@ mt_status mt_class_host_new(const mt_scenario *sc, const mt_class_host_opts *opt
 	*out = NULL;
 	size_t max = opts->max_students ? opts->max_students : MT_CLASS_DEFAULT_STUDENTS;
 	if (max > MT_CLASS_MAX_STUDENTS)
-		return mt_error_set(err, MT_EINVAL, NULL, 0, 0,
-		                    "--max-students must be 1 to %u", MT_CLASS_MAX_STUDENTS);
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "--max-students must be 1 to %u",
+		                    MT_CLASS_MAX_STUDENTS);
 	const char *why;
 	if (opts->code && (why = mt_class_code_problem(opts->code)))
 		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "--code: %s", why);
@@ -817,7 +834,8 @@ mt_status mt_class_host_new(const mt_scenario *sc, const mt_class_host_opts *opt
 			csv_header(h->csv);
 			if (fflush(h->csv) || fsync(fd)) {
 				st = mt_error_set(err, MT_EIO, opts->results, 0, 0,
-				                  "cannot write the results file: %s", strerror(errno));
+				                  "cannot write the results file: %s",
+				                  strerror(errno));
 				goto fail;
 			}
 		}
@@ -829,13 +847,14 @@ mt_status mt_class_host_new(const mt_scenario *sc, const mt_class_host_opts *opt
 		st = mt_error_set(err, MT_EINVAL, NULL, 0, 0, "--port must be 0 to 65535");
 		goto fail;
 	}
-	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+	struct addrinfo hints = {.ai_family = AF_UNSPEC,
+	                         .ai_socktype = SOCK_STREAM,
 	                         .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
 	struct addrinfo *ai = NULL;
 	int gai = getaddrinfo(bind_addr, port, &hints, &ai);
 	if (gai) {
-		st = mt_error_set(err, MT_EINVAL, NULL, 0, 0, "cannot use address %s: %s", bind_addr,
-		                  gai_strerror(gai));
+		st = mt_error_set(err, MT_EINVAL, NULL, 0, 0, "cannot use address %s: %s",
+		                  bind_addr, gai_strerror(gai));
 		goto fail;
 	}
 	int lerr = 0;
@@ -885,11 +904,13 @@ void mt_class_host_free(mt_class_host *h)
 {
 	if (!h)
 		return;
+	h->active = false; /* leaving students close no round now */
 	if (h->conns)
 		for (size_t c = 0; c < h->nconns; c++) {
 			if (h->conns[c].state == C_SEATED)
-				conn_send(h, c, json_pack("{s:s,s:s}", "type", "bye", "reason",
-				                          "the class has ended"));
+				conn_send(h, c,
+				          json_pack("{s:s,s:s}", "type", "bye", "reason",
+				                    "the class has ended"));
 			conn_close(h, c, "the class has ended");
 		}
 	if (h->seats)
@@ -907,10 +928,22 @@ void mt_class_host_free(mt_class_host *h)
 	free(h);
 }
 
-unsigned mt_class_host_port(const mt_class_host *h) { return h->port; }
-const char *mt_class_host_code(const mt_class_host *h) { return h->code; }
-const char *mt_class_host_address(const mt_class_host *h) { return h->addr; }
-size_t mt_class_host_nfds_max(const mt_class_host *h) { return h->nconns + 1; }
+unsigned mt_class_host_port(const mt_class_host *h)
+{
+	return h->port;
+}
+const char *mt_class_host_code(const mt_class_host *h)
+{
+	return h->code;
+}
+const char *mt_class_host_address(const mt_class_host *h)
+{
+	return h->addr;
+}
+size_t mt_class_host_nfds_max(const mt_class_host *h)
+{
+	return h->nconns + 1;
+}
 
 size_t mt_class_host_pollfds(const mt_class_host *h, struct pollfd *fds, size_t cap)
 {
@@ -955,7 +988,8 @@ mt_status mt_class_host_service(mt_class_host *h, const struct pollfd *fds, size
 	h->pending = MT_OK;
 	size_t c = 0;
 	for (size_t i = 1; i < nfds; i++) {
-		while (c < h->nconns && (h->conns[c].state == C_FREE || h->conns[c].fd != fds[i].fd))
+		while (c < h->nconns &&
+		       (h->conns[c].state == C_FREE || h->conns[c].fd != fds[i].fd))
 			c++;
 		if (c == h->nconns)
 			break;
@@ -1004,7 +1038,8 @@ mt_status mt_class_host_command(mt_class_host *h, const char *line, bool *quit, 
 		word[w++] = line[i++];
 	word[w] = '\0';
 	if (i < len && line[i] != ' ')
-		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "unknown command (start, close, kick, "
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0,
+		                    "unknown command (start, close, kick, "
 		                    "quit)");
 	while (i < len && line[i] == ' ')
 		i++;
@@ -1032,15 +1067,16 @@ mt_status mt_class_host_command(mt_class_host *h, const char *line, bool *quit, 
 			errno = 0;
 			secs = strtoul(sp, &end, 10);
 			if (errno || *end || end == sp || secs == 0 || secs > MT_CLASS_MAX_DEADLINE)
-				return mt_error_set(err, MT_EINVAL, NULL, 0, 0,
-				                    "start PAYMENT [SECONDS]: seconds must be 1 to %u",
-				                    MT_CLASS_MAX_DEADLINE);
+				return mt_error_set(
+				        err, MT_EINVAL, NULL, 0, 0,
+				        "start PAYMENT [SECONDS]: seconds must be 1 to %u",
+				        MT_CLASS_MAX_DEADLINE);
 		}
 		const mt_payment_rule *r = mt_payment_find(arg);
 		if (!r)
-			return mt_error_set(err, MT_EINVAL, NULL, 0, 0,
-			                    "start PAYMENT: unknown payment rule '%s' (none, vcg, ...)",
-			                    arg);
+			return mt_error_set(
+			        err, MT_EINVAL, NULL, 0, 0,
+			        "start PAYMENT: unknown payment rule '%s' (none, vcg, ...)", arg);
 		h->rule = r;
 		h->round++;
 		h->active = true;
@@ -1068,8 +1104,9 @@ mt_status mt_class_host_command(mt_class_host *h, const char *line, bool *quit, 
 				continue;
 			if (st->conn != SIZE_MAX) {
 				size_t c = st->conn;
-				conn_send(h, c, json_pack("{s:s,s:s}", "type", "bye", "reason",
-				                          "the teacher removed you"));
+				conn_send(h, c,
+				          json_pack("{s:s,s:s}", "type", "bye", "reason",
+				                    "the teacher removed you"));
 				conn_close(h, c, "kicked");
 			} else {
 				json_t *e = seat_json(h, s);
@@ -1083,7 +1120,7 @@ mt_status mt_class_host_command(mt_class_host *h, const char *line, bool *quit, 
 		}
 		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "kick: nobody is named '%s'", arg);
 	}
-	return mt_error_set(err, MT_EINVAL, NULL, 0, 0,
-	                    "unknown command '%s' (start PAYMENT [SECONDS], close, kick NAME, quit)",
-	                    word);
+	return mt_error_set(
+	        err, MT_EINVAL, NULL, 0, 0,
+	        "unknown command '%s' (start PAYMENT [SECONDS], close, kick NAME, quit)", word);
 }

@@ -11,7 +11,10 @@
 #include "mechtune/class.h"
 
 static volatile sig_atomic_t stop_signal;
-static void on_signal(int sig) { stop_signal = sig; }
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
 
 enum { OPT_BIND = OPT_FIRST_FREE, OPT_PORT, OPT_CODE, OPT_RESULTS, OPT_MAX, OPT_HEADLESS };
 
@@ -73,24 +76,24 @@ static void print_error_event(const char *msg)
 
 static int run_host(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	        CLI_SCENARIO_OPTIONS,
-	        {"bind", required_argument, NULL, OPT_BIND},
-	        {"port", required_argument, NULL, OPT_PORT},
-	        {"code", required_argument, NULL, OPT_CODE},
-	        {"results", required_argument, NULL, OPT_RESULTS},
-	        {"max-students", required_argument, NULL, OPT_MAX},
-	        {"headless", no_argument, NULL, OPT_HEADLESS},
-	        {0, 0, 0, 0}};
+	static const struct option longopts[] = {CLI_SCENARIO_OPTIONS,
+	                                         {"bind", required_argument, NULL, OPT_BIND},
+	                                         {"port", required_argument, NULL, OPT_PORT},
+	                                         {"code", required_argument, NULL, OPT_CODE},
+	                                         {"results", required_argument, NULL, OPT_RESULTS},
+	                                         {"max-students", required_argument, NULL, OPT_MAX},
+	                                         {"headless", no_argument, NULL, OPT_HEADLESS},
+	                                         {0, 0, 0, 0}};
 	cli_scenario_opts opts = {0};
 	host_ctx x = {0};
 	int rc = cli_parse(&class_host_cmd, argc, argv, longopts, &opts, host_option, &x);
 	if (rc >= 0)
 		return rc;
 	if (!x.headless) {
-		fprintf(stderr, "mechtune class host: the teacher's class panel comes with the "
-		                "explorer; for now run the host with --headless (commands on stdin, "
-		                "events on stdout)\n");
+		fprintf(stderr,
+		        "mechtune class host: the teacher's class panel comes with the "
+		        "explorer; for now run the host with --headless (commands on stdin, "
+		        "events on stdout)\n");
 		return CLI_USAGE;
 	}
 	mt_scenario *sc;
@@ -185,7 +188,8 @@ static int run_host(int argc, char **argv)
 static const cli_command class_host_cmd = {
         .name = "class host",
         .summary = "",
-        .usage = "usage: mechtune class host FILE --headless [--bind ADDR] [--port N] [--code CODE]\n"
+        .usage = "usage: mechtune class host FILE --headless [--bind ADDR] [--port N] [--code "
+                 "CODE]\n"
                  "                          [--results FILE.csv] [--max-students N]\n"
                  "\n"
                  "Seat students at tables (one copy of the scenario each, one student per\n"
@@ -206,22 +210,32 @@ static const cli_command class_host_cmd = {
         .run = run_host,
 };
 
-enum { OPT_NAME = 2000, OPT_COUNT, OPT_STRATEGY, OPT_TOKEN, OPT_DELAY, OPT_SEED, OPT_CODE2,
-       OPT_QUIET, OPT_H };
+enum {
+	OPT_NAME = 2000,
+	OPT_COUNT,
+	OPT_STRATEGY,
+	OPT_TOKEN,
+	OPT_DELAY,
+	OPT_SEED,
+	OPT_CODE2,
+	OPT_QUIET,
+	OPT_H
+};
 
 static int run_client(int argc, char **argv, bool bot)
 {
 	const char *cmd = bot ? "class bot" : "class join";
-	static const struct option longopts[] = {{"code", required_argument, NULL, OPT_CODE2},
-	                                         {"name", required_argument, NULL, OPT_NAME},
-	                                         {"count", required_argument, NULL, OPT_COUNT},
-	                                         {"strategy", required_argument, NULL, OPT_STRATEGY},
-	                                         {"token", required_argument, NULL, OPT_TOKEN},
-	                                         {"delay", required_argument, NULL, OPT_DELAY},
-	                                         {"seed", required_argument, NULL, OPT_SEED},
-	                                         {"quiet", no_argument, NULL, OPT_QUIET},
-	                                         {"help", no_argument, NULL, OPT_H},
-	                                         {0, 0, 0, 0}};
+	static const struct option longopts[] = {
+	        {"code", required_argument, NULL, OPT_CODE2},
+	        {"name", required_argument, NULL, OPT_NAME},
+	        {"count", required_argument, NULL, OPT_COUNT},
+	        {"strategy", required_argument, NULL, OPT_STRATEGY},
+	        {"token", required_argument, NULL, OPT_TOKEN},
+	        {"delay", required_argument, NULL, OPT_DELAY},
+	        {"seed", required_argument, NULL, OPT_SEED},
+	        {"quiet", no_argument, NULL, OPT_QUIET},
+	        {"help", no_argument, NULL, OPT_H},
+	        {0, 0, 0, 0}};
 	mt_class_bot_opts o = {.count = 1, .log = stdout, .seed = 1};
 	bool have_strategy = false;
 	unsigned long v;
@@ -236,15 +250,22 @@ static int run_client(int argc, char **argv, bool bot)
 			            "                         [--delay MS] [--seed N] [--token T] "
 			            "[--quiet]\n"
 			            "\n"
-			            "Headless players: each joins, and answers every round after MS\n"
-			            "milliseconds with its strategy: truthful, best (best response to\n"
-			            "others assumed uniform: what a player can know), random, polarize.\n"
-			            "One JSON line per welcome and result on stdout (--quiet: none).\n"
-			          : "usage: mechtune class join HOST:PORT --code CODE [--name NAME] "
+			            "Headless players: each joins, and answers every round after "
+			            "MS\n"
+			            "milliseconds with its strategy: truthful, best (best response "
+			            "to\n"
+			            "others assumed uniform: what a player can know), random, "
+			            "polarize.\n"
+			            "One JSON line per welcome and result on stdout (--quiet: "
+			            "none).\n"
+			          : "usage: mechtune class join HOST:PORT --code CODE [--name "
+			            "NAME] "
 			            "[--token T]\n"
 			            "\n"
-			            "Join a class in plain line mode: see your group's true data, type\n"
-			            "each round's report as SIZE R1 R2 ... (an empty line: the truth).\n",
+			            "Join a class in plain line mode: see your group's true data, "
+			            "type\n"
+			            "each round's report as SIZE R1 R2 ... (an empty line: the "
+			            "truth).\n",
 			      stdout);
 			return CLI_OK;
 		case OPT_CODE2: o.code = optarg; break;
@@ -269,8 +290,9 @@ static int run_client(int argc, char **argv, bool bot)
 			break;
 		case OPT_STRATEGY:
 			if (!bot || !mt_class_strategy_parse(optarg, &o.strategy))
-				return cli_usage_error(cmd, "--strategy must be truthful, best, random "
-				                            "or polarize, got '%s'",
+				return cli_usage_error(cmd,
+				                       "--strategy must be truthful, best, random "
+				                       "or polarize, got '%s'",
 				                       optarg);
 			have_strategy = true;
 			break;
@@ -288,7 +310,8 @@ static int run_client(int argc, char **argv, bool bot)
 	o.host = argv[optind];
 	signal(SIGPIPE, SIG_IGN);
 	mt_error err = {0};
-	mt_status st = bot ? mt_class_bot_run(&o, &err) : mt_class_join_run(&o, stdin, stdout, &err);
+	mt_status st =
+	        bot ? mt_class_bot_run(&o, &err) : mt_class_join_run(&o, stdin, stdout, &err);
 	if (st) {
 		fprintf(stderr, "mechtune %s: %s\n", cmd, err.msg);
 		return CLI_FAIL;
@@ -314,12 +337,13 @@ static int run(int argc, char **argv)
 const cli_command cli_class = {
         .name = "class",
         .summary = "classroom mode: host a class, join it, or run bots",
-        .usage = "usage: mechtune class host FILE --headless [OPTIONS]   seat students, run rounds\n"
-                 "       mechtune class join HOST:PORT --code CODE [--name NAME]\n"
-                 "       mechtune class bot HOST:PORT --code CODE --strategy S [--count K]\n"
-                 "\n"
-                 "Students play the groups of a scenario, report what they like and see what\n"
-                 "their report earned under each payment rule.  'mechtune class host --help',\n"
-                 "'... join --help', '... bot --help' and the README's \"Running a class\".\n",
+        .usage =
+                "usage: mechtune class host FILE --headless [OPTIONS]   seat students, run rounds\n"
+                "       mechtune class join HOST:PORT --code CODE [--name NAME]\n"
+                "       mechtune class bot HOST:PORT --code CODE --strategy S [--count K]\n"
+                "\n"
+                "Students play the groups of a scenario, report what they like and see what\n"
+                "their report earned under each payment rule.  'mechtune class host --help',\n"
+                "'... join --help', '... bot --help' and the README's \"Running a class\".\n",
         .run = run,
 };
