@@ -279,13 +279,13 @@ static void show(FILE *out, const client *c, const char *type, json_t *o)
 		double g = json_number_value(json_object_get(o, "gain"));
 		fprintf(out,
 		        "round %lld: valuation %.4f, payment %.4f, utility %.4f; the truth would "
-		        "have given %.4f: your report %s %.4f\n",
+		        "have given %.4f: your report %s%.4f\n",
 		        (long long)json_integer_value(json_object_get(o, "round")),
 		        json_number_value(json_object_get(o, "valuation")),
 		        json_number_value(json_object_get(o, "payment")),
 		        json_number_value(json_object_get(o, "utility")),
 		        json_number_value(json_object_get(o, "truthful_utility")),
-		        g >= 0 ? "gained +" : "cost you", fabs(g));
+		        g >= 0 ? "gained +" : "cost you ", fabs(g));
 	} else if (!strcmp(type, "error") || !strcmp(type, "bye")) {
 		json_t *msg = json_object_get(o, !strcmp(type, "error") ? "message" : "reason");
 		fprintf(out, "host: %s\n", json_is_string(msg) ? json_string_value(msg) : "?");
@@ -533,5 +533,6 @@ mt_status mt_class_join_run(const mt_class_bot_opts *o, FILE *in, FILE *out, mt_
 {
 	mt_class_bot_opts one = *o;
 	one.count = 1;
+	one.log = NULL; /* a person reads out, not JSON */
 	return run(&one, in, out, err);
 }

@@ -41,7 +41,10 @@ for rnd, rule in ((1, "none"), (2, "vcg")):
         t2 = ev["tables"][1]
         check(all(not s["lied"] and s["gain"] == 0 for s in t2["seats"]), "truthful table")
         check(len(ev["leaderboard"]) == 4, "leaderboard has every student")
-h.quit()
+check(h.quit() == 0, "host quits cleanly")
+b1.wait(timeout=5)
+b2.wait(timeout=5)
+check(b1.returncode == 0 and b2.returncode == 0, "bots end cleanly when the class ends")
 out1, _ = stop(b1)
 out2, _ = stop(b2)
 results = [json.loads(l) for l in (out1 + out2).splitlines() if '"result"' in l]
