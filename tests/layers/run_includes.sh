@@ -8,7 +8,10 @@
 #  - the document layer (doc.*, history.*) includes only the core and
 #    itself: no curses, no screen, no app;
 #  - the screen layer includes neither the document nor the app;
-#  - tui.h, the explorer as the program sees it, includes no curses.
+#  - tui.h, the explorer as the program sees it, includes no curses;
+#  - classroom mode (src/class/, include/mechtune/class.h) sits on the core
+#    beside the faces: it includes no face, the core does not include it,
+#    and only it includes <jansson.h>.
 : "${MT_SOURCE_DIR:?set MT_SOURCE_DIR to the source tree}"
 cd "$MT_SOURCE_DIR" || exit 1
 fail=0
@@ -40,6 +43,14 @@ for f in src/tui/screen.c src/tui/screen.h; do
 done
 up=$(grep -nE '#include' src/tui/tui.h | grep -vE '<std(bool|io)\.h>' || true)
 [ -z "$up" ] || bad "src/tui/tui.h includes more than the standard headers: $up"
+
+class_up=$(grep -nE '#include *"[^"]*(tui|cli)/|#include *"(app|doc|screen|history|tui|cli)\.h"' \
+	src/class/*.[ch] include/mechtune/class.h || true)
+[ -z "$class_up" ] || bad "classroom mode includes a face: $class_up"
+core_class=$(grep -nE '#include *"mechtune/class\.h"' src/core/*.[ch] include/mechtune/*.h || true)
+[ -z "$core_class" ] || bad "the core includes classroom mode: $core_class"
+jansson=$(grep -rlE '#include *<jansson\.h>' src include | grep -v '^src/class/' || true)
+[ -z "$jansson" ] || bad "<jansson.h> is for src/class/ only: $jansson"
 
 [ $fail = 0 ] && echo "ok: the layers' includes go one way"
 exit $fail
