@@ -2,10 +2,11 @@
 stdin/stdout, raw protocol clients, bots.  Every wait is bounded in time."""
 import json
 import os
-import select
+import queue
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 BIN = os.environ["MT_BINARY"]
@@ -34,27 +35,38 @@ class Host:
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True)
         self.events = []
-        self.buf = b""
+        self.q = queue.Queue()
+        threading.Thread(target=self._drain, daemon=True).start()
         ev = self.wait("listening", timeout=5)
         assert ev, "host did not start: " + self.p.stderr.read()
         self.port = ev["port"]
         self.code = code
         self.addr = f"127.0.0.1:{self.port}"
 
+    def _drain(self):
+        """Read the host's stdout all the time, so the host never waits on it."""
+        for line in self.p.stdout:
+            self.q.put(json.loads(line))
+        self.q.put(None)
+
     def _read(self, timeout):
-        """Read what the host printed (raw fd: no buffered lines hidden from select)."""
-        fd = self.p.stdout.fileno()
-        r, _, _ = select.select([fd], [], [], timeout)
-        if not r:
+        try:
+            e = self.q.get(timeout=max(timeout, 0))
+        except queue.Empty:
             return False
-        d = os.read(fd, 1 << 20)
-        if not d:
+        if e is None:
+            self.q.put(None)
             return False
-        self.buf += d
-        while b"\n" in self.buf:
-            line, self.buf = self.buf.split(b"\n", 1)
-            self.events.append(json.loads(line))
-        return True
+        self.events.append(e)
+        while True:
+            try:
+                e = self.q.get_nowait()
+            except queue.Empty:
+                return True
+            if e is None:
+                self.q.put(None)
+                return True
+            self.events.append(e)
 
     def wait(self, name, pred=lambda e: True, timeout=5.0, start=0):
         """The first event `name` satisfying pred (from index start), or None."""
@@ -95,7 +107,7 @@ class Host:
         except subprocess.TimeoutExpired:
             self.p.kill()
             self.p.wait()
-        while self._read(0.1):
+        while self._read(0.2):
             pass
         return self.p.returncode
 
