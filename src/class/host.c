@@ -799,8 +799,8 @@ mt_status mt_class_host_new(const mt_scenario *sc, const mt_class_host_opts *opt
 	h->sc = mt_scenario_clone(sc);
 	h->seats = calloc(h->nseats, sizeof *h->seats);
 	h->conns = calloc(h->nconns, sizeof *h->conns);
-	h->lie_gain = calloc(h->nrules, sizeof *h->lie_gain);
-	h->lie_count = calloc(h->nrules, sizeof *h->lie_count);
+	h->lie_gain = calloc(h->nrules + 1, sizeof *h->lie_gain); /* never calloc(0) */
+	h->lie_count = calloc(h->nrules + 1, sizeof *h->lie_count);
 	if (!h->sc || !h->seats || !h->conns || !h->lie_gain || !h->lie_count) {
 		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory");
 		goto fail;
