@@ -93,4 +93,22 @@ for (rnd, table), rs in by_table.items():
         check(close(float(r["gain"]), float(r["utility"]) - tu), "gain")
     tw = solve(rule, [(g["size"], g["rewards"]) for g in base["groups"]])
     check(close(float(rs[0]["welfare_truthful"]), tw["welfare"]), "truthful welfare")
+
+# `best` bots (a belief, not the others' data): under vcg the best response
+# is the truth whatever the belief, under none it is a lie that pays
+h = Host("--max-students", "2")
+bb = bots(h, "--count", "2", "--strategy", "best", "--name", "Best")
+check(h.count("joined", 2), "best bots joined")
+for rnd, rule in ((1, "none"), (2, "vcg")):
+    h.cmd(f"start {rule}")
+    ev = h.wait("round_closed", lambda e: e["round"] == rnd, timeout=20)
+    check(ev is not None, f"best bots: round {rule} closed")
+    if ev:
+        gains = [x["gain"] for x in ev["tables"][0]["seats"]]
+        if rule == "none":
+            check(min(gains) > 0.01, f"best bots gain under none: {gains}")
+        else:
+            check(max(abs(g) for g in gains) <= 1e-6, f"best bots: no gain under vcg {gains}")
+check(h.quit() == 0, "host quits cleanly")
+stop(bb)
 finish()
