@@ -32,7 +32,7 @@ try:
 except (BrokenPipeError, ConnectionResetError):
     pass
 m = c.recv(3)
-check(m is None or "longer than 65536" in m.get("message", ""), f"1 MB line: {m}")
+check(m is not None and "longer than 65536" in m.get("message", ""), f"1 MB line: {m}")
 check(c.recv(2) is None, "1 MB line: dropped")
 
 # a seated student: every bad report gets an error naming the problem and
