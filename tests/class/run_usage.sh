@@ -40,5 +40,21 @@ expect 2 "missing HOST:PORT" "$bin" class join --code X
 expect 1 "is not HOST:PORT" "$bin" class join localhost --code X
 expect 1 "cannot connect" "$bin" class bot 127.0.0.1:1 --code X --strategy truthful
 expect 0 "class " "$bin" --help
+# SIGTERM ends the class like quit: students get bye, the events end with "ended"
+mkfifo "$tmp/in"
+"$bin" class host "$d" --headless --port 0 <"$tmp/in" >"$tmp/ev" 2>/dev/null &
+hostpid=$!
+exec 8>"$tmp/in"
+for _ in $(seq 50); do grep -q listening "$tmp/ev" && break; sleep 0.1; done
+kill -TERM "$hostpid"
+wait "$hostpid"
+rc=$?
+exec 8>&-
+if [ "$rc" -eq 0 ] && tail -1 "$tmp/ev" | grep -q '"event":"ended"'; then
+	pass=$((pass + 1))
+else
+	echo "FAIL: SIGTERM: status $rc, last event $(tail -1 "$tmp/ev")"
+	fail=$((fail + 1))
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
