@@ -49,6 +49,10 @@ static void test_clean_name(void **state)
 	const char *in = "  Ann\x1b[31m\tB\x7f\n  ";
 	assert_null(mt_class_clean_name(in, strlen(in), out));
 	assert_string_equal(out, "Ann[31m B");
+	assert_null(mt_class_clean_name("=HYPERLINK(1)", 13, out));
+	assert_string_equal(out, "HYPERLINK(1)");
+	assert_null(mt_class_clean_name(" -+@=x-y", 8, out));
+	assert_string_equal(out, "x-y");
 	assert_null(mt_class_clean_name("", 0, out));
 	assert_string_equal(out, "");
 	/* a NUL inside the JSON string is dropped too */

@@ -56,7 +56,8 @@ const char *mt_class_code_problem(const char *code);
 
 /* Clean a student's name into out (MT_NAME_MAX + 1 bytes): C0 control
  * characters and DEL are dropped, tabs become spaces, leading and trailing
- * spaces go, and the result is cut to MT_NAME_MAX bytes at a character
+ * spaces go, so do leading = + - @ (a spreadsheet would run the name in
+ * the results CSV as a formula), and the result is cut to MT_NAME_MAX bytes at a character
  * boundary.  Returns NULL, or why the cleaned name is still no name (the
  * answer of mt_text_problem: invalid UTF-8, C1 or bidirectional controls);
  * an empty result is fine (the host then names the student). */

@@ -83,7 +83,9 @@ const char *mt_class_clean_name(const char *in, size_t len, char *out)
 			c = ' ';
 		if (c < 0x20 || c == 0x7f)
 			continue;
-		if (c == ' ' && o == 0)
+		/* leading spaces go, and so do = + - @, which would make a
+		 * spreadsheet opening the results CSV run the name as a formula */
+		if (o == 0 && (c == ' ' || c == '=' || c == '+' || c == '-' || c == '@'))
 			continue;
 		out[o++] = (char)c;
 	}
