@@ -64,6 +64,13 @@ typedef struct {
 	/* best surrogate value and its y */
 	double best_val;
 	double *best_y;
+	/* The last point a BFGS run evaluated (theta, par_dim of it) and its
+	 * value: GSL asks for the gradient where it has just asked for the
+	 * value, and c->y, c->p and c->aux still hold that evaluation.  Only
+	 * for rules with a formula and noiseless input (cacheable). */
+	double *cache_th;
+	double cache_u;
+	bool cache_ok;
 	mt_status st;
 	mt_error *err;
 	const mt_cancel *cancel;
@@ -95,7 +102,7 @@ static mt_status ctx_init(br_ctx *c, const mt_scenario *sc, size_t i, const mt_c
 	c->err = err;
 	c->cancel = cancel;
 	mt_rule_from_scenario(&c->rule, sc);
-	c->Sm = mt_malloc((14 * m + 1) * sizeof *c->Sm);
+	c->Sm = mt_malloc((15 * m + 2) * sizeof *c->Sm);
 	c->cand_div = mt_malloc((sc->k ? sc->k : 1) * sizeof *c->cand_div);
 	if (!c->Sm || !c->cand_div)
 		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
@@ -109,7 +116,8 @@ static mt_status ctx_init(br_ctx *c, const mt_scenario *sc, size_t i, const mt_c
 	c->ytmp = c->g + m;
 	c->best_y = c->ytmp + m;
 	c->acc = c->best_y + m;
-	c->aux = c->acc + m; /* m + 1 */
+	c->aux = c->acc + m;          /* m + 1 */
+	c->cache_th = c->aux + m + 1; /* m + 1 */
 	for (size_t k = 0; k < sc->k; k++)
 		c->cand_div[k] = mt_divergence_value(sc->divergence, m, sc->candidates[k].policy,
 		                                     sc->reference, sc->lambda);
@@ -169,11 +177,21 @@ static double surrogate_noisy(br_ctx *c, const double *y, bool grad)
 	return u * inv;
 }
 
+/* dU/dy into c->gy at y, from the policy c->p that training at y left
+ * (rules with a formula, noiseless input). */
+static void surrogate_grad(br_ctx *c, const double *y)
+{
+	for (size_t x = 0; x < c->m; x++)
+		c->g[x] = c->wi * c->rm[x] - (c->shape == MT_SHAPE_AFFINE ? y[x] : 0.0);
+	mt_sensitivity_apply(&c->rule, c->p, c->g, c->gy);
+}
+
 /* The surrogate utility of reporting y (= w r): the utility up to a
  * report-independent constant.  With grad, also fills c->gy = dU/dy. */
 static double surrogate(br_ctx *c, const double *y, bool grad)
 {
 	size_t m = c->m;
+	c->cache_ok = false;
 	if (c->nsamp)
 		return surrogate_noisy(c, y, grad);
 	double nonfinite = 0.0;
@@ -193,12 +211,8 @@ static double surrogate(br_ctx *c, const double *y, bool grad)
 		u = c->wi * mt_dot(m, c->p, c->rm);
 		if (c->shape == MT_SHAPE_AFFINE)
 			u += val - mt_dot(m, c->p, y);
-		if (grad) {
-			for (size_t x = 0; x < m; x++)
-				c->g[x] = c->wi * c->rm[x] -
-				          (c->shape == MT_SHAPE_AFFINE ? y[x] : 0.0);
-			mt_sensitivity_apply(&c->rule, c->p, c->g, c->gy);
-		}
+		if (grad)
+			surrogate_grad(c, y);
 		return u;
 	}
 	/* generic rule: write the report into the private copy, retrain, charge */
@@ -270,6 +284,41 @@ static size_t par_dim(const br_ctx *c)
 	return c->par == PAR_SUM_FULL ? c->m + 1 : c->m;
 }
 
+/* gsl_vector_get / _set without the library call (these run for every
+ * coordinate of every evaluation). */
+static inline double th_get(const gsl_vector *th, size_t k)
+{
+	return th->data[k * th->stride];
+}
+
+static inline void th_set(gsl_vector *th, size_t k, double v)
+{
+	th->data[k * th->stride] = v;
+}
+
+/* Remember the evaluation at th (value u) for the gradient that follows. */
+static void cache_put(br_ctx *c, const gsl_vector *th, double u)
+{
+	if (c->nsamp || c->shape == MT_SHAPE_OTHER)
+		return;
+	for (size_t k = 0; k < par_dim(c); k++)
+		c->cache_th[k] = th_get(th, k);
+	c->cache_u = u;
+	c->cache_ok = true;
+}
+
+static bool cache_has(const br_ctx *c, const gsl_vector *th)
+{
+	if (!c->cache_ok)
+		return false;
+	for (size_t k = 0; k < par_dim(c); k++) {
+		double v = th_get(th, k);
+		if (memcmp(&v, &c->cache_th[k], sizeof v))
+			return false;
+	}
+	return true;
+}
+
 /* theta -> y; c->aux keeps the softmax / sigmoid values for the chain rule. */
 static void theta_to_y(br_ctx *c, const gsl_vector *th, double *y)
 {
@@ -278,9 +327,9 @@ static void theta_to_y(br_ctx *c, const gsl_vector *th, double *y)
 	if (c->par == PAR_SUM_FULL || c->par == PAR_SUM_REW) {
 		double top = -INFINITY, z = 0.0;
 		for (size_t k = 0; k < d; k++)
-			top = fmax(top, gsl_vector_get(th, k));
+			top = fmax(top, th_get(th, k));
 		for (size_t k = 0; k < d; k++)
-			s[k] = gsl_vector_get(th, k) - top;
+			s[k] = th_get(th, k) - top;
 		mt_vexp(d, s, s);
 		for (size_t k = 0; k < d; k++)
 			z += s[k];
@@ -288,12 +337,12 @@ static void theta_to_y(br_ctx *c, const gsl_vector *th, double *y)
 			s[k] /= z;
 	} else { /* sigmoid(t) from e = exp(-|t|): 1/(1+e) or e/(1+e), stable */
 		for (size_t k = 0; k < m; k++)
-			s[k] = -fabs(gsl_vector_get(th, k));
+			s[k] = -fabs(th_get(th, k));
 		mt_vexp(m, s, s);
 		for (size_t k = 0; k < m; k++) {
 			double e = s[k];
 			s[k] = k == c->anchor && c->par == PAR_MAX_REW ? 1.0
-			       : gsl_vector_get(th, k) >= 0.0          ? 1.0 / (1.0 + e)
+			       : th_get(th, k) >= 0.0                  ? 1.0 / (1.0 + e)
 			                                               : e / (1.0 + e);
 		}
 	}
@@ -309,16 +358,16 @@ static void y_to_theta(const br_ctx *c, const double *y, gsl_vector *th)
 		double u = y[x] / c->T;
 		tot += y[x];
 		if (c->par == PAR_SUM_FULL || c->par == PAR_SUM_REW) {
-			gsl_vector_set(th, x, log(fmax(u, CLAMP_LO)));
+			th_set(th, x, log(fmax(u, CLAMP_LO)));
 		} else {
 			u = fmin(fmax(u, CLAMP_LO), 1.0 - CLAMP_LO);
-			gsl_vector_set(th, x, log(u) - log1p(-u));
+			th_set(th, x, log(u) - log1p(-u));
 		}
 	}
 	if (c->par == PAR_SUM_FULL)
-		gsl_vector_set(th, m, log(fmax(1.0 - tot / c->T, CLAMP_LO)));
+		th_set(th, m, log(fmax(1.0 - tot / c->T, CLAMP_LO)));
 	if (c->par == PAR_MAX_REW)
-		gsl_vector_set(th, c->anchor, 0.0);
+		th_set(th, c->anchor, 0.0);
 }
 
 /* GSL minimizes: f = -U. */
@@ -327,6 +376,7 @@ static double fn_f(const gsl_vector *th, void *arg)
 	br_ctx *c = arg;
 	theta_to_y(c, th, c->y);
 	double u = surrogate(c, c->y, false);
+	cache_put(c, th, u);
 	return isfinite(u) ? -u : GSL_POSINF;
 }
 
@@ -334,8 +384,16 @@ static void fn_fdf(const gsl_vector *th, void *arg, double *f, gsl_vector *df)
 {
 	br_ctx *c = arg;
 	size_t m = c->m, d = par_dim(c);
-	theta_to_y(c, th, c->y);
-	double u = surrogate(c, c->y, true);
+	double u;
+	if (cache_has(c, th)) { /* c->y, c->p and c->aux are this point's */
+		u = c->cache_u;
+		if (isfinite(u))
+			surrogate_grad(c, c->y);
+	} else {
+		theta_to_y(c, th, c->y);
+		u = surrogate(c, c->y, true);
+		cache_put(c, th, u);
+	}
 	*f = isfinite(u) ? -u : GSL_POSINF;
 	const double *s = c->aux;
 	if (!isfinite(u)) {
@@ -348,14 +406,14 @@ static void fn_fdf(const gsl_vector *th, void *arg, double *f, gsl_vector *df)
 			sg += s[x] * c->gy[x];
 		for (size_t k = 0; k < d; k++) {
 			double gk = k < m ? c->gy[k] : 0.0;
-			gsl_vector_set(df, k, -c->T * s[k] * (gk - sg));
+			th_set(df, k, -c->T * s[k] * (gk - sg));
 		}
 	} else {
 		for (size_t k = 0; k < m; k++) {
 			double v = c->par == PAR_MAX_REW && k == c->anchor
 			                   ? 0.0
 			                   : c->T * s[k] * (1.0 - s[k]) * c->gy[k];
-			gsl_vector_set(df, k, -v);
+			th_set(df, k, -v);
 		}
 	}
 }
