@@ -424,31 +424,47 @@ static void fn_df(const gsl_vector *th, void *arg, gsl_vector *df)
 	fn_fdf(th, arg, &f, df);
 }
 
-/* Multi-start BFGS from y0 (in y coordinates); updates the best. */
-static mt_status bfgs_from(br_ctx *c, const double *y0, size_t max_iter)
+/* The minimizer of one search, allocated once for all its runs
+ * (gsl_multimin_fdfminimizer_set starts each run afresh). */
+typedef struct {
+	gsl_vector *th;
+	gsl_multimin_fdfminimizer *mz;
+} bfgs_mem;
+
+static mt_status bfgs_alloc(br_ctx *c, bfgs_mem *b)
 {
 	size_t d = par_dim(c);
-	mt_status st = MT_OK;
-	gsl_vector *th = mt_alloc_inject() ? NULL : gsl_vector_alloc(d);
-	gsl_multimin_fdfminimizer *mz =
-	        mt_alloc_inject() ? NULL
+	b->th = mt_alloc_inject() ? NULL : gsl_vector_alloc(d);
+	b->mz = mt_alloc_inject() ? NULL
 	                          : gsl_multimin_fdfminimizer_alloc(
 	                                    gsl_multimin_fdfminimizer_vector_bfgs2, d);
-	if (!th || !mz) {
-		st = mt_error_set(c->err, MT_ENOMEM, NULL, 0, 0,
-		                  "out of memory in the BFGS search");
-		goto out;
-	}
+	if (!b->th || !b->mz)
+		return mt_error_set(c->err, MT_ENOMEM, NULL, 0, 0,
+		                    "out of memory in the BFGS search");
+	return MT_OK;
+}
+
+static void bfgs_free(bfgs_mem *b)
+{
+	gsl_multimin_fdfminimizer_free(b->mz);
+	gsl_vector_free(b->th);
+}
+
+/* Multi-start BFGS from y0 (in y coordinates); updates the best. */
+static mt_status bfgs_from(br_ctx *c, bfgs_mem *b, const double *y0, size_t max_iter)
+{
+	size_t d = par_dim(c);
+	gsl_vector *th = b->th;
+	gsl_multimin_fdfminimizer *mz = b->mz;
+	c->cache_ok = false;
 	y_to_theta(c, y0, th);
 	gsl_multimin_function_fdf fn = {.f = fn_f, .df = fn_df, .fdf = fn_fdf, .n = d, .params = c};
 	int gs = gsl_multimin_fdfminimizer_set(mz, &fn, th, 0.1, 0.1);
 	double last = gsl_multimin_fdfminimizer_minimum(mz);
 	int stalled = 0;
 	for (size_t it = 0; gs == GSL_SUCCESS && it < max_iter; it++) {
-		if (mt_cancelled(c->cancel)) {
-			st = mt_error_set(c->err, MT_ECANCELED, NULL, 0, 0, "cancelled");
-			goto out;
-		}
+		if (mt_cancelled(c->cancel))
+			return mt_error_set(c->err, MT_ECANCELED, NULL, 0, 0, "cancelled");
 		gs = gsl_multimin_fdfminimizer_iterate(mz);
 		if (gs != GSL_SUCCESS) /* GSL_ENOPROG: no further progress, a normal end */
 			break;
@@ -467,18 +483,12 @@ static mt_status bfgs_from(br_ctx *c, const double *y0, size_t max_iter)
 		if (stalled >= 3)
 			break;
 	}
-	if (c->st) {
-		st = c->st;
-		goto out;
-	}
+	if (c->st)
+		return c->st;
 	/* The minimizer's x is its best point; re-evaluate it exactly. */
 	theta_to_y(c, gsl_multimin_fdfminimizer_x(mz), c->ytmp);
 	consider(c, c->ytmp);
-	st = c->st;
-out:
-	gsl_multimin_fdfminimizer_free(mz);
-	gsl_vector_free(th);
-	return st;
+	return c->st;
 }
 
 /* --------------------------------------------------- exact special cases */
@@ -805,6 +815,7 @@ static mt_status search_reports(br_ctx *c, mt_br_kind kind, const double *cur_r,
 	c->par = sum ? (full ? PAR_SUM_FULL : PAR_SUM_REW) : (full ? PAR_MAX_FULL : PAR_MAX_REW);
 	double *starts = mt_malloc(MAX_STARTS * m * sizeof *starts);
 	double *r = mt_malloc(m * sizeof *r);
+	bfgs_mem bm = {0};
 	mt_status st = MT_OK;
 	if (!starts || !r) {
 		st = mt_error_set(c->err, MT_ENOMEM, NULL, 0, 0, "out of memory in the search");
@@ -828,10 +839,12 @@ static mt_status search_reports(br_ctx *c, mt_br_kind kind, const double *cur_r,
 	}
 	size_t max_iter = BFGS_MAX_ITER;
 	size_t nrun = m > 256 ? 3 : ns;
+	if ((st = bfgs_alloc(c, &bm)))
+		goto out;
 	for (size_t s = 0; s < ns && s < nrun + (cur_r ? 1 : 0); s++) {
 		if (c->par == PAR_MAX_REW)
 			c->anchor = argmax(m, starts + s * m);
-		st = bfgs_from(c, starts + s * m, max_iter);
+		st = bfgs_from(c, &bm, starts + s * m, max_iter);
 		if (st)
 			goto out;
 	}
@@ -839,8 +852,9 @@ static mt_status search_reports(br_ctx *c, mt_br_kind kind, const double *cur_r,
 	if (c->par == PAR_MAX_REW)
 		c->anchor = argmax(m, c->best_y);
 	memcpy(starts, c->best_y, m * sizeof *starts);
-	st = bfgs_from(c, starts, max_iter);
+	st = bfgs_from(c, &bm, starts, max_iter);
 out:
+	bfgs_free(&bm);
 	free(starts);
 	free(r);
 	return st;
