@@ -98,6 +98,11 @@ mt_status mt_best_response(const mt_scenario *sc, size_t i, mt_br_kind kind, mt_
                            const mt_cancel *cancel, mt_error *err);
 void mt_report_outcome_release(mt_report_outcome *r);
 
+/* Diagnostics for tests: how many reports the best-response searches of
+ * the calling thread have evaluated (one training each, more for noisy
+ * input; a gradient at the point just evaluated reuses its training). */
+unsigned long mt_br_evaluations(void);
+
 /* Utility etc. of group i reporting (rewards, size) with everything else
  * as in sc: the ground truth every search is checked against. */
 mt_status mt_evaluate_report(const mt_scenario *sc, size_t i, const double *rewards, double size,

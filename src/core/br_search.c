@@ -188,9 +188,17 @@ static void surrogate_grad(br_ctx *c, const double *y)
 
 /* The surrogate utility of reporting y (= w r): the utility up to a
  * report-independent constant.  With grad, also fills c->gy = dU/dy. */
+static _Thread_local unsigned long evaluations;
+
+unsigned long mt_br_evaluations(void)
+{
+	return evaluations;
+}
+
 static double surrogate(br_ctx *c, const double *y, bool grad)
 {
 	size_t m = c->m;
+	evaluations++;
 	c->cache_ok = false;
 	if (c->nsamp)
 		return surrogate_noisy(c, y, grad);
