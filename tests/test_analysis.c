@@ -409,6 +409,48 @@ static void test_analyze(void **state)
 	mt_scenario_free(sc);
 }
 
+/* The analysis gives the same answers, bit for bit, as the best responses
+ * computed one by one, whether it runs on one thread (4 x 8) or shares its
+ * tasks with a helper (4 x 16 and 8 x 8: n m >= 64). */
+static void test_threads_same_answers(void **state)
+{
+	(void)state;
+	static const size_t sizes[3][2] = {{4, 8}, {4, 16}, {8, 8}};
+	static const char *const divs[] = {"kl", "hellinger", "tv"};
+	tu_rng rng = {77};
+	for (size_t z = 0; z < 3; z++)
+		for (size_t d = 0; d < 3; d++) {
+			mt_scenario *sc =
+			        tu_random_scenario(&rng, sizes[z][1], sizes[z][0],
+			                           d % 2 ? MT_NORM_MAX : MT_NORM_SUM, 0.0);
+			sc->divergence = mt_divergence_find(divs[d]);
+			sc->payment = &mt_pay_none;
+			mt_analysis_opts o;
+			mt_analysis_opts_default(&o);
+			o.ibr = false;
+			mt_analysis a;
+			assert_int_equal(mt_analyze_ex(sc, &mt_pay_none, &o, &a, NULL, NULL),
+			                 MT_OK);
+			for (size_t i = 0; i < sc->n; i++)
+				for (int k = 0; k < 3; k++) {
+					mt_report_outcome br;
+					assert_int_equal(mt_best_response(sc, i, (mt_br_kind)k, &br,
+					                                  NULL, NULL),
+					                 MT_OK);
+					const mt_report_outcome *got = &a.groups[i].best[k];
+					assert_true(got->gain == br.gain &&
+					            got->utility == br.utility &&
+					            got->size == br.size &&
+					            got->method == br.method);
+					assert_memory_equal(got->rewards, br.rewards,
+					                    sc->m * sizeof *br.rewards);
+					mt_report_outcome_release(&br);
+				}
+			mt_analysis_release(&a);
+			mt_scenario_free(sc);
+		}
+}
+
 /* Cancellation stops the analysis. */
 static void test_cancel(void **state)
 {
@@ -430,6 +472,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_polarize),
 	        cmocka_unit_test(test_analyze),
+	        cmocka_unit_test(test_threads_same_answers),
 	        cmocka_unit_test(test_cancel),
 	        cmocka_unit_test(test_grid_none),
 	        cmocka_unit_test(test_grid_vcg),

@@ -34,7 +34,8 @@ static double evaluations_per_search(const char *div, mt_norm norm, const mt_pay
 				mt_report_outcome br;
 				unsigned long before = mt_br_evaluations();
 				assert_int_equal(
-				        mt_best_response(sc, i, (mt_br_kind)k, &br, NULL, NULL), MT_OK);
+				        mt_best_response(sc, i, (mt_br_kind)k, &br, NULL, NULL),
+				        MT_OK);
 				total += mt_br_evaluations() - before;
 				searches++;
 				if (rule->shape == MT_SHAPE_AFFINE)

@@ -216,7 +216,10 @@ out:
  * costly group does not leave the other core idle.
  * Finite menus stay on one thread: GLPK keeps per-thread state. */
 #define GROUP_TASKS 4
-#define PARALLEL_MIN_WORK 16 /* n * m below this: a thread costs more than it saves */
+/* n * m below this: one thread.  The whole analysis then takes at most
+ * about 1.5 ms of CPU (4 x 8, README Speed), and a helper that a busy
+ * machine deschedules while it holds a task can add several. */
+#define PARALLEL_MIN_WORK 64
 
 typedef struct {
 	const mt_scenario *work;
