@@ -271,9 +271,12 @@ static void test_set_cell_max_normalization(void **state)
 	/* a report row with a single non-zero entry cannot lower it */
 	assert_int_equal(doc_set_cell(d, 4, 0, 0.0, NULL, &row_edited), DOC_CHANGED);
 	assert_int_equal(doc_set_cell(d, 4, 1, 0.0, NULL, &row_edited), DOC_CHANGED);
-	assert_int_equal(doc_set_cell(d, 4, 2, 0.5, NULL, &row_edited), DOC_CHANGED);
+	size_t steps = history_undo_len(&d->hist);
+	assert_int_equal(doc_set_cell(d, 4, 2, 0.5, NULL, &row_edited), DOC_NOTHING);
 	NEAR(d->sc->groups[1].reported[2], 1.0);
 	assert_true(status_has(d, "(raised to 1: with max normalization some reward is 1)"));
+	assert_true(status_has(d, "nothing changed"));
+	assert_int_equal(history_undo_len(&d->hist), steps); /* no undo step for it */
 	close_doc(d);
 }
 
@@ -663,6 +666,63 @@ static void test_parse_range(void **state)
 	assert_non_null(why);
 }
 
+/* Edits that change nothing neither mark the document modified nor add an
+ * undo step: the same value typed again, the truth told by a truthful
+ * group, a copy committed unchanged, lambda set to its value. */
+static void test_no_op_edits(void **state)
+{
+	(void)state;
+	doc *d = open_default();
+	bool row_edited;
+	double prev[3];
+	bool ok;
+	int row = doc_row(CELL_TRUTH, 0);
+	double v = doc_cell_value(d->sc, row, 1, &ok);
+	assert_true(ok);
+	assert_int_equal(doc_set_cell(d, row, 1, v, prev, &row_edited), DOC_NOTHING);
+	assert_true(status_has(d, "nothing changed"));
+	assert_false(doc_modified(d));
+	assert_int_equal(history_undo_len(&d->hist), 0);
+
+	mt_scenario *n = doc_begin(d); /* t on a truthful group */
+	assert_non_null(n);
+	assert_false(mt_group_lies(n, 0));
+	mt_group_tell_truth(n, 0);
+	assert_false(doc_commit(d, n));
+	assert_true(status_has(d, "nothing changed"));
+	assert_false(d->status_error);
+	assert_false(doc_modified(d));
+	assert_int_equal(history_undo_len(&d->hist), 0);
+
+	n = doc_begin(d); /* lambda to the value it has; the same payment */
+	n->lambda = d->sc->lambda;
+	n->payment = d->sc->payment;
+	assert_false(doc_commit(d, n));
+	assert_false(doc_modified(d));
+
+	n = doc_begin(d); /* -0.0 is not 0.0: undo must give back exact bits */
+	n->pivot_fraction = -d->sc->pivot_fraction;
+	if (d->sc->pivot_fraction == 0.0) {
+		assert_true(doc_commit(d, n));
+		assert_true(doc_modified(d));
+		assert_int_equal(doc_undo_redo(d, true), 1);
+	} else {
+		mt_scenario_free(n);
+	}
+
+	/* a real change still counts, once */
+	n = doc_begin(d);
+	n->lambda *= 2.0;
+	assert_true(doc_commit(d, n));
+	assert_true(doc_modified(d));
+	assert_int_equal(history_undo_len(&d->hist), 1);
+	assert_int_equal(doc_set_cell(d, row, 1, 0.5, prev, &row_edited), DOC_CHANGED);
+	assert_int_equal(history_undo_len(&d->hist), 2);
+	assert_int_equal(doc_set_cell(d, row, 1, 0.5, prev, &row_edited), DOC_NOTHING);
+	assert_int_equal(history_undo_len(&d->hist), 2);
+	close_doc(d);
+}
+
 int main(void)
 {
 	mt_library_init();
@@ -679,11 +739,11 @@ int main(void)
 	        cmocka_unit_test(test_undo_redo),
 	        cmocka_unit_test(test_cursor_clamp),
 	        cmocka_unit_test(test_set_reports),
-
 	        cmocka_unit_test(test_misreports),
 	        cmocka_unit_test(test_set_report),
 	        cmocka_unit_test(test_parse_misreport),
 	        cmocka_unit_test(test_parse_range),
+	        cmocka_unit_test(test_no_op_edits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -231,6 +231,11 @@ bool doc_commit(doc *d, mt_scenario *next)
 		mt_scenario_free(next);
 		return false;
 	}
+	if (history_same(d->sc, next)) { /* not modified, no undo step */
+		doc_set_status(d, false, "nothing changed: it is so already");
+		mt_scenario_free(next);
+		return false;
+	}
 	size_t dropped;
 	if (!history_push(&d->hist, d->sc, d->edit_id, next, &dropped)) {
 		doc_set_status(d, true, "out of memory: the change was not made");
@@ -372,11 +377,26 @@ doc_result doc_set_cell(doc *d, int row, int col, double v, double *prev, bool *
 		return DOC_NOTHING;
 	if (cell_refused(d, c, name, v))
 		return DOC_REFUSED;
+	if (v == doc_cell_value(d->sc, row, col, &exists)) { /* not modified, no undo step */
+		char num[32];
+		doc_set_status(d, false, "%s is %s already: nothing changed", name,
+		               doc_fmt_num(num, sizeof num, v));
+		return DOC_NOTHING;
+	}
 	bool truthful = c.kind != CELL_REFERENCE && !mt_group_lies(d->sc, c.group);
 	mt_scenario *n = doc_begin(d);
 	if (!n)
 		return DOC_REFUSED;
 	const char *extra = apply_cell(n, c, truthful, v, prev, row_edited);
+	if (history_same(d->sc, n)) { /* e.g. raised back to 1 under max */
+		char num[32];
+		bool ok;
+		doc_set_status(d, false, "%s stays %s%s: nothing changed", name,
+		               doc_fmt_num(num, sizeof num, doc_cell_value(d->sc, row, col, &ok)),
+		               extra);
+		mt_scenario_free(n);
+		return DOC_NOTHING;
+	}
 	if (!doc_commit(d, n))
 		return DOC_REFUSED;
 	char num[32];

@@ -102,7 +102,9 @@ bool doc_modified(const doc *d);
  * it validates, and on success the old scenario goes on the undo stack,
  * the redo stack is cleared, the edit id moves on and the cursor is
  * clamped; on failure the copy is freed, the status says why and the
- * result is false. */
+ * result is false.  A copy equal to the document (history_same) changes
+ * nothing: it is freed, the document stays unmodified, no undo step is
+ * added, the status says so and the result is false. */
 mt_scenario *doc_begin(doc *d);
 bool doc_commit(doc *d, mt_scenario *next);
 /* Undo (undo == true) or redo one step: 1 done, 0 nothing to do, -1 out of
@@ -114,7 +116,8 @@ void doc_clamp_cursor(doc *d);
 /* The group under the cursor (on the reference row: the last one visited). */
 size_t doc_group(const doc *d);
 
-/* What an edit did: nothing (no such cell), refused (the status says why),
+/* What an edit did: nothing (no such cell, or the cell has that value
+ * already: the status says so; no undo step, not modified), refused (the status says why),
  * or a committed change. */
 typedef enum { DOC_NOTHING, DOC_REFUSED, DOC_CHANGED } doc_result;
 

@@ -206,6 +206,24 @@ static bool same_try(const mt_scenario *a, const mt_scenario *b)
 	return true;
 }
 
+static bool same_bits(double x, double y)
+{
+	return memcmp(&x, &y, sizeof x) == 0;
+}
+
+/* The scalars of the scenario itself (not its groups'), bit for bit. */
+static bool same_top_scalars(const mt_scenario *a, const mt_scenario *b)
+{
+	return a->normalization == b->normalization && a->divergence == b->divergence &&
+	       same_bits(a->lambda, b->lambda) && a->payment == b->payment &&
+	       same_bits(a->pivot_fraction, b->pivot_fraction) &&
+	       same_bits(a->max_size, b->max_size) &&
+	       same_bits(a->noise.epsilon, b->noise.epsilon) &&
+	       a->noise.samples == b->noise.samples && a->noise.seed == b->noise.seed &&
+	       a->training.steps == b->training.steps &&
+	       same_bits(a->training.step_size, b->training.step_size);
+}
+
 /* The vector and text slots of a shape, numbered 0 .. nslots(sc) - 1. */
 static size_t nslots(const mt_scenario *sc)
 {
@@ -253,6 +271,22 @@ static bool slot_differs(const mt_scenario *a, const mt_scenario *b, const hist_
 	if (is_vector(c->kind))
 		return memcmp(x, y, a->m * sizeof(double)) != 0;
 	return strcmp(x, y) != 0;
+}
+
+bool history_same(const mt_scenario *a, const mt_scenario *b)
+{
+	if (!same_shape(a, b) || !same_top_scalars(a, b) || !same_try(a, b))
+		return false;
+	size_t ns = nslots(a);
+	for (size_t s = 0; s < ns; s++) {
+		hist_change c = slot_at(a, s);
+		if (slot_differs(a, b, &c))
+			return false;
+	}
+	for (size_t i = 0; i < a->n; i++)
+		if (group_scalars_differ(&a->groups[i], &b->groups[i]))
+			return false;
+	return true;
 }
 
 /* An entry that turns next back into old, taking old's differing parts.

@@ -52,6 +52,10 @@ bool history_push(history *h, mt_scenario *old, unsigned long old_id, const mt_s
  * -1 when out of memory (nothing changed). */
 int history_step(history *h, bool undo, mt_scenario **doc, unsigned long *id);
 
+/* Whether a and b are the same document, bit for bit (an edit from one to
+ * the other changes nothing). */
+bool history_same(const mt_scenario *a, const mt_scenario *b);
+
 size_t history_undo_len(const history *h);
 size_t history_redo_len(const history *h);
 

@@ -16,6 +16,10 @@
 
 typedef int (*key_fn)(app *a, int key);
 
+/* A best response that gains no more than this is no reason to change the
+ * report (under vcg the search finds the truth up to solver tolerance). */
+#define MT_LIE_GAIN_TOL 1e-9
+
 enum {
 	V_MAIN = 1 << VIEW_MAIN,
 	V_PLOT = 1 << VIEW_PLOT,
@@ -61,8 +65,8 @@ static int edited(app *a, doc_result r, int row, double *prev, bool row_edited)
 	} else {
 		free(prev);
 	}
-	if (r == DOC_NOTHING)
-		return R_NONE;
+	if (r == DOC_NOTHING) /* maybe a status: "nothing changed" */
+		return R_REDRAW;
 	if (r == DOC_REFUSED)
 		return R_REDRAW;
 	a->pending_key = 0;
@@ -406,6 +410,13 @@ static int k_lie(app *a, int key)
 		app_set_status(a, true, "no best response available for '%s'", group_name(a));
 		return R_REDRAW;
 	}
+	if (!(br->gain > MT_LIE_GAIN_TOL)) { /* nothing to gain: nothing changes */
+		app_set_status(a, false,
+		               "%s gain nothing by lying%s (%+.4g): their report stays as it is",
+		               group_name(a), under_rule ? " under the rule" : " without payment",
+		               br->gain);
+		return R_REDRAW;
+	}
 	int r = apply_report(a, i, br->rewards, br->size);
 	if (!(r & R_RESOLVE))
 		return r;
@@ -438,6 +449,9 @@ static int k_truth(app *a, int key)
 	if (r & R_RESOLVE)
 		app_set_status(a, false, "%s tell%s the truth",
 		               key == 'T' ? "all groups" : group_name(a), key == 'T' ? "" : "");
+	else if (!a->doc.status_error)
+		app_set_status(a, false, "%s tell%s the truth already: nothing changed",
+		               key == 'T' ? "all groups" : group_name(a), key == 'T' ? "" : "");
 	return r;
 }
 
@@ -464,13 +478,14 @@ static int k_iterate(app *a, int key)
 		n->groups[i].reported_size = fmin(fmax(ibr->sizes[i], 1e-9), n->max_size);
 	}
 	int r = app_commit(a, n);
-	if (r & R_RESOLVE)
+	if ((r & R_RESOLVE) || !a->doc.status_error)
 		app_set_status(a, false,
 		               "iterated best responses under %s: %s after %zu round%s, welfare "
-		               "%.4g %s %.4g",
+		               "%.4g %s %.4g%s",
 		               a->doc.sc->payment->name, ibr->converged ? "converged" : "stopped",
 		               ibr->rounds, ibr->rounds == 1 ? "" : "s", ibr->welfare_truthful,
-		               a->g->arrow, ibr->welfare_final);
+		               a->g->arrow, ibr->welfare_final,
+		               r & R_RESOLVE ? "" : "; nothing changed");
 	return r;
 }
 
