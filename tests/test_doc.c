@@ -153,8 +153,15 @@ static void test_parse_number(void **state)
 	NEAR(v, 0.25);
 	assert_true(doc_parse_number("2e-1", &v));
 	NEAR(v, 0.2);
+	assert_true(doc_parse_number("0.45", &v)); /* kept exactly as typed */
+	assert_true(v == 0.45);
+	/* the editor accepts what the loader accepts, and no more */
+	assert_true(mt_parse_decimal("0.45", &v));
+	assert_false(mt_parse_decimal("0x1p-2", &v));
 	v = 7.0;
-	const char *bad[] = {"", "abc", "1/0", "1/", "2x", "nan", "inf", "1e999", "1/3/4", "0.5 1"};
+	const char *bad[] = {"",     "abc",   "1/0",   "1/",           "2x",     "nan",
+	                     "inf",  "1e999", "1/3/4", "0.5 1",        "0x1p-2", "0x10",
+	                     "-inf", ".inf",  "NaN",   "1e308/1e-308", "0.5,"};
 	for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
 		assert_false(doc_parse_number(bad[k], &v));
 	NEAR(v, 7.0); /* untouched */
@@ -723,6 +730,42 @@ static void test_no_op_edits(void **state)
 	close_doc(d);
 }
 
+/* The editor and the loader agree on what a number is: every spelling the
+ * editor takes, a scenario file takes as lambda, and the other way round. */
+static void test_parse_number_as_loader(void **state)
+{
+	(void)state;
+	doc *d = open_default();
+	char *text = NULL;
+	mt_error e0;
+	assert_int_equal(mt_scenario_emit(d->sc, &text, NULL, &e0), MT_OK);
+	assert_non_null(strstr(text, "\nlambda: "));
+	size_t head = (size_t)(strstr(text, "\nlambda: ") - text);
+	assert_non_null(strchr(text + head + 1, '\n'));
+	size_t tail = (size_t)(strchr(text + head + 1, '\n') - text);
+	const char *spell[] = {"0.45", "2e-1", "+0.5",  "1.",  ".5",  "0x1p-2", "0x10", "inf",
+	                       ".inf", "nan",  "1e999", "1_0", "0,5", "5e",     "1/2"};
+	for (size_t k = 0; k < sizeof spell / sizeof *spell; k++) {
+		char buf[8192];
+		snprintf(buf, sizeof buf, "%.*s\nlambda: %s%s", (int)head, text, spell[k],
+		         text + tail);
+		mt_scenario *sc = NULL;
+		mt_error err;
+		double v;
+		bool loads =
+		        mt_scenario_load_buffer(buf, strlen(buf), "t.yaml", &sc, &err) == MT_OK;
+		bool types = mt_parse_decimal(spell[k], &v) && v > 0.0;
+		if (strchr(spell[k], '/'))
+			types = false; /* fractions are the editor's own: 1/2 */
+		assert_true(loads == types);
+		if (loads)
+			assert_true(sc->lambda == v);
+		mt_scenario_free(sc);
+	}
+	free(text);
+	close_doc(d);
+}
+
 int main(void)
 {
 	mt_library_init();
@@ -744,6 +787,7 @@ int main(void)
 	        cmocka_unit_test(test_parse_misreport),
 	        cmocka_unit_test(test_parse_range),
 	        cmocka_unit_test(test_no_op_edits),
+	        cmocka_unit_test(test_parse_number_as_loader),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,6 +23,12 @@ mt_status mt_scenario_load_file(const char *path, mt_scenario **out, mt_error *e
 mt_status mt_scenario_load_buffer(const char *text, size_t len, const char *name, mt_scenario **out,
                                   mt_error *err);
 
+/* A number as scenario files spell it: decimal digits with an optional
+ * sign, point and exponent ("0.45", "-2e-3"), finite, read in the "C"
+ * locale.  Hex ("0x1p-2"), inf, nan, spaces and anything else are refused
+ * (false, *out untouched).  The loader and the explorer's editor share it. */
+bool mt_parse_decimal(const char *s, double *out);
+
 /* Serialize sc as YAML into a new malloc'ed NUL-terminated buffer. */
 mt_status mt_scenario_emit(const mt_scenario *sc, char **text, size_t *len, mt_error *err);
 

@@ -590,6 +590,25 @@ bool mt_yio_nonfinite_spelling(const char *s)
 	return false;
 }
 
+bool mt_parse_decimal(const char *s, double *out)
+{
+	if (!*s || mt_yio_nonfinite_spelling(s))
+		return false;
+	for (const char *c = s; *c; c++)
+		if (!isdigit((unsigned char)*c) && !strchr("+-.eE", *c))
+			return false;
+	struct c_locale loc;
+	if (!mt_yio_c_locale_enter(&loc))
+		return false;
+	char *end;
+	double v = strtod(s, &end);
+	mt_yio_c_locale_leave(&loc);
+	if (end == s || *end || !isfinite(v))
+		return false;
+	*out = v;
+	return true;
+}
+
 static mt_status get_number(const struct ld *ld, const struct node *nd, const char *what,
                             double *out)
 {

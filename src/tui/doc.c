@@ -141,24 +141,32 @@ bool doc_keep_max(size_t m, double *v, size_t x, double val)
 	return false;
 }
 
+/* One number of a typed entry: s[0..len) without the spaces around it,
+ * spelled as scenario files spell numbers (mt_parse_decimal). */
+static bool parse_part(const char *s, size_t len, double *out)
+{
+	while (len && *s == ' ')
+		s++, len--;
+	while (len && s[len - 1] == ' ')
+		len--;
+	char buf[64];
+	if (!len || len >= sizeof buf)
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = 0;
+	return mt_parse_decimal(buf, out);
+}
+
 bool doc_parse_number(const char *s, double *out)
 {
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s)
+	const char *slash = strchr(s, '/');
+	double v, den = 1.0;
+	if (!parse_part(s, slash ? (size_t)(slash - s) : strlen(s), &v))
 		return false;
-	while (*end == ' ')
-		end++;
-	if (*end == '/') { /* fractions: 1/3 */
-		const char *d = end + 1;
-		double den = strtod(d, &end);
-		if (end == d || !(fabs(den) > 0.0))
-			return false;
-		v /= den;
-		while (*end == ' ')
-			end++;
-	}
-	if (*end || !isfinite(v))
+	if (slash && (!parse_part(slash + 1, strlen(slash + 1), &den) || !(fabs(den) > 0.0)))
+		return false; /* 1/0, 1/, 1/3/4 */
+	v /= den;
+	if (!isfinite(v))
 		return false;
 	*out = v;
 	return true;

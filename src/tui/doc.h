@@ -58,7 +58,9 @@ const char *doc_fmt_num(char *buf, size_t len, double v);
  * the result is false. */
 void doc_keep_sum(size_t m, double *v, size_t x, double val);
 bool doc_keep_max(size_t m, double *v, size_t x, double val);
-/* A typed number: "0.25", " 1 / 3 " (fractions), finite only. */
+/* A typed number: "0.25", " 1 / 3 " (fractions), each number spelled as
+ * scenario files spell them (mt_parse_decimal: no hex, inf or nan), the
+ * result finite. */
 bool doc_parse_number(const char *s, double *out);
 
 /* The cursor: a grid position and the group last visited on a group row

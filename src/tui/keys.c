@@ -90,10 +90,14 @@ int edit_set_cell(app *a, int row, int col, double v)
 static int finish_number(app *a, const char *text)
 {
 	double v;
+	if (!*text) {
+		app_set_status(a, false, "cancelled: nothing was changed");
+		return R_REDRAW;
+	}
 	if (!doc_parse_number(text, &v)) {
 		app_set_status(a, true,
-		               "'%s' is not a number: type a value such as 0.25 or 1/3 (nothing "
-		               "was changed)",
+		               "'%s' is not a number: type a decimal value such as 0.25, or 1/3 "
+		               "(nothing was changed)",
 		               text);
 		return R_REDRAW;
 	}
@@ -187,13 +191,15 @@ static int k_edit(app *a, int key)
 		return R_NONE;
 	char name[160], prompt[200], init[32] = "";
 	doc_cell_name(a->doc.sc, a->doc.cur.row, a->doc.cur.col, name, sizeof name);
-	snprintf(prompt, sizeof prompt, "%s: ", name);
+	/* As in a spreadsheet: typing replaces the value, which the prompt
+	 * shows as a hint; an empty entry cancels. */
+	char num[32];
+	snprintf(prompt, sizeof prompt, "%s (now %s; Enter alone cancels): ", name,
+	         doc_fmt_num(num, sizeof num, v));
 	if (key >= '0' && key <= '9')
 		snprintf(init, sizeof init, "%c", (char)key);
 	else if (key == '.')
 		snprintf(init, sizeof init, "0.");
-	else
-		snprintf(init, sizeof init, "%.6g", v);
 	input_start(a, prompt, init, true, finish_number);
 	return R_REDRAW;
 }
@@ -222,7 +228,12 @@ static int k_lambda(app *a, int key)
 	mt_scenario *n = app_begin(a);
 	if (!n)
 		return R_REDRAW;
-	n->lambda = fmin(fmax(a->doc.sc->lambda * f, 1e-4), 1e4);
+	/* Stored (and saved) as the header shows it: 0.4545, not
+	 * 0.45454545454545453. */
+	char shown[32];
+	snprintf(shown, sizeof shown, "%.4g", fmin(fmax(a->doc.sc->lambda * f, 1e-4), 1e4));
+	if (!mt_parse_decimal(shown, &n->lambda))
+		n->lambda = fmin(fmax(a->doc.sc->lambda * f, 1e-4), 1e4);
 	int r = app_commit(a, n);
 	app_set_status(a, false, "%s = %.4g", a->g->lambda, a->doc.sc->lambda);
 	return r;
@@ -898,8 +909,11 @@ static const key_binding bindings[] = {
                 .label = "Enter 0-9",
                 .section = "Edit",
                 .help = "type a new value",
-                .doc = "Type a new value for the cell (a digit starts the number; 1/3 is "
-                       "accepted). The other entries of the row are rescaled so that it stays "
+                .doc = "Type a new value for the cell: the entry starts empty (the prompt "
+                       "shows the current value), what you type replaces the value and Enter "
+                       "alone cancels; a digit starts the number; 1/3 is accepted; numbers are "
+                       "spelled as in scenario files (no hex, inf or nan). The other entries of "
+                       "the row are rescaled so that it stays "
                        "normalized, and the cells that changed are highlighted. Editing the truth "
                        "of a truthful group moves its report along.",
                 .hint = "edit",

@@ -13,7 +13,7 @@ before=$(screen | grep -E '^answer ' | nums | sed -n 2p)
 # Alices' true reward of "answer": cursor starts on Alices' first reward.
 keys l l
 type_text "0.8"
-wait_for "Alices true reward of answer: 0.8"
+wait_for "Alices true reward of answer (now 0.600; Enter alone cancels): 0.8"
 keys Enter
 wait_for "Alices true reward of answer = 0.800"
 wait_idle
