@@ -732,8 +732,9 @@ static int k_quit(app *a, int key)
 	(void)key;
 	if (!app_modified(a) || a->opt.read_only)
 		return R_QUIT;
+	/* y is yes to the question asked, as in every question (Ctrl-C's too). */
 	confirm_start(a, "ync", quit_answer,
-	              "unsaved changes: y save and quit, n quit without saving, c cancel");
+	              "unsaved changes: save them first? y save+quit, n discard+quit, c cancel");
 	return R_REDRAW;
 }
 

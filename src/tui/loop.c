@@ -303,10 +303,14 @@ static int handle_key(app *a, int key, bool is_char)
 	return r | lesson_check(a);
 }
 
+/* The Ctrl-C question: y quits without saving, n stays. */
 static int quit_now(app *a, int choice)
 {
-	(void)a;
-	return choice == 'n' || choice == 'q' ? R_QUIT : R_REDRAW;
+	if (choice == 'y')
+		return R_QUIT;
+	if (choice == 'n')
+		app_set_status(a, false, "not quitting: the changes are still unsaved");
+	return R_REDRAW;
 }
 
 static int on_signal(app *a, int sig)
@@ -316,9 +320,8 @@ static int on_signal(app *a, int sig)
 	if (a->mode == MODE_CONFIRM) /* Ctrl-C twice: leave without saving */
 		return R_QUIT;
 	a->mode = MODE_CONFIRM;
-	confirm_start(
-	        a, "nc", quit_now,
-	        "unsaved changes: quit without saving? (n: quit, c: cancel; Ctrl-C again quits)");
+	confirm_start(a, "yn", quit_now,
+	              "unsaved changes: quit without saving? y quit, n stay (Ctrl-C again quits)");
 	return R_REDRAW;
 }
 

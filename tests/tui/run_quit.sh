@@ -16,11 +16,27 @@ wait_idle
 keys +
 wait_for "= 0.110"
 keys q
-wait_for "unsaved changes: y save and quit, n quit without saving, c cancel"
+wait_for "unsaved changes: save them first? y save+quit, n discard+quit, c cancel"
 keys c
 wait_gone "unsaved changes"
 assert_screen "0.110"
-# Ctrl-C asks the same; Ctrl-C again quits.
+# Ctrl-C asks whether to quit without saving: n stays, y quits (y is yes
+# to the question in both prompts); Ctrl-C again quits.
+keys C-c
+wait_for "unsaved changes: quit without saving? y quit, n stay"
+keys n
+wait_for "not quitting: the changes are still unsaved"
+assert_screen "0.110"
+keys C-c
+wait_for "unsaved changes: quit without saving?"
+keys y
+wait_exit 0
+stop
+
+start 80 24 -- "$MT_SOURCE_DIR/scenarios/default.yaml"
+wait_idle
+keys +
+wait_for "= 0.110"
 keys C-c
 wait_for "unsaved changes: quit without saving?"
 keys C-c
