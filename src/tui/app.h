@@ -42,6 +42,9 @@ enum {
 /* The smallest terminal the explorer draws in. */
 #define MIN_COLS 60
 #define MIN_LINES 16
+/* The "terminal too small" screen is up: it executes no keys but resize,
+ * Ctrl-L and q (which asks first when changes are unsaved). */
+#define APP_TOO_SMALL() (COLS < MIN_COLS || LINES < MIN_LINES)
 
 typedef enum { VIEW_MAIN = 0, VIEW_PLOT = 1, VIEW_EXPLAIN = 2 } view_kind;
 

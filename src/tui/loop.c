@@ -128,7 +128,8 @@ static int accept_results(app *a)
 			mt_stage_result_free(a->res[s]);
 			a->res[s] = got[s];
 		}
-		if (s == MT_STAGE_ANALYSIS && a->pending_key && a->mode == MODE_NORMAL) {
+		if (s == MT_STAGE_ANALYSIS && a->pending_key && a->mode == MODE_NORMAL &&
+		    !APP_TOO_SMALL()) {
 			int key = a->pending_key;
 			a->pending_key = 0;
 			r |= keys_dispatch(a, key);
@@ -274,10 +275,39 @@ static int handle_mouse(app *a)
 	return R_NONE;
 }
 
+/* The Ctrl-C question: y quits without saving, n stays. */
+static int quit_now(app *a, int choice);
+
+/* The "terminal too small" screen: nothing happens unseen.  Resize and
+ * Ctrl-L redraw, q quits (asking first, visibly, when changes are unsaved),
+ * the answer to a question shown there counts; every other key is
+ * ignored. */
+static int too_small_key(app *a, int key, bool is_char)
+{
+	if (!is_char)
+		return R_REDRAW;
+	if (a->mode == MODE_CONFIRM)
+		return confirm_key(a, key);
+	if (key == CTRL_KEY('l')) {
+		clearok(curscr, TRUE);
+		return R_REDRAW;
+	}
+	if (key != 'q')
+		return R_NONE;
+	if (!app_modified(a) || a->opt.read_only)
+		return R_QUIT;
+	a->pending_key = 0;
+	confirm_start(a, "yn", quit_now,
+	              "unsaved changes: quit without saving? y quit, n stay (Ctrl-C again quits)");
+	return R_REDRAW;
+}
+
 static int handle_key_mode(app *a, int key, bool is_char)
 {
 	if (!is_char && key == KEY_RESIZE)
 		return R_REDRAW;
+	if (APP_TOO_SMALL())
+		return too_small_key(a, key, is_char);
 	if (!is_char && key == KEY_MOUSE) {
 		if (a->mode == MODE_NORMAL || a->mode == MODE_PICKER)
 			return handle_mouse(a);
@@ -303,7 +333,6 @@ static int handle_key(app *a, int key, bool is_char)
 	return r | lesson_check(a);
 }
 
-/* The Ctrl-C question: y quits without saving, n stays. */
 static int quit_now(app *a, int choice)
 {
 	if (choice == 'y')

@@ -925,7 +925,7 @@ static void draw_status(app *a)
 	wrap(y - 1, 0, COLS, 2, at, a->doc.status);
 }
 
-static void draw_too_small(void)
+static void draw_too_small(app *a)
 {
 	erase();
 	char l[3][80];
@@ -943,13 +943,16 @@ static void draw_too_small(void)
 		int x = (COLS - text_width(l[k])) / 2;
 		put(y + k, x > 0 ? x : 0, COLS, k ? A_NORMAL : A_BOLD, false, l[k]);
 	}
+	if (a->mode == MODE_CONFIRM) /* a question is answered here, so it shows */
+		wrap(y + n + 1, 0, COLS, LINES - (y + n + 1), a->attr[C_CHANGED] | A_BOLD,
+		     a->confirm.question);
 }
 
 void draw_all(app *a)
 {
 	a->nhits = 0;
 	if (COLS < MIN_COLS || LINES < MIN_LINES) {
-		draw_too_small();
+		draw_too_small(a);
 		refresh();
 		return;
 	}
