@@ -361,11 +361,20 @@ static void test_add_remove_rename(void **state)
 	assert_string_equal(d->sc->name, "Three parties");
 	assert_string_equal(d->sc->groups[3].name, "Carols");
 
-	/* remove the group under the cursor (on the reference row: the last one
-	 * visited), never the last group */
+	/* remove the group under the cursor; on the reference row none (not the
+	 * underlined one, silently); never the last group; undo brings it back */
+	assert_int_equal(doc_remove_group(d), DOC_REFUSED);
+	assert_int_equal(d->sc->n, 4);
+	assert_string_equal(d->status, "move to a group's row to remove that group");
+	d->cur.row = doc_row(CELL_TRUTH, 3);
 	assert_int_equal(doc_remove_group(d), DOC_CHANGED);
 	assert_int_equal(d->sc->n, 3);
-	assert_string_equal(d->status, "removed 'Carols' (u brings it back)");
+	assert_string_equal(d->status, "removed group 'Carols' (u undoes)");
+	assert_int_equal(doc_undo_redo(d, true), 1);
+	assert_int_equal(d->sc->n, 4);
+	assert_string_equal(d->sc->groups[3].name, "Carols");
+	assert_int_equal(doc_undo_redo(d, false), 1);
+	assert_int_equal(d->sc->n, 3);
 	d->cur.row = doc_row(CELL_REPORT, 0);
 	assert_int_equal(doc_remove_group(d), DOC_CHANGED);
 	assert_int_equal(doc_remove_group(d), DOC_CHANGED);

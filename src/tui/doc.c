@@ -526,6 +526,10 @@ doc_result doc_remove_group(doc *d)
 		doc_set_status(d, true, "a scenario needs at least one group");
 		return DOC_REFUSED;
 	}
+	if (d->cur.row == 0) { /* never the group merely underlined there */
+		doc_set_status(d, true, "move to a group's row to remove that group");
+		return DOC_REFUSED;
+	}
 	size_t g = doc_group(d);
 	char name[128];
 	snprintf(name, sizeof name, "%s", d->sc->groups[g].name);
@@ -535,7 +539,7 @@ doc_result doc_remove_group(doc *d)
 	mt_scenario_remove_group(n, g);
 	if (!doc_commit(d, n))
 		return DOC_REFUSED;
-	doc_set_status(d, false, "removed '%s' (u brings it back)", name);
+	doc_set_status(d, false, "removed group '%s' (u undoes)", name);
 	return DOC_CHANGED;
 }
 

@@ -956,7 +956,8 @@ static const key_binding bindings[] = {
                 .label = "x",
                 .section = "Edit",
                 .help = "remove the group",
-                .doc = "Remove the group under the cursor.",
+                .doc = "Remove the group under the cursor (on its truth or report row; the "
+                       "status line says u undoes it).",
                 .views = V_MAIN,
                 .fn = k_remove_group,
         },
