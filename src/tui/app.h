@@ -116,6 +116,7 @@ struct app {
 	double plot_from[MT_WORKER_NSWEEPS], plot_to[MT_WORKER_NSWEEPS];
 	int help_top;
 	int explain_left; /* explain view: first response of the t(x) list */
+	int help_max_top; /* the help's last scroll position (0: it all fits), set when drawn */
 
 	/* Visible renormalization: the row that was renormalized and its values
 	 * before the edit; cells that differ are highlighted until the next key. */

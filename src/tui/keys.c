@@ -1219,8 +1219,9 @@ static const key_binding bindings[] = {
                 .label = "L Esc",
                 .section = "Lessons",
                 .help = "lessons / leave the lesson",
-                .doc = "Open the lesson picker (guided lessons, as `mechtune lesson NAME`); while "
-                       "a lesson runs, L or Esc leaves it (the scenario stays as it is).",
+                .doc = "L opens the lesson picker (guided lessons, as `mechtune lesson NAME`). "
+                       "While a lesson runs, L or Esc leaves it (the scenario stays as it is); "
+                       "outside a lesson Esc does nothing.",
                 .hint = "lessons",
                 .prio = 9,
                 .views = V_ALL,
@@ -1388,6 +1389,7 @@ void keys_draw_help(app *a)
 	int max_top = (int)n - per_col * ncols;
 	if (max_top < 0)
 		max_top = 0;
+	a->help_max_top = max_top;
 	if (a->help_top > max_top)
 		a->help_top = max_top;
 	size_t idx = (size_t)a->help_top;
@@ -1407,31 +1409,45 @@ void keys_draw_help(app *a)
 			put(y, x + 12, colw - 12, a->attr[C_NORMAL], false, b->help);
 		}
 	}
-	if (idx < n || a->help_top > 0)
+	/* The text says what the keys do: they scroll only when there is
+	 * something to scroll to (keys_help_key). */
+	if (max_top > 0)
 		putf(LINES - 2, 0, COLS, a->attr[C_DIM],
-		     " %s/%s or PgUp/PgDn scroll, any other key closes", a->g->arrow, "arrows");
+		     COLS >= 90 ? " lines %d%s%zu of %zu: j/k, arrows, Space, PgUp/PgDn, Home/End "
+		                  "scroll; any other key closes"
+		                : " %d%s%zu of %zu: j/k PgUp/PgDn scroll, any other key closes",
+		     a->help_top + 1, a->g->utf8 ? "–" : "-", idx, n);
 	else
 		putf(LINES - 2, 0, COLS, a->attr[C_DIM],
 		     " mechtune explorer keys: any key closes the help (docs/explorer.md has "
 		     "more)");
 }
 
+/* Keys arrive as curses gives them (a function key's code, or a character).
+ * When the help all fits, every key closes it, as its last line says;
+ * otherwise the scrolling keys scroll and any other key closes it. */
 int keys_help_key(app *a, int key)
 {
+	int page = LINES / 2 > 1 ? LINES / 2 : 1;
+	int to = a->help_top;
 	switch (key) {
 	case KEY_DOWN:
+	case 'j': to += 1; break;
 	case KEY_NPAGE:
-	case 'j':
-	case ' ': a->help_top += key == KEY_NPAGE || key == ' ' ? LINES / 2 : 1; return R_REDRAW;
+	case ' ': to += page; break;
 	case KEY_UP:
-	case KEY_PPAGE:
-	case 'k':
-		a->help_top -= key == KEY_PPAGE ? LINES / 2 : 1;
-		if (a->help_top < 0)
-			a->help_top = 0;
-		return R_REDRAW;
+	case 'k': to -= 1; break;
+	case KEY_PPAGE: to -= page; break;
+	case KEY_HOME: to = 0; break;
+	case KEY_END: to = a->help_max_top; break;
 	default: a->mode = MODE_NORMAL; return R_REDRAW;
 	}
+	if (a->help_max_top <= 0) { /* nothing to scroll: the key closes */
+		a->mode = MODE_NORMAL;
+		return R_REDRAW;
+	}
+	a->help_top = to < 0 ? 0 : to > a->help_max_top ? a->help_max_top : to;
+	return R_REDRAW;
 }
 
 /* ---- actions by name (lesson texts) ------------------------------------------------ */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ? opens the help screen generated from the key table: every section and
-# the main keys are listed at 80x24 and any key closes it; the hint line is
+# the main keys are listed at 80x24 and any key closes it (where it does
+# not fit, j/k, arrows, Space, PgUp/PgDn, Home/End scroll and it says so); the hint line is
 # always visible; unknown keys are explained.
 . "$(dirname "$0")/lib.sh"
 
@@ -22,6 +23,42 @@ wait_gone "explorer keys"
 assert_screen "Preferences"
 # x was eaten by the help screen: no group was removed.
 assert_screen "Bobs"
+# The text and the keys agree: when the help all fits it says any key
+# closes it, and j does; when it does not, it shows a range and j scrolls.
+keys '?'
+wait_for "Move"
+if screen | grep -qF "any key closes the help"; then
+	keys j
+	wait_gone "any key closes the help"
+	assert_screen "Preferences"
+else
+	wait_match " 1–[0-9]+ of [0-9]+:"
+	keys j
+	wait_match " 2–[0-9]+ of [0-9]+:"
+	keys x
+	wait_for "Preferences"
+fi
+
+# At 60x16 it scrolls, and says so with the range shown.
+tm resize-window -t 0 -x 60 -y 16
+wait_for "Preferences"
+keys '?'
+wait_match " 1–[0-9]+ of [0-9]+:"
+assert_screen "any other key closes"
+keys j
+wait_match " 2–[0-9]+ of [0-9]+:"
+keys End
+wait_for "lesson: next step"
+keys Home
+wait_match " 1–[0-9]+ of [0-9]+:"
+keys Space
+sleep 0.3; screen | grep -qE " 1–[0-9]+ of" && fail "Space did not scroll"
+screen | grep -qE " [0-9]+–[0-9]+ of [0-9]+:" || fail "Space: no range shown"
+keys x
+wait_gone "any other key closes"
+assert_screen "Bobs"
+tm resize-window -t 0 -x 80 -y 24
+wait_for "Preferences"
 
 # The same table drives the dispatcher: an unbound key is explained.
 keys Z
