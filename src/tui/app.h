@@ -49,7 +49,18 @@ enum {
 typedef enum { VIEW_MAIN = 0, VIEW_PLOT = 1, VIEW_EXPLAIN = 2 } view_kind;
 
 /* Modal states: each one owns the keyboard while it is active. */
-typedef enum { MODE_NORMAL = 0, MODE_HELP, MODE_INPUT, MODE_CONFIRM, MODE_PICKER } mode_kind;
+typedef enum {
+	MODE_NORMAL = 0,
+	MODE_HELP,
+	MODE_INPUT,
+	MODE_CONFIRM,
+	MODE_PICKER,
+	MODE_MESSAGE /* the last status message in full (M); any key closes it */
+} mode_kind;
+
+/* The status area: a long message wraps into at most this many rows (above
+ * the hint line), and ends with a note that M shows all of it. */
+#define STATUS_MAX_ROWS 3
 
 typedef struct app app;
 

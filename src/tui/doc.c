@@ -658,15 +658,11 @@ doc_result doc_rename_response(doc *d, const char *text)
 
 /* ---- files ---------------------------------------------------------------------- */
 
-/* err as FILE:LINE:COLUMN: msg, with only the file's base name: the status
- * line is one row, and the reason at the end matters more than the folder. */
+/* err as FILE:LINE:COLUMN: msg, the file named as it was typed (the status
+ * area wraps a long message, and M shows it whole). */
 static const char *file_error(const mt_error *err, char *buf, size_t len)
 {
-	mt_error e = *err;
-	const char *base = strrchr(e.file, '/');
-	if (base && base[1])
-		memmove(e.file, base + 1, strlen(base + 1) + 1);
-	return mt_error_format(&e, buf, len);
+	return mt_error_format(err, buf, len);
 }
 
 bool doc_save(doc *d, const char *path, unsigned flags)

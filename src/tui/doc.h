@@ -77,7 +77,7 @@ typedef struct {
 	history hist;     /* undo and redo (history.h) */
 	size_t undo_note; /* undo steps dropped by the current key's edit */
 	doc_cursor cur;
-	char status[512];
+	char status[MT_ERROR_TEXT_MAX + 512]; /* a file error with its whole path fits */
 	bool status_error;
 } doc;
 

@@ -819,6 +819,17 @@ static int k_help(app *a, int key)
 	return R_REDRAW;
 }
 
+static int k_message(app *a, int key)
+{
+	(void)key;
+	if (!a->doc.status[0]) {
+		app_set_status(a, false, "no message to show");
+		return R_REDRAW;
+	}
+	a->mode = MODE_MESSAGE;
+	return R_REDRAW;
+}
+
 static int k_redraw(app *a, int key)
 {
 	(void)key;
@@ -1188,6 +1199,17 @@ static const key_binding bindings[] = {
                 .fn = k_plot_keys,
         },
         {
+                .keys = {{'M', "message"}},
+                .label = "M",
+                .section = "View",
+                .help = "the last message in full",
+                .doc = "Show the last status message in full (a long one wraps into at most "
+                       "three rows above the hint line and ends with \"M shows all\"); any key "
+                       "closes it.",
+                .views = V_ALL,
+                .fn = k_message,
+        },
+        {
                 .keys = {{CTRL_KEY('l'), "redraw"}},
                 .label = "^L",
                 .section = "View",
@@ -1413,9 +1435,12 @@ void keys_draw_help(app *a)
 	 * something to scroll to (keys_help_key). */
 	if (max_top > 0)
 		putf(LINES - 2, 0, COLS, a->attr[C_DIM],
-		     COLS >= 90 ? " lines %d%s%zu of %zu: j/k, arrows, Space, PgUp/PgDn, Home/End "
-		                  "scroll; any other key closes"
-		                : " %d%s%zu of %zu: j/k PgUp/PgDn scroll, any other key closes",
+		     COLS >= 100  ? " mechtune explorer keys %d%s%zu of %zu: j/k, arrows, Space, "
+		                    "PgUp/PgDn, Home/End scroll; any other key closes"
+		     : COLS >= 76 ? " mechtune explorer keys %d%s%zu of %zu: j/k PgUp/PgDn scroll, "
+		                    "any other "
+		                    "key closes"
+		                  : " %d%s%zu of %zu: j/k PgUp/PgDn scroll, any other key closes",
 		     a->help_top + 1, a->g->utf8 ? "–" : "-", idx, n);
 	else
 		putf(LINES - 2, 0, COLS, a->attr[C_DIM],

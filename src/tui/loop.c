@@ -318,6 +318,7 @@ static int handle_key_mode(app *a, int key, bool is_char)
 	case MODE_CONFIRM: return confirm_key(a, key);
 	case MODE_HELP: return keys_help_key(a, key);
 	case MODE_PICKER: return picker_key(a, key);
+	case MODE_MESSAGE: a->mode = MODE_NORMAL; return R_REDRAW;
 	case MODE_NORMAL: break;
 	}
 	if (!is_char) /* function keys are coded above any character */

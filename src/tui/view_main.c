@@ -914,15 +914,58 @@ static void draw_status(app *a)
 		return;
 	}
 	attr_t at = a->doc.status_error ? a->attr[C_ERROR] : A_NORMAL;
-	if (text_width(a->doc.status) <= COLS || a->view == VIEW_PLOT) {
+	if (text_width(a->doc.status) <= COLS) {
 		put(y, 0, COLS, at, false, a->doc.status);
 		return;
 	}
-	/* A long message (a file error with its path) takes the row above too,
-	 * so the reason at its end is never cut off. */
-	move(y - 1, 0);
-	clrtoeol();
-	wrap(y - 1, 0, COLS, 2, at, a->doc.status);
+	/* A long message (a file error with its path) wraps upwards into at
+	 * most STATUS_MAX_ROWS rows; one longer still says M shows it all. */
+	char more[64];
+	snprintf(more, sizeof more, " %s M shows all", a->g->ellipsis);
+	int need = wrap(-1, 0, COLS, 1000, at, a->doc.status);
+	int rows = need < STATUS_MAX_ROWS ? need : STATUS_MAX_ROWS;
+	int mw = text_width(more);
+	for (int r = 0; r < rows; r++) {
+		move(y - rows + 1 + r, 0);
+		clrtoeol();
+	}
+	if (need <= rows) {
+		wrap(y - rows + 1, 0, COLS, rows, at, a->doc.status);
+		return;
+	}
+	wrap(y - rows + 1, 0, COLS, rows - 1, at, a->doc.status);
+	/* the last row: as much as fits before the note (counted again, as wrap cuts) */
+	const char *s = a->doc.status;
+	for (int r = 0; r < rows - 1; r++) {
+		while (*s == ' ')
+			s++;
+		int cols;
+		size_t bytes = screen_fit(s, COLS, &cols);
+		if (bytes < strlen(s)) {
+			size_t cut = bytes;
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (cut > 0)
+				bytes = cut;
+		}
+		s += bytes;
+	}
+	while (*s == ' ')
+		s++;
+	int x = put(y, 0, COLS - mw, at, false, s);
+	put(y, x, mw, a->attr[C_KEY], false, more);
+}
+
+/* M: the last status message in full, wrapped over the screen. */
+static void draw_message(app *a)
+{
+	for (int y = 1; y < LINES - 1; y++) {
+		move(y, 0);
+		clrtoeol();
+	}
+	put(1, 0, COLS, a->attr[C_TITLE], false, "The last message (any key closes it):");
+	wrap(3, 0, COLS, LINES - 5, a->doc.status_error ? a->attr[C_ERROR] : A_NORMAL,
+	     a->doc.status);
 }
 
 static void draw_too_small(app *a)
@@ -960,6 +1003,8 @@ void draw_all(app *a)
 	draw_header(a);
 	if (a->mode == MODE_HELP) {
 		keys_draw_help(a);
+	} else if (a->mode == MODE_MESSAGE) {
+		draw_message(a);
 	} else if (a->mode == MODE_PICKER) {
 		picker_draw(a);
 	} else if (a->view == VIEW_PLOT) {
@@ -979,7 +1024,7 @@ void draw_all(app *a)
 			draw_noise(a, &L);
 		draw_info(a, &L);
 	}
-	if (a->mode != MODE_HELP)
+	if (a->mode != MODE_HELP && a->mode != MODE_MESSAGE)
 		draw_status(a);
 	keys_draw_hints(a, LINES - 1, COLS);
 	refresh();

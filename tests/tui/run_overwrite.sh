@@ -79,7 +79,7 @@ chmod 0444 "$WORK/mine.yaml"
 keys '['
 wait_for "λ=0.605"
 keys q
-wait_for "y save and quit"
+wait_for "y save+quit"
 keys y
 wait_for "link.yaml is read-only: replace it anyway?"
 keys y
