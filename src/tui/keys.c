@@ -826,7 +826,31 @@ static int k_message(app *a, int key)
 		app_set_status(a, false, "no message to show");
 		return R_REDRAW;
 	}
+	a->message_info = false;
 	a->mode = MODE_MESSAGE;
+	return R_REDRAW;
+}
+
+static int k_info(app *a, int key)
+{
+	(void)key;
+	a->message_info = true;
+	a->mode = MODE_MESSAGE;
+	return R_REDRAW;
+}
+
+static int k_info_scroll(app *a, int key)
+{
+	if (a->info_max_top <= 0) {
+		app_set_status(a, false,
+		               "the lesson text shows in full already (I shows the panel)");
+		return R_REDRAW;
+	}
+	a->info_top += key == 'J' ? 1 : -1;
+	if (a->info_top < 0)
+		a->info_top = 0;
+	if (a->info_top > a->info_max_top)
+		a->info_top = a->info_max_top;
 	return R_REDRAW;
 }
 
@@ -1208,6 +1232,26 @@ static const key_binding bindings[] = {
                        "closes it.",
                 .views = V_ALL,
                 .fn = k_message,
+        },
+        {
+                .keys = {{'I', "info"}},
+                .label = "I",
+                .section = "View",
+                .help = "info panel in full",
+                .doc = "Show the info panel in full: the lesson step, or the scenario's "
+                       "description and things to try; any key closes it.",
+                .views = V_ALL,
+                .fn = k_info,
+        },
+        {
+                .keys = {{'J', "info_down"}, {'K', "info_up"}},
+                .label = "J K",
+                .section = "View",
+                .help = "scroll the lesson text",
+                .doc = "Scroll the lesson text when it does not fit (its last row then says "
+                       "\"lines A–B of N\").",
+                .views = V_ALL,
+                .fn = k_info_scroll,
         },
         {
                 .keys = {{CTRL_KEY('l'), "redraw"}},

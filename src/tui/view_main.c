@@ -272,7 +272,7 @@ static void compute_layout(const app *a, layout *L)
 	L->noise_rows = noise;
 	y += noise ? noise + gap : 0;
 	L->info_top = y + (noise ? 0 : gap);
-	L->info_rows = LINES - 2 - y;
+	L->info_rows = LINES - 2 - L->info_top; /* up to the status row, never on it */
 }
 
 /* First index of a window of `rows` over `total` items that shows `want`. */
@@ -848,6 +848,57 @@ static int wrap(int y, int x, int w, int rows, attr_t at, const char *s)
 	return used;
 }
 
+/* Where the text after the first rows rows of wrap(.., w, ..) starts. */
+static const char *wrap_skip(const char *s, int w, int rows)
+{
+	for (int r = 0; r < rows && *s; r++) {
+		while (*s == ' ')
+			s++;
+		int cols;
+		size_t bytes = screen_fit(s, w, &cols);
+		if (bytes < strlen(s)) {
+			size_t cut = bytes;
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (cut > 0)
+				bytes = cut;
+		}
+		if (!bytes)
+			break;
+		s += bytes;
+	}
+	return s;
+}
+
+/* The lesson text in rows [y, end): when it does not all fit it scrolls
+ * (J/K), and its last row says which lines show and how to see the rest. */
+static void draw_lesson_text(app *a, int y, int end)
+{
+	if (a->info_step != a->lesson_step + 1) { /* a new step starts at its top */
+		a->info_step = a->lesson_step + 1;
+		a->info_top = 0;
+	}
+	int avail = end - y, w = COLS - 3;
+	int need = wrap(-1, 2, w, 1000, A_NORMAL, a->lesson_text);
+	if (need <= avail || avail < 2) {
+		a->info_top = a->info_max_top = 0;
+		wrap(y, 2, w, avail, A_NORMAL, a->lesson_text);
+		return;
+	}
+	int rows = avail - 1;
+	a->info_max_top = need - rows;
+	if (a->info_top > a->info_max_top)
+		a->info_top = a->info_max_top;
+	if (a->info_top < 0)
+		a->info_top = 0;
+	wrap(y, 2, w, rows, A_NORMAL, wrap_skip(a->lesson_text, w, a->info_top));
+	char more[96];
+	snprintf(more, sizeof more, "lines %d%s%d of %d: J/K scroll, I shows all", a->info_top + 1,
+	         a->g->utf8 ? "–" : "-", a->info_top + rows, need);
+	int mw = text_width(more);
+	put(y + rows, COLS - mw - 1 > 0 ? COLS - mw - 1 : 0, COLS, a->attr[C_DIM], false, more);
+}
+
 static void draw_info(app *a, const layout *L)
 {
 	if (L->info_rows < 2)
@@ -870,7 +921,7 @@ static void draw_info(app *a, const layout *L)
 		put(y, x, sw, a->attr[C_TITLE], false, step);
 		put(y, COLS - kw - 1, kw, a->attr[C_KEY], false, keys);
 		y++;
-		wrap(y, 2, COLS - 3, end - y, A_NORMAL, a->lesson_text);
+		draw_lesson_text(a, y, end);
 		return;
 	}
 	if (!*sc->description && !sc->ntry)
@@ -934,38 +985,49 @@ static void draw_status(app *a)
 		return;
 	}
 	wrap(y - rows + 1, 0, COLS, rows - 1, at, a->doc.status);
-	/* the last row: as much as fits before the note (counted again, as wrap cuts) */
-	const char *s = a->doc.status;
-	for (int r = 0; r < rows - 1; r++) {
-		while (*s == ' ')
-			s++;
-		int cols;
-		size_t bytes = screen_fit(s, COLS, &cols);
-		if (bytes < strlen(s)) {
-			size_t cut = bytes;
-			while (cut > 0 && s[cut] != ' ')
-				cut--;
-			if (cut > 0)
-				bytes = cut;
-		}
-		s += bytes;
-	}
+	/* the last row: as much as fits before the note */
+	const char *s = wrap_skip(a->doc.status, COLS, rows - 1);
 	while (*s == ' ')
 		s++;
 	int x = put(y, 0, COLS - mw, at, false, s);
 	put(y, x, mw, a->attr[C_KEY], false, more);
 }
 
-/* M: the last status message in full, wrapped over the screen. */
+/* M: the last status message in full, wrapped over the screen; I: the info
+ * panel (the lesson step, or the description and things to try) in full. */
 static void draw_message(app *a)
 {
 	for (int y = 1; y < LINES - 1; y++) {
 		move(y, 0);
 		clrtoeol();
 	}
-	put(1, 0, COLS, a->attr[C_TITLE], false, "The last message (any key closes it):");
-	wrap(3, 0, COLS, LINES - 5, a->doc.status_error ? a->attr[C_ERROR] : A_NORMAL,
-	     a->doc.status);
+	if (!a->message_info) {
+		put(1, 0, COLS, a->attr[C_TITLE], false, "The last message (any key closes it):");
+		wrap(3, 0, COLS, LINES - 5, a->doc.status_error ? a->attr[C_ERROR] : A_NORMAL,
+		     a->doc.status);
+		return;
+	}
+	const mt_scenario *sc = a->doc.sc;
+	int y = 1, end = LINES - 1;
+	char head[300];
+	if (a->lesson)
+		snprintf(head, sizeof head,
+		         "Lesson: %s, step %zu of %zu (any key closes):", a->lesson->title,
+		         a->lesson_step + 1, a->lesson->nsteps);
+	else
+		snprintf(head, sizeof head, "%s (any key closes):", sc->name);
+	put(y++, 0, COLS, a->attr[C_TITLE], false, head);
+	y++;
+	if (a->lesson) {
+		wrap(y, 2, COLS - 3, end - y, A_NORMAL, a->lesson_text);
+		return;
+	}
+	if (*sc->description)
+		y += wrap(y, 0, COLS - 1, end - y, A_NORMAL, sc->description) + 1;
+	for (size_t k = 0; k < sc->ntry && y < end; k++) {
+		put(y, 0, 2, a->attr[C_KEY], false, a->g->utf8 ? "▸" : ">");
+		y += wrap(y, 2, COLS - 3, end - y, A_NORMAL, sc->try_list[k]);
+	}
 }
 
 static void draw_too_small(app *a)

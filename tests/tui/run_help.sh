@@ -11,13 +11,22 @@ assert_screen "? help"
 assert_screen "q quit"
 keys '?'
 wait_for "explorer keys"
+# All of it, from the top and (if it scrolls) from the end.
+help_text=$(screen)
+keys End
+sleep 0.3
+help_text="$help_text
+$(screen)"
 for s in Move Edit Rules Strategy "History, files" View Lessons; do
-	assert_screen " $s"
+	echo "$help_text" | grep -qF " $s" || fail "the help lacks the section $s"
 done
 for k in "lie: no-payment best reply" "truth: the group / all" "undo" "redo" "save / save as" "lessons / leave the lesson" \
 	"iterated best responses" "next / previous payment rule" "plot / explain view" "quit (asks if unsaved)"; do
-	assert_screen "$k"
+	echo "$help_text" | grep -qF "$k" || fail "the help lacks '$k'"
 done
+keys Home
+sleep 0.2
+assert_screen "explorer keys"
 keys x
 wait_gone "explorer keys"
 assert_screen "Preferences"
