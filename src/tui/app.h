@@ -128,7 +128,7 @@ struct app {
 	int help_top;
 	int explain_left; /* explain view: first response of the t(x) list */
 	int help_max_top; /* the help's last scroll position (0: it all fits), set when drawn */
-	int info_top;      /* first shown row of the lesson text (J/K scroll it) */
+	int info_top;      /* first shown row of the lesson text (< > scroll it) */
 	int info_max_top;  /* its last scroll position (0: it all shows), set when drawn */
 	size_t info_step;  /* the lesson step info_top belongs to (+1; 0: none) */
 	bool message_info; /* MODE_MESSAGE shows the info panel in full (I), not the status */

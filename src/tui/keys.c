@@ -846,7 +846,7 @@ static int k_info_scroll(app *a, int key)
 		               "the lesson text shows in full already (I shows the panel)");
 		return R_REDRAW;
 	}
-	a->info_top += key == 'J' ? 1 : -1;
+	a->info_top += key == '>' ? 1 : -1;
 	if (a->info_top < 0)
 		a->info_top = 0;
 	if (a->info_top > a->info_max_top)
@@ -1244,8 +1244,8 @@ static const key_binding bindings[] = {
                 .fn = k_info,
         },
         {
-                .keys = {{'J', "info_down"}, {'K', "info_up"}},
-                .label = "J K",
+                .keys = {{'>', "info_down"}, {'<', "info_up"}},
+                .label = "< >",
                 .section = "View",
                 .help = "scroll the lesson text",
                 .doc = "Scroll the lesson text when it does not fit (its last row then says "

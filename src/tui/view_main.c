@@ -871,7 +871,7 @@ static const char *wrap_skip(const char *s, int w, int rows)
 }
 
 /* The lesson text in rows [y, end): when it does not all fit it scrolls
- * (J/K), and its last row says which lines show and how to see the rest. */
+ * (< >), and its last row says which lines show and how to see the rest. */
 static void draw_lesson_text(app *a, int y, int end)
 {
 	if (a->info_step != a->lesson_step + 1) { /* a new step starts at its top */
@@ -893,7 +893,7 @@ static void draw_lesson_text(app *a, int y, int end)
 		a->info_top = 0;
 	wrap(y, 2, w, rows, A_NORMAL, wrap_skip(a->lesson_text, w, a->info_top));
 	char more[96];
-	snprintf(more, sizeof more, "lines %d%s%d of %d: J/K scroll, I shows all", a->info_top + 1,
+	snprintf(more, sizeof more, "lines %d%s%d of %d: < > scroll, I shows all", a->info_top + 1,
 	         a->g->utf8 ? "–" : "-", a->info_top + rows, need);
 	int mw = text_width(more);
 	put(y + rows, COLS - mw - 1 > 0 ? COLS - mw - 1 : 0, COLS, a->attr[C_DIM], false, more);

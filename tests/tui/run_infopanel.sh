@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lesson text never goes missing: at 80x24 in presenter mode a step too long
-# for its panel scrolls with J/K, says which lines show ("lines 1–2 of 5"),
+# for its panel scrolls with < and >, says which lines show ("lines 1–2 of 5"),
 # and I shows the whole panel (also the description and things to try).
 . "$(dirname "$0")/lib.sh"
 
@@ -9,16 +9,16 @@ wait_idle
 keys Space
 wait_for "press b"
 keys b
-wait_match "lines 1–[0-9]+ of [0-9]+: J/K scroll, I shows all"
+wait_match "lines 1–[0-9]+ of [0-9]+: < > scroll, I shows all"
 assert_not_screen "Press p to compare with no"
-for _ in 1 2 3 4 5 6; do keys J; done
+for _ in 1 2 3 4 5 6; do keys ">"; done
 wait_for "Press p to compare with no"
-wait_match "lines [0-9]+–([0-9]+) of \\1: J/K"
-keys K
+wait_match "lines [0-9]+–([0-9]+) of \\1: < >"
+keys "<"
 sleep 0.3
 range=$(screen | grep -oE "lines [0-9]+–[0-9]+ of [0-9]+" | head -n 1)
 set -- $(echo "$range" | grep -oE "[0-9]+")
-[ "$#" = 3 ] && [ "$2" -lt "$3" ] || fail "K did not scroll back ($range)"
+[ "$#" = 3 ] && [ "$2" -lt "$3" ] || fail "< did not scroll back ($range)"
 keys I
 wait_for "step 3 of 7 (any key closes):"
 wait_for "Press p to compare with no"
