@@ -29,7 +29,7 @@ keys o
 wait_for "Open a scenario"
 for _ in $(seq 1 40); do keys j; done
 keys k Enter
-wait_for "cannot open: broken.yaml:3:1"
+wait_for "cannot open: $WORK/broken.yaml:3:1" # the path as given, folders and all
 keys q
 wait_exit 0
 echo PASS

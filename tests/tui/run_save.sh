@@ -46,7 +46,7 @@ keys Enter
 wait_for "open:"
 type_text "$WORK/broken.yaml"
 keys Enter
-wait_for "cannot open: broken.yaml:3:1: yaml syntax error"
+wait_for "cannot open: $WORK/broken.yaml:3:1: yaml syntax error" # the path as typed
 assert_screen "Bobbies"
 
 # Open the default scenario through the picker by typing its path.
