@@ -117,6 +117,9 @@ struct app {
 	view_kind view;
 	mode_kind mode;
 	int grid_top, grid_left;  /* first visible grid row / response column */
+	int grid_page;            /* grid rows on screen (PgUp/PgDn), set when drawn */
+	char search[128];         /* the last / search */
+	bool search_on_response;  /* its last match was a response (the next one starts there) */
 	int pol_first, out_first; /* first visible policy response / outcome group */
 	size_t step_idx;
 	bool braille;      /* plot style */

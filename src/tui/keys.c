@@ -4,6 +4,7 @@
  * loop decides what to do with them. */
 #include "app.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,6 +170,101 @@ static int k_right(app *a, int key)
 		return plot_cursor_move(a, +1);
 	a->doc.cur.col++;
 	return moved(a, app_group(a));
+}
+
+/* Home/End: the first or last response of the row (End: the size column on
+ * a group's row, as a spreadsheet's last column). */
+static int k_home_end(app *a, int key)
+{
+	size_t g = app_group(a);
+	a->doc.cur.col = key == KEY_FN(KEY_HOME) ? 0 : (int)a->doc.sc->m - 1;
+	return moved(a, g);
+}
+
+/* g/G: the first or last row (the plot view: the first or last group). */
+static int k_first_last(app *a, int key)
+{
+	size_t g = app_group(a), n = a->doc.sc->n;
+	if (a->view == VIEW_PLOT)
+		a->doc.cur.row = doc_row(CELL_TRUTH, key == 'g' ? 0 : n - 1);
+	else
+		a->doc.cur.row = key == 'g' ? 0 : doc_rows(a->doc.sc) - 1;
+	return moved(a, g);
+}
+
+/* PgUp/PgDn: a screenful of grid rows (the plot view: of groups). */
+static int k_page(app *a, int key)
+{
+	size_t g = app_group(a);
+	int page = a->grid_page > 1 ? a->grid_page : 1;
+	bool down = key == KEY_FN(KEY_NPAGE);
+	if (a->view == VIEW_PLOT) {
+		long to = (long)g + (down ? page / 2 + 1 : -(page / 2 + 1));
+		long n = (long)a->doc.sc->n;
+		a->doc.cur.row = doc_row(CELL_TRUTH, (size_t)(to < 0 ? 0 : to >= n ? n - 1 : to));
+	} else {
+		a->doc.cur.row += down ? page : -page;
+	}
+	return moved(a, g);
+}
+
+/* Case-insensitive: s contains t. */
+static bool contains_nocase(const char *s, const char *t)
+{
+	size_t n = strlen(t);
+	for (; *s; s++) {
+		size_t k = 0;
+		while (k < n && s[k] &&
+		       tolower((unsigned char)s[k]) == tolower((unsigned char)t[k]))
+			k++;
+		if (k == n)
+			return true;
+	}
+	return !n;
+}
+
+/* The next group or response (after the cursor's, wrapping around) whose
+ * name contains text: the cursor moves to it. */
+static int finish_search(app *a, const char *text)
+{
+	if (!*text) {
+		app_set_status(a, false, "cancelled: no search");
+		return R_REDRAW;
+	}
+	snprintf(a->search, sizeof a->search, "%s", text);
+	const mt_scenario *sc = a->doc.sc;
+	size_t n = sc->n, m = sc->m, total = n + m;
+	/* items: groups 0..n-1, then responses n..n+m-1; start after the current one */
+	size_t cur = a->doc.cur.row > 0 ? app_group(a) : n + (size_t)a->doc.cur.col;
+	if (a->doc.cur.row > 0 && a->search_on_response)
+		cur = n + (size_t)a->doc.cur.col;
+	for (size_t k = 1; k <= total; k++) {
+		size_t it = (cur + k) % total;
+		const char *name = it < n ? sc->groups[it].name : sc->responses[it - n];
+		if (!contains_nocase(name, text))
+			continue;
+		size_t g = app_group(a);
+		if (it < n) {
+			a->doc.cur.row = doc_row(CELL_TRUTH, it);
+			a->search_on_response = false;
+		} else {
+			a->doc.cur.col = (int)(it - n);
+			a->search_on_response = true;
+		}
+		app_set_status(a, false, "%s '%s' (/ and Enter: the next match)",
+		               it < n ? "group" : "response", name);
+		return moved(a, g);
+	}
+	app_set_status(a, true, "no group or response name contains '%s'", text);
+	return R_REDRAW;
+}
+
+static int k_search(app *a, int key)
+{
+	(void)key;
+	input_start(a, "search a group or response (Enter: next match): ", a->search, false,
+	            finish_search);
+	return R_REDRAW;
 }
 
 static int k_next_group(app *a, int key)
@@ -939,6 +1035,46 @@ static const key_binding bindings[] = {
                 .help = "next / previous group",
                 .views = V_ALL,
                 .fn = k_next_group,
+        },
+        {
+                .keys = {{F(KEY_HOME), "home"}, {F(KEY_END), "end"}},
+                .label = "Home End",
+                .section = "Move",
+                .help = "first / last response",
+                .views = V_MAIN,
+                .fn = k_home_end,
+        },
+        {
+                .keys = {{'g', "top"}, {'G', "bottom"}},
+                .label = "g G",
+                .section = "Move",
+                .help = "first / last row",
+                .doc = "The first row (the reference q) or the last (the last group's report); in "
+                       "the plot view the first or last group.",
+                .views = V_ALL,
+                .fn = k_first_last,
+        },
+        {
+                .keys = {{F(KEY_PPAGE), "page_up"}, {F(KEY_NPAGE), "page_down"}},
+                .label = "PgUp PgDn",
+                .section = "Move",
+                .help = "a page up / down",
+                .doc = "A screenful of grid rows up or down (the mouse wheel scrolls too). Panels "
+                       "that do not show all their rows say which they show: `rows 5–12 of 65`, "
+                       "`resp. 1–6 of 512`, `5–12 of 32`.",
+                .views = V_ALL,
+                .fn = k_page,
+        },
+        {
+                .keys = {{'/', "search"}},
+                .label = "/",
+                .section = "Move",
+                .help = "find a group / response",
+                .doc = "Find a group or response by (part of) its name, ignoring case; the cursor "
+                       "moves to the next match after it. The prompt keeps the last search, so `/` "
+                       "and Enter go to the next match.",
+                .views = V_MAIN,
+                .fn = k_search,
         },
         {
                 .keys = {{'\r', "edit"}, {'\n', "edit"}, {F(KEY_ENTER), "edit"}, {'.', "edit"}},

@@ -247,8 +247,21 @@ static void start_curses(app *a)
 static int handle_mouse(app *a)
 {
 	MEVENT ev;
-	if (getmouse(&ev) != OK ||
-	    !(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED)))
+	if (getmouse(&ev) != OK)
+		return R_NONE;
+	/* The wheel moves the cursor, so the panels scroll to follow it. */
+	if (a->mode == MODE_NORMAL && (ev.bstate & (BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+	                                            | BUTTON5_PRESSED
+#endif
+	                                            ))) {
+		bool down = !(ev.bstate & BUTTON4_PRESSED);
+		int r = R_NONE;
+		for (int k = 0; k < 3; k++)
+			r |= keys_dispatch(a, KEY_FN(down ? KEY_DOWN : KEY_UP));
+		return r;
+	}
+	if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED)))
 		return R_NONE;
 	for (size_t k = 0; k < a->nhits; k++) {
 		const hit_box *h = &a->hits[k];

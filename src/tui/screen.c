@@ -69,7 +69,13 @@ void screen_start(bool mouse)
 	set_escdelay(25);
 	curs_set(0);
 	if (mouse) {
-		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED, NULL);
+		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED |
+		                  BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+		                  | BUTTON5_PRESSED /* the wheel */
+#endif
+		          ,
+		          NULL);
 		mouseinterval(0);
 	}
 }

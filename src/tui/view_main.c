@@ -287,6 +287,20 @@ static int scroll_to(int top, int rows, int total, int want)
 	return top < 0 ? 0 : top;
 }
 
+/* "5–12 of 40": what a panel that does not show all its rows shows; empty
+ * when it shows them all. */
+static const char *range_text(const app *a, char *buf, size_t len, int first, int shown, int total)
+{
+	if (shown >= total || total <= 0) {
+		buf[0] = 0;
+		return buf;
+	}
+	if (first + shown > total)
+		shown = total - first;
+	snprintf(buf, len, "%d%s%d of %d", first + 1, a->g->utf8 ? "–" : "-", first + shown, total);
+	return buf;
+}
+
 /* ---- preferences grid ------------------------------------------------------------------- */
 
 #define NAME_W 14
@@ -310,6 +324,35 @@ static void draw_grid(app *a, const layout *L)
 	a->grid_top = scroll_to(a->grid_top, L->grid_rows, doc_rows(sc), a->doc.cur.row);
 	int y = L->grid_top - 1;
 	put(y, 0, NAME_W, a->attr[C_TITLE], true, "Preferences");
+	/* What the grid shows when it does not show everything: "rows 5–12 of
+	 * 65  resp. 1–6 of 512" at the right; when that does not fit, the compact
+	 * rows ("rows 5–12/65") or else responses ("506–512/512") range, at the
+	 * right or, failing that, instead of the title. */
+	char rr[48], cr[48], note[120];
+	range_text(a, rr, sizeof rr, a->grid_top, L->grid_rows, doc_rows(sc));
+	range_text(a, cr, sizeof cr, a->grid_left, vis, m);
+	snprintf(note, sizeof note, "%s%s%s%s%s", *rr ? "rows " : "", rr, *rr && *cr ? "  " : "",
+	         *cr ? "resp. " : "", cr);
+	int right_x = NAME_W + (vis + 1) * cw;
+	bool note_right = *note && right_x + 2 + text_width(note) < COLS;
+	if (*note && !note_right) {
+		char compact[48];
+		const char *dash = a->g->utf8 ? "–" : "-";
+		if (*rr) {
+			int last = a->grid_top + L->grid_rows;
+			snprintf(compact, sizeof compact, "rows %d%s%d/%d", a->grid_top + 1, dash,
+			         last < doc_rows(sc) ? last : doc_rows(sc), doc_rows(sc));
+		} else {
+			int last = a->grid_left + vis;
+			snprintf(compact, sizeof compact, "%d%s%d/%d", a->grid_left + 1, dash,
+			         last < m ? last : m, m);
+		}
+		if (right_x + 2 + text_width(compact) < COLS) /* the title can stay */
+			put(y, COLS - text_width(compact) - 1, text_width(compact), a->attr[C_DIM],
+			    false, compact);
+		else
+			put(y, 0, NAME_W - 2, a->attr[C_DIM], true, compact);
+	}
 	int x = NAME_W;
 	for (int c = a->grid_left; c < a->grid_left + vis; c++, x += cw) {
 		char lab[64], cut[48];
@@ -328,9 +371,12 @@ static void draw_grid(app *a, const layout *L)
 	if (a->grid_left + vis < m)
 		put(y, x - 1, 1, a->attr[C_DIM], false, ">");
 	put(y, x, cw, a->attr[C_TITLE], false, "   size");
+	a->grid_page = L->grid_rows;
 	char step[48];
 	snprintf(step, sizeof step, "step %g", app_step(a));
-	if (x + cw + 2 + text_width(step) < COLS)
+	if (note_right)
+		put(y, COLS - text_width(note) - 1, text_width(note), a->attr[C_DIM], false, note);
+	else if (!*note && x + cw + 2 + text_width(step) < COLS)
 		put(y, COLS - text_width(step) - 1, text_width(step), a->attr[C_DIM], false, step);
 
 	for (int r = 0; r < L->grid_rows; r++) {
@@ -454,6 +500,12 @@ static void draw_policy(app *a, const layout *L)
 	}
 	int focus = a->doc.cur.col < (int)sc->m ? a->doc.cur.col : 0;
 	a->pol_first = scroll_to(a->pol_first, L->pol_rows, (int)sc->m, focus);
+	char pr[48];
+	if (*range_text(a, pr, sizeof pr, a->pol_first, L->pol_rows, (int)sc->m)) {
+		/* the range replaces the title: "5–12 of 512" */
+		move(y, 0);
+		put(y, 0, lab + 6, a->attr[C_DIM], true, pr);
+	}
 	for (int r = 0; r < L->pol_rows; r++) {
 		int x = a->pol_first + r;
 		int yy = L->pol_top + r * L->pol_h;
@@ -657,6 +709,13 @@ static void draw_outcome(app *a, const layout *L)
 		if (colx[k] >= 0)
 			put(y, colx[k], k == OC_BRR ? 12 : 10, a->attr[C_TITLE], false, heads[k]);
 	a->out_first = scroll_to(a->out_first, L->out_rows, (int)sc->n, (int)app_group(a));
+	char orr[48];
+	if (L->out_rows < (int)sc->n) { /* instead of "Outcome": "34–40/40" */
+		int last = a->out_first + L->out_rows;
+		snprintf(orr, sizeof orr, "%d%s%d/%zu", a->out_first + 1, a->g->utf8 ? "–" : "-",
+		         last < (int)sc->n ? last : (int)sc->n, sc->n);
+		put(y, 0, name_w + 1, a->attr[C_DIM], true, orr);
+	}
 	for (int r = 0; r < L->out_rows; r++) {
 		int i = a->out_first + r, yy = L->out_top + r;
 		move(yy, 0);
