@@ -246,7 +246,7 @@ static void test_cancel(void **state)
 	mt_scenario *sc = tu_random_scenario(&rng, 4, 3, MT_NORM_SUM, 0.0);
 	assert_non_null(sc);
 	atomic_ulong gen = 1;
-	mt_cancel c = {&gen, 0};
+	mt_cancel c = {&gen, 0, NULL};
 	mt_coalition co;
 	size_t mem[2] = {0, 1};
 	assert_int_equal(mt_coalition_best(sc, &mt_pay_vcg, mem, 2, &co, &c, NULL), MT_ECANCELED);

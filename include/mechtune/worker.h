@@ -142,6 +142,19 @@ void mt_worker_stop(mt_worker *w);
  * least one stage was published since the last mt_worker_take. */
 int mt_worker_fd(const mt_worker *w);
 
+/* How far the worker is: the generation and stage running, and each
+ * stage's steps (the analysis: one per group and analysis, the sweeps one
+ * per family, the coalitions one per pair; 0 of 0: not counted).  Any
+ * thread may call it: the worker publishes the numbers through atomics.
+ * Returns false when no stage runs (out->stage is then 0). */
+typedef struct {
+	unsigned long generation;
+	mt_stage stage;
+	size_t done[MT_STAGE_COUNT], total[MT_STAGE_COUNT];
+	double stage_seconds; /* since the stage (the last one, when none runs) began */
+} mt_worker_progress_info;
+bool mt_worker_progress(mt_worker *w, mt_worker_progress_info *out);
+
 /* Hand sc (ownership moves to the worker; it is never modified) and the
  * view's needs to the worker.  Cancels the computation in progress and any
  * job still waiting.  Returns the new generation.  If sc is NULL nothing is

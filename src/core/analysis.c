@@ -227,6 +227,7 @@ typedef struct {
 	mt_analysis *out;
 	double *truth_payment;
 	const mt_cancel *cancel;
+	atomic_uchar *tasks_done; /* per group: its tasks done (all: one progress step) */
 	atomic_size_t next;
 	atomic_int failed; /* a thread stopped: the others stop too */
 } group_pool;
@@ -257,6 +258,8 @@ static void *pool_run(void *arg)
 			atomic_store(&p->failed, 1);
 			break;
 		}
+		if (atomic_fetch_add(&p->tasks_done[i], 1) + 1 == GROUP_TASKS)
+			mt_progress_step(p->cancel); /* the group's best responses are done */
 	}
 	return NULL;
 }
@@ -295,9 +298,10 @@ mt_status mt_analyze_ex(const mt_scenario *sc, const mt_payment_rule *rule,
 	out->rule = rule ? rule : sc->payment;
 	mt_scenario *work = mt_scenario_clone(sc);
 	double *truth_payment = mt_calloc(n ? n : 1, sizeof *truth_payment);
+	atomic_uchar *tasks_done = mt_calloc(n ? n : 1, sizeof *tasks_done);
 	mt_status st = MT_OK;
 	out->groups = mt_calloc(n ? n : 1, sizeof *out->groups);
-	if (!work || !out->groups || !truth_payment) {
+	if (!work || !out->groups || !truth_payment || !tasks_done) {
 		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory in the analysis");
 		goto out;
 	}
@@ -306,7 +310,10 @@ mt_status mt_analyze_ex(const mt_scenario *sc, const mt_payment_rule *rule,
 	                   .opts = opts,
 	                   .out = out,
 	                   .truth_payment = truth_payment,
-	                   .cancel = cancel};
+	                   .cancel = cancel,
+	                   .tasks_done = tasks_done};
+	for (size_t i = 0; i < n; i++)
+		atomic_init(&tasks_done[i], 0);
 	atomic_init(&pool.next, 0);
 	atomic_init(&pool.failed, 0);
 	if ((st = analyze_groups(&pool, err)))
@@ -335,6 +342,7 @@ out:
 	if (st == MT_ENOMEM && err && !err->msg[0])
 		mt_error_set(err, st, NULL, 0, 0, "out of memory in the analysis");
 	free(truth_payment);
+	free(tasks_done);
 	mt_scenario_free(work);
 	return st;
 }

@@ -23,6 +23,13 @@ struct mt_worker {
 	atomic_ulong generation;
 	int pipe_rd, pipe_wr;
 
+	/* Progress, written by the worker thread, read by any (atomics):
+	 * the generation and stage running (-1: none) and each stage's steps. */
+	atomic_ulong prog_generation;
+	atomic_int prog_stage;
+	atomic_ulong prog_started_ns; /* CLOCK_MONOTONIC when the stage began */
+	mt_progress prog[MT_STAGE_COUNT];
+
 	/* Under lock. */
 	bool quit;
 	mt_scenario *job; /* waiting job, owned */
@@ -283,8 +290,10 @@ static bool stage_sweeps(mt_worker *w, const mt_scenario *sc, const mt_job_needs
 	r->group = needs->group < sc->n ? needs->group : 0;
 	for (int f = 0; f < MT_WORKER_NSWEEPS && r->status == MT_OK; f++) {
 		double from, to;
-		if (!mt_worker_sweep_range(sc, (mt_sweep_family)f, r->group, steps, &from, &to))
+		if (!mt_worker_sweep_range(sc, (mt_sweep_family)f, r->group, steps, &from, &to)) {
+			mt_progress_step(cancel);
 			continue;
+		}
 		if (needs->sweep_to[f] != needs->sweep_from[f]) { /* the caller's range */
 			from = needs->sweep_from[f];
 			to = needs->sweep_to[f];
@@ -292,6 +301,7 @@ static bool stage_sweeps(mt_worker *w, const mt_scenario *sc, const mt_job_needs
 		r->status = mt_sweep_run(sc, (mt_sweep_family)f, r->group, from, to, steps,
 		                         &r->sweeps[f], cancel, &r->err);
 		r->have_sweep[f] = true;
+		mt_progress_step(cancel);
 	}
 	return finish(w, r, cancel, t0);
 }
@@ -351,6 +361,8 @@ static bool stage_coalition(mt_worker *w, const mt_scenario *sc, const mt_job_ne
 	}
 	r->co_n = sc->n;
 	r->all_pairs = !one;
+	if (cancel->progress)
+		atomic_store_explicit(&cancel->progress->total, npairs, memory_order_relaxed);
 	r->pairs = mt_calloc(npairs, sizeof *r->pairs);
 	if (!r->pairs)
 		r->status = mt_error_set(&r->err, MT_ENOMEM, NULL, 0, 0,
@@ -367,6 +379,7 @@ static bool stage_coalition(mt_worker *w, const mt_scenario *sc, const mt_job_ne
 			/* Both are initialized by the call, even when it fails. */
 			r->status = mt_coalition_best(sc, &mt_pay_none, mem, 2, &pr->none, cancel,
 			                              &r->err);
+			mt_progress_step(cancel);
 			if (r->status == MT_OK && rule) {
 				r->status = mt_coalition_best(sc, NULL, mem, 2, &pr->rule, cancel,
 				                              &r->err);
@@ -377,13 +390,51 @@ static bool stage_coalition(mt_worker *w, const mt_scenario *sc, const mt_job_ne
 	return !mt_cancelled(cancel);
 }
 
+/* The stage s of cancel->mine starts, with total steps to count (0: none). */
+static void progress_begin(mt_worker *w, mt_cancel *cancel, mt_stage s, size_t total)
+{
+	atomic_store_explicit(&w->prog_stage, -1, memory_order_relaxed);
+	atomic_store_explicit(&w->prog[s].done, 0, memory_order_relaxed);
+	atomic_store_explicit(&w->prog[s].total, total, memory_order_relaxed);
+	atomic_store_explicit(&w->prog_started_ns, (unsigned long)(now_seconds() * 1e9),
+	                      memory_order_relaxed);
+	atomic_store_explicit(&w->prog_generation, cancel->mine, memory_order_relaxed);
+	/* release: a reader that sees the stage sees its generation and totals */
+	atomic_store_explicit(&w->prog_stage, (int)s, memory_order_release);
+	cancel->progress = &w->prog[s];
+}
+
+bool mt_worker_progress(mt_worker *w, mt_worker_progress_info *out)
+{
+	memset(out, 0, sizeof *out);
+	int s = atomic_load_explicit(&w->prog_stage, memory_order_acquire);
+	out->generation = atomic_load_explicit(&w->prog_generation, memory_order_relaxed);
+	for (int k = 0; k < MT_STAGE_COUNT; k++) {
+		out->done[k] = atomic_load_explicit(&w->prog[k].done, memory_order_relaxed);
+		out->total[k] = atomic_load_explicit(&w->prog[k].total, memory_order_relaxed);
+	}
+	double started =
+	        (double)atomic_load_explicit(&w->prog_started_ns, memory_order_relaxed) * 1e-9;
+	out->stage_seconds = started > 0.0 ? now_seconds() - started : 0.0;
+	if (s < 0 || s >= MT_STAGE_COUNT)
+		return false;
+	out->stage = (mt_stage)s;
+	return true;
+}
+
 /* A stage is reused or computed; returns false when the later ones must
  * not run. */
 static bool run_stage(mt_worker *w, mt_stage stage, const mt_scenario *sc,
-                      const mt_job_needs *needs, const mt_cancel *cancel)
+                      const mt_job_needs *needs, mt_cancel *cancel)
 {
 	if (reuse(w, stage, needs, cancel))
 		return !mt_cancelled(cancel);
+	/* counted steps: the analysis one per group and analysis (none, and the
+	 * rule's), the sweeps one per family, the coalitions one per pair */
+	size_t total = stage == MT_STAGE_ANALYSIS ? sc->n * (sc->payment->charges_nothing ? 1 : 2)
+	               : stage == MT_STAGE_SWEEPS ? MT_WORKER_NSWEEPS
+	                                          : 0;
+	progress_begin(w, cancel, stage, total);
 	atomic_fetch_add(&w->runs[stage], 1); /* before it is published */
 	switch (stage) {
 	case MT_STAGE_SOLVE: return computed(w, stage, stage_solve(w, sc, cancel), cancel);
@@ -415,7 +466,7 @@ static bool run_stage(mt_worker *w, mt_stage stage, const mt_scenario *sc,
 /* Runs the stages of sc, which run_job takes: it becomes the cache's key. */
 static void run_job(mt_worker *w, mt_scenario *sc, const mt_job_needs *needs, unsigned long gen)
 {
-	mt_cancel cancel = {.generation = &w->generation, .mine = gen};
+	mt_cancel cancel = {.generation = &w->generation, .mine = gen, .progress = NULL};
 	if (!w->spare)
 		w->spare = mt_calloc(1, sizeof *w->spare);
 	if (!w->cache_sc || !mt_scenario_same_numbers(w->cache_sc, sc))
@@ -461,6 +512,7 @@ static void *worker_main(void *arg)
 		w->job = NULL;
 		pthread_mutex_unlock(&w->lock);
 		run_job(w, sc, &needs, gen);
+		atomic_store_explicit(&w->prog_stage, -1, memory_order_release); /* idle */
 	}
 	return NULL;
 }
@@ -494,6 +546,13 @@ mt_status mt_worker_start(mt_worker **out, mt_error *err)
 		fcntl(fds[k], F_SETFL, fcntl(fds[k], F_GETFL) | O_NONBLOCK);
 	}
 	atomic_init(&w->generation, 0);
+	atomic_init(&w->prog_generation, 0);
+	atomic_init(&w->prog_stage, -1);
+	atomic_init(&w->prog_started_ns, 0);
+	for (int k = 0; k < MT_STAGE_COUNT; k++) {
+		atomic_init(&w->prog[k].done, 0);
+		atomic_init(&w->prog[k].total, 0);
+	}
 	for (int s = 0; s < MT_STAGE_COUNT; s++)
 		atomic_init(&w->runs[s], 0);
 	pthread_mutex_init(&w->lock, NULL);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "mechtune/analysis.h"
 #include "mechtune/noise.h"
@@ -93,6 +94,24 @@ static double total_seconds(const app *a)
 	return s;
 }
 
+/* What runs, for the header: "best responses 12/32 3.4 s" (the count when
+ * the stage counts its steps, the time since the edit was submitted). */
+static void running(const app *a, mt_stage s, const char *what, char *buf, size_t len)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	double el = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9 - a->submitted_at;
+	mt_worker_progress_info pi;
+	char count[64] = "";
+	if (a->worker && mt_worker_progress(a->worker, &pi) && pi.generation == a->gen &&
+	    pi.stage == s && pi.total[s] > 0)
+		snprintf(count, sizeof count, " %zu/%zu", pi.done[s], pi.total[s]);
+	if (el >= 0.5)
+		snprintf(buf, len, "%s%s %.1f s", what, count, el);
+	else
+		snprintf(buf, len, "%s%s%s", what, count, a->g->ellipsis);
+}
+
 /* The solver state: "computing…", "up to date (3 ms)" or the error. */
 static void solver_state(const app *a, char *buf, size_t len, bool *error)
 {
@@ -120,15 +139,15 @@ static void solver_state(const app *a, char *buf, size_t len, bool *error)
 		}
 	}
 	if (!solve)
-		snprintf(buf, len, "computing%s", a->g->ellipsis);
+		running(a, MT_STAGE_SOLVE, "computing", buf, len);
 	else if (a->needs.analysis && !an)
-		snprintf(buf, len, "best responses%s", a->g->ellipsis);
+		running(a, MT_STAGE_ANALYSIS, "best responses", buf, len);
 	else if (want_noise && !nz && an->status == MT_OK)
-		snprintf(buf, len, "noisy input%s", a->g->ellipsis);
+		running(a, MT_STAGE_NOISE, "noisy input", buf, len);
 	else if (coalition_pending(a))
-		snprintf(buf, len, "coalitions%s", a->g->ellipsis);
+		running(a, MT_STAGE_COALITION, "coalitions", buf, len);
 	else if (a->needs.sweeps && !sw)
-		snprintf(buf, len, "sweeps%s", a->g->ellipsis);
+		running(a, MT_STAGE_SWEEPS, "sweeps", buf, len);
 	else {
 		double s = total_seconds(a);
 		if (s < 1.0)
