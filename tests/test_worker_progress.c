@@ -52,7 +52,8 @@ static void test_progress_counts(void **state)
 		}
 		for (int s = 0; s < MT_STAGE_COUNT; s++)
 			assert_true(pi.done[s] <= pi.total[s] || pi.total[s] == 0);
-		assert_true(pi.total[MT_STAGE_ANALYSIS] == 0 || pi.total[MT_STAGE_ANALYSIS] == 2 * n);
+		assert_true(pi.total[MT_STAGE_ANALYSIS] == 0 ||
+		            pi.total[MT_STAGE_ANALYSIS] == 2 * n);
 		mt_stage_result *res[MT_STAGE_COUNT];
 		mt_worker_take(w, res);
 		for (int s = 0; s < MT_STAGE_COUNT; s++)

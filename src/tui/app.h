@@ -89,7 +89,13 @@ typedef struct {
 } picker;
 
 /* Mouse hit boxes recorded while drawing. */
-typedef enum { HIT_CELL, HIT_OUTCOME_GROUP, HIT_POLICY_RESPONSE, HIT_PICKER } hit_kind;
+typedef enum {
+	HIT_CELL,
+	HIT_OUTCOME_GROUP,
+	HIT_POLICY_RESPONSE,
+	HIT_PICKER,
+	HIT_KEY /* a key of the hint line: col is the key, as keys_dispatch takes it */
+} hit_kind;
 typedef struct {
 	int y, x, w;
 	hit_kind kind;

@@ -1544,9 +1544,12 @@ void keys_draw_hints(app *a, int y, int width)
 			continue;
 		if (x + need > width)
 			break;
+		int x0 = x;
 		x += put(y, x, width - x, a->attr[C_KEY], false, key);
 		x += put(y, x, width - x, a->attr[C_NORMAL], false, " ");
 		x += put(y, x, width - x, a->attr[C_DIM], false, word);
+		add_hit(a, y, x0, x - x0, HIT_KEY, 0,
+		        order[k]->keys[0].key); /* a click presses it */
 		x += put(y, x, width - x, a->attr[C_NORMAL], false, "  ");
 	}
 }

@@ -276,6 +276,10 @@ static int handle_mouse(app *a)
 		case HIT_OUTCOME_GROUP: a->doc.cur.row = doc_row(CELL_TRUTH, (size_t)h->row); break;
 		case HIT_POLICY_RESPONSE: a->doc.cur.col = h->col; break;
 		case HIT_PICKER: a->pick.sel = (size_t)h->row; return picker_key(a, '\r');
+		case HIT_KEY:
+			if (a->mode != MODE_NORMAL)
+				return R_NONE;
+			return keys_dispatch(a, h->col);
 		}
 		app_clamp_cursor(a);
 		int r = R_REDRAW;

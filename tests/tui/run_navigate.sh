@@ -2,7 +2,8 @@
 # Navigation in a big scenario (2 groups x 512 responses, 40 groups): End,
 # Home, g, G, PgUp/PgDn and / reach any cell in a few keys (r511 is one End
 # away, not 511 presses); panels that do not show all their rows say which
-# they show ("506–512/512", "rows 1–10 of 81"); the mouse wheel moves the cursor.
+# they show ("506–512/512", "rows 1–10 of 81"); the mouse wheel moves the
+# cursor; a click on the hint line presses that key.
 . "$(dirname "$0")/lib.sh"
 
 python3 - "$WORK/wide.yaml" "$WORK/tall.yaml" <<'PY'
@@ -67,6 +68,13 @@ wait_match "rows 1–[0-9]+ of 81"
 # the wheel: three rows per notch (an X10 report of button 5, the wheel down)
 for _ in 1 2 3; do tm send-keys -t 0 -H 1b 5b 4d 61 30 30; done
 wait_match "rows [2-9]–[0-9]+ of 81"
+# the hint line is clickable: a click on "? help" presses ?
+click() { tm send-keys -t 0 -H 1b 5b 4d 20 "$(printf %x $((32 + $1)))" "$(printf %x $((32 + $2)))" \
+	1b 5b 4d 23 "$(printf %x $((32 + $1)))" "$(printf %x $((32 + $2)))"; }
+click 1 24
+wait_for "explorer keys"
+keys x
+wait_gone "explorer keys"
 keys q
 wait_exit 0
 echo PASS
