@@ -949,9 +949,11 @@ static const char *wrap_skip(const char *s, int w, int rows)
 }
 
 /* The lesson text in rows [y, end): when it does not all fit it scrolls
- * (< >), and its last row says which lines show and how to see the rest. */
-static void draw_lesson_text(app *a, int y, int end)
+ * (< >); *more then says which lines show ("lines 1–3 of 5 < > I"), for the
+ * panel's heading, and is empty otherwise. */
+static void draw_lesson_text(app *a, int y, int end, char *more, size_t morelen)
 {
+	more[0] = 0;
 	if (a->info_step != a->lesson_step + 1) { /* a new step starts at its top */
 		a->info_step = a->lesson_step + 1;
 		a->info_top = 0;
@@ -963,18 +965,15 @@ static void draw_lesson_text(app *a, int y, int end)
 		wrap(y, 2, w, avail, A_NORMAL, a->lesson_text);
 		return;
 	}
-	int rows = avail - 1;
+	int rows = avail;
 	a->info_max_top = need - rows;
 	if (a->info_top > a->info_max_top)
 		a->info_top = a->info_max_top;
 	if (a->info_top < 0)
 		a->info_top = 0;
 	wrap(y, 2, w, rows, A_NORMAL, wrap_skip(a->lesson_text, w, a->info_top));
-	char more[96];
-	snprintf(more, sizeof more, "lines %d%s%d of %d: < > scroll, I shows all", a->info_top + 1,
-	         a->g->utf8 ? "–" : "-", a->info_top + rows, need);
-	int mw = text_width(more);
-	put(y + rows, COLS - mw - 1 > 0 ? COLS - mw - 1 : 0, COLS, a->attr[C_DIM], false, more);
+	snprintf(more, morelen, "lines %d%s%d of %d < > I", a->info_top + 1, a->g->utf8 ? "–" : "-",
+	         a->info_top + rows, need);
 }
 
 static void draw_info(app *a, const layout *L)
@@ -990,16 +989,24 @@ static void draw_info(app *a, const layout *L)
 		char head[256], step[64];
 		snprintf(head, sizeof head, "Lesson: %s", l->title);
 		snprintf(step, sizeof step, "  step %zu of %zu", a->lesson_step + 1, l->nsteps);
-		const char *keys = lesson_waiting(a) ? "Space next  Esc leave" : "Esc leave";
+		/* the text first: whether it scrolls goes into the heading */
+		char more[96];
+		draw_lesson_text(a, y + 1, end, more, sizeof more);
+		char keys[160];
+		snprintf(keys, sizeof keys, "%s%s%s", more, *more ? "  " : "",
+		         lesson_waiting(a) ? "Space next  Esc leave" : "Esc leave");
 		int kw = text_width(keys), sw = text_width(step);
 		int hw = COLS - kw - sw - 2;
 		if (text_width(head) > hw) /* the title alone, without "Lesson: " */
 			snprintf(head, sizeof head, "%s", l->title);
+		if (hw < 8) { /* narrow: the step number gives way */
+			sw = 0;
+			hw = COLS - kw - 2;
+		}
 		int x = put(y, 0, hw, a->attr[C_TITLE], false, head);
-		put(y, x, sw, a->attr[C_TITLE], false, step);
-		put(y, COLS - kw - 1, kw, a->attr[C_KEY], false, keys);
-		y++;
-		draw_lesson_text(a, y, end);
+		if (sw)
+			put(y, x, sw, a->attr[C_TITLE], false, step);
+		put(y, COLS - kw - 1 > 0 ? COLS - kw - 1 : 0, kw, a->attr[C_KEY], false, keys);
 		return;
 	}
 	if (!*sc->description && !sc->ntry)

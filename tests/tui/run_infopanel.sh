@@ -9,11 +9,13 @@ wait_idle
 keys Space
 wait_for "press b"
 keys b
-wait_match "lines 1–[0-9]+ of [0-9]+: < > scroll, I shows all"
-assert_not_screen "Press p to compare with no"
+wait_match "lines 1–[0-9]+ of [0-9]+ < > I"
+range=$(screen | grep -oE "lines [0-9]+–[0-9]+ of [0-9]+" | head -n 1)
+set -- $(echo "$range" | grep -oE "[0-9]+")
+[ "$#" = 3 ] && [ "$2" -lt "$3" ] || fail "the step should not fit ($range)"
 for _ in 1 2 3 4 5 6; do keys ">"; done
 wait_for "Press p to compare with no"
-wait_match "lines [0-9]+–([0-9]+) of \\1: < >"
+wait_match "lines [0-9]+–([0-9]+) of \\1 < > I"
 keys "<"
 sleep 0.3
 range=$(screen | grep -oE "lines [0-9]+–[0-9]+ of [0-9]+" | head -n 1)
