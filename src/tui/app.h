@@ -55,11 +55,11 @@ typedef enum {
 	MODE_INPUT,
 	MODE_CONFIRM,
 	MODE_PICKER,
-	MODE_MESSAGE /* the last status message in full (M); any key closes it */
+	MODE_MESSAGE /* the last status message in full (!); any key closes it */
 } mode_kind;
 
 /* The status area: a long message wraps into at most this many rows (above
- * the hint line), and ends with a note that M shows all of it. */
+ * the hint line), and ends with a note that ! shows all of it. */
 #define STATUS_MAX_ROWS 3
 
 typedef struct app app;
@@ -135,8 +135,8 @@ struct app {
 	/* plot: the user's ranges by family (from == to: the default) */
 	double plot_from[MT_WORKER_NSWEEPS], plot_to[MT_WORKER_NSWEEPS];
 	int help_top;
-	int explain_left; /* explain view: first response of the t(x) list */
-	int help_max_top; /* the help's last scroll position (0: it all fits), set when drawn */
+	int explain_left;  /* explain view: first response of the t(x) list */
+	int help_max_top;  /* the help's last scroll position (0: it all fits), set when drawn */
 	int info_top;      /* first shown row of the lesson text (< > scroll it) */
 	int info_max_top;  /* its last scroll position (0: it all shows), set when drawn */
 	size_t info_step;  /* the lesson step info_top belongs to (+1; 0: none) */

@@ -659,7 +659,7 @@ doc_result doc_rename_response(doc *d, const char *text)
 /* ---- files ---------------------------------------------------------------------- */
 
 /* err as FILE:LINE:COLUMN: msg, the file named as it was typed (the status
- * area wraps a long message, and M shows it whole). */
+ * area wraps a long message, and ! shows it whole). */
 static const char *file_error(const mt_error *err, char *buf, size_t len)
 {
 	return mt_error_format(err, buf, len);

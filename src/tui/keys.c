@@ -1359,12 +1359,12 @@ static const key_binding bindings[] = {
                 .fn = k_plot_keys,
         },
         {
-                .keys = {{'M', "message"}},
-                .label = "M",
+                .keys = {{'!', "message"}},
+                .label = "!",
                 .section = "View",
                 .help = "the last message in full",
                 .doc = "Show the last status message in full (a long one wraps into at most "
-                       "three rows above the hint line and ends with \"M shows all\"); any key "
+                       "three rows above the hint line and ends with \"! shows all\"); any key "
                        "closes it.",
                 .views = V_ALL,
                 .fn = k_message,

@@ -1055,9 +1055,9 @@ static void draw_status(app *a)
 		return;
 	}
 	/* A long message (a file error with its path) wraps upwards into at
-	 * most STATUS_MAX_ROWS rows; one longer still says M shows it all. */
+	 * most STATUS_MAX_ROWS rows; one longer still says ! shows it all. */
 	char more[64];
-	snprintf(more, sizeof more, " %s M shows all", a->g->ellipsis);
+	snprintf(more, sizeof more, " %s ! shows all", a->g->ellipsis);
 	int need = wrap(-1, 0, COLS, 1000, at, a->doc.status);
 	int rows = need < STATUS_MAX_ROWS ? need : STATUS_MAX_ROWS;
 	int mw = text_width(more);
@@ -1078,7 +1078,7 @@ static void draw_status(app *a)
 	put(y, x, mw, a->attr[C_KEY], false, more);
 }
 
-/* M: the last status message in full, wrapped over the screen; I: the info
+/* !: the last status message in full, wrapped over the screen; I: the info
  * panel (the lesson step, or the description and things to try) in full. */
 static void draw_message(app *a)
 {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A file error names the path as typed, not its base name; a message longer
-# than the status area wraps into at most three rows ending "M shows all",
-# and M shows it whole; any key closes that.
+# than the status area wraps into at most three rows ending "! shows all",
+# and ! shows it whole; any key closes that.
 . "$(dirname "$0")/lib.sh"
 
 start 80 24 -- "$MT_SOURCE_DIR/scenarios/default.yaml"
@@ -13,15 +13,15 @@ keys W C-u
 type_text "$long"
 keys Enter
 wait_for "not saved:"
-wait_for "M shows all"
+wait_for "! shows all"
 # the status area stays within three rows above the hint line
 [ "$(screen | grep -n 'not saved:' | cut -d: -f1)" -ge 21 ] || fail "the message took more than three rows"
 assert_screen "Outcome"
-keys M
+keys "!"
 wait_for "The last message (any key closes it):"
 # the whole path as typed, then the reason, readable (joined across rows)
 all=$(screen | sed -n '4,22p' | tr -d '\n' | tr -d ' ')
-case "$all" in *"$(echo "$long" | tr -d ' ')"*) ;; *) fail "M does not show the full path" ;; esac
+case "$all" in *"$(echo "$long" | tr -d ' ')"*) ;; *) fail "! does not show the full path" ;; esac
 keys x
 wait_gone "The last message"
 assert_screen "Bobs"
