@@ -223,15 +223,11 @@ static bool contains_nocase(const char *s, const char *t)
 	return !n;
 }
 
-/* The next group or response (after the cursor's, wrapping around) whose
- * name contains text: the cursor moves to it. */
-static int finish_search(app *a, const char *text)
+/* The next (dir 1) or previous (dir -1) group or response, from the
+ * cursor's and wrapping around, whose name contains text: the cursor moves
+ * to it. */
+static int search_step(app *a, const char *text, int dir)
 {
-	if (!*text) {
-		app_set_status(a, false, "cancelled: no search");
-		return R_REDRAW;
-	}
-	snprintf(a->search, sizeof a->search, "%s", text);
 	const mt_scenario *sc = a->doc.sc;
 	size_t n = sc->n, m = sc->m, total = n + m;
 	/* items: groups 0..n-1, then responses n..n+m-1; start after the current one */
@@ -239,7 +235,7 @@ static int finish_search(app *a, const char *text)
 	if (a->doc.cur.row > 0 && a->search_on_response)
 		cur = n + (size_t)a->doc.cur.col;
 	for (size_t k = 1; k <= total; k++) {
-		size_t it = (cur + k) % total;
+		size_t it = dir > 0 ? (cur + k) % total : (cur + total * 2 - k) % total;
 		const char *name = it < n ? sc->groups[it].name : sc->responses[it - n];
 		if (!contains_nocase(name, text))
 			continue;
@@ -251,7 +247,7 @@ static int finish_search(app *a, const char *text)
 			a->doc.cur.col = (int)(it - n);
 			a->search_on_response = true;
 		}
-		app_set_status(a, false, "%s '%s' (/ and Enter: the next match)",
+		app_set_status(a, false, "%s '%s' (/ and Enter: the next match, N: the previous)",
 		               it < n ? "group" : "response", name);
 		return moved(a, g);
 	}
@@ -259,9 +255,30 @@ static int finish_search(app *a, const char *text)
 	return R_REDRAW;
 }
 
-static int k_search(app *a, int key)
+static int finish_search(app *a, const char *text)
+{
+	if (!*text) {
+		app_set_status(a, false, "cancelled: no search");
+		return R_REDRAW;
+	}
+	snprintf(a->search, sizeof a->search, "%s", text);
+	return search_step(a, text, 1);
+}
+
+static int k_search_prev(app *a, int key)
 {
 	(void)key;
+	if (!a->search[0]) {
+		app_set_status(a, true, "no search yet: / finds a group or response");
+		return R_REDRAW;
+	}
+	return search_step(a, a->search, -1);
+}
+
+static int k_search(app *a, int key)
+{
+	if (key == 'N')
+		return k_search_prev(a, key);
 	input_start(a, "search a group or response (Enter: next match): ", a->search, false,
 	            finish_search);
 	return R_REDRAW;
@@ -1066,13 +1083,14 @@ static const key_binding bindings[] = {
                 .fn = k_page,
         },
         {
-                .keys = {{'/', "search"}},
-                .label = "/",
+                .keys = {{'/', "search"}, {'N', "search_prev"}},
+                .label = "/ N",
                 .section = "Move",
                 .help = "find a group / response",
                 .doc = "Find a group or response by (part of) its name, ignoring case; the cursor "
                        "moves to the next match after it. The prompt keeps the last search, so `/` "
-                       "and Enter go to the next match.",
+                       "and Enter go to the next match; N goes to the previous one (n is the "
+                       "normalization).",
                 .views = V_MAIN,
                 .fn = k_search,
         },

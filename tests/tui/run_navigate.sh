@@ -44,6 +44,15 @@ keys / Enter
 wait_for "response 'r300'"
 keys /
 keys C-u
+type_text "r30"
+keys Enter
+wait_for "response 'r301'"
+keys N
+wait_for "response 'r300'"
+keys N
+wait_for "response 'r30'"
+keys /
+keys C-u
 type_text "g1"
 keys Enter
 wait_for "group 'g1'"
