@@ -1789,6 +1789,32 @@ static void doc_list_write(FILE *f, doc_list list)
 		fputc('.', f);
 }
 
+int tui_keys_check(FILE *f)
+{
+	int bad = 0;
+	for (size_t k = 0; k < NBINDINGS; k++)
+		for (size_t j = 0; j < sizeof bindings[k].keys / sizeof bindings[k].keys[0] &&
+		                   bindings[k].keys[j].key;
+		     j++) {
+			int key = bindings[k].keys[j].key;
+			if (key >= '0' && key <= '9') {
+				fprintf(f,
+				        "key %d of '%s' is a digit, which starts a number entry\n",
+				        key, bindings[k].label);
+				bad++;
+			}
+			for (size_t l = 0; l < k; l++)
+				if (binds(&bindings[l], key)) {
+					fprintf(f,
+					        "key %d is bound by '%s' and by '%s' (the second "
+					        "never acts)\n",
+					        key, bindings[l].label, bindings[k].label);
+					bad++;
+				}
+		}
+	return bad;
+}
+
 void tui_keys_markdown(FILE *f)
 {
 	const char *last = NULL;

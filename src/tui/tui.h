@@ -22,6 +22,11 @@ typedef struct {
  * unsaved changes went to a recovery file (one line on stderr names it). */
 int tui_run(const tui_options *o);
 
+/* Check the key table: every key is bound once (keys_dispatch takes the
+ * first binding, so a second one would never act) and no binding uses a
+ * digit (digits start a number entry).  Each problem goes to f on its own
+ * line; returns how many there are. */
+int tui_keys_check(FILE *f);
 /* Write the key table as Markdown (the list in docs/explorer.md). */
 void tui_keys_markdown(FILE *f);
 
