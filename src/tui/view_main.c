@@ -329,28 +329,19 @@ static int cell_w(const app *a)
 	return a->opt.presenter ? (COLS >= 110 ? 12 : 10) : 8;
 }
 
-static void draw_grid(app *a, const layout *L)
+/* What the grid shows when it does not show everything: "rows 5–12 of 65
+ * resp. 1–6 of 512" at the right of the title row y; when that does not
+ * fit, the compact rows ("rows 5–12/65") or else responses ("506–512/512")
+ * range, at the right or, failing that, instead of the title (drawn here).
+ * note gets the full text; returns whether it fits at the right. */
+static bool grid_ranges(app *a, const layout *L, int y, int vis, char *note, size_t len)
 {
 	const mt_scenario *sc = a->doc.sc;
 	int m = (int)sc->m, cw = cell_w(a);
-	int vis = (COLS - NAME_W - cw - 1) / cw;
-	if (vis > m)
-		vis = m;
-	if (vis < 1)
-		vis = 1;
-	int focus = a->doc.cur.col < m ? a->doc.cur.col : m - 1;
-	a->grid_left = scroll_to(a->grid_left, vis, m, focus);
-	a->grid_top = scroll_to(a->grid_top, L->grid_rows, doc_rows(sc), a->doc.cur.row);
-	int y = L->grid_top - 1;
-	put(y, 0, NAME_W, a->attr[C_TITLE], true, "Preferences");
-	/* What the grid shows when it does not show everything: "rows 5–12 of
-	 * 65  resp. 1–6 of 512" at the right; when that does not fit, the compact
-	 * rows ("rows 5–12/65") or else responses ("506–512/512") range, at the
-	 * right or, failing that, instead of the title. */
-	char rr[48], cr[48], note[120];
+	char rr[48], cr[48];
 	range_text(a, rr, sizeof rr, a->grid_top, L->grid_rows, doc_rows(sc));
 	range_text(a, cr, sizeof cr, a->grid_left, vis, m);
-	snprintf(note, sizeof note, "%s%s%s%s%s", *rr ? "rows " : "", rr, *rr && *cr ? "  " : "",
+	snprintf(note, len, "%s%s%s%s%s", *rr ? "rows " : "", rr, *rr && *cr ? "  " : "",
 	         *cr ? "resp. " : "", cr);
 	int right_x = NAME_W + (vis + 1) * cw;
 	bool note_right = *note && right_x + 2 + text_width(note) < COLS;
@@ -372,6 +363,18 @@ static void draw_grid(app *a, const layout *L)
 		else
 			put(y, 0, NAME_W - 2, a->attr[C_DIM], true, compact);
 	}
+	return note_right;
+}
+
+/* The grid's title row y: the responses shown, scroll marks, "size", and
+ * the ranges or the nudge step at the right. */
+static void grid_header(app *a, const layout *L, int y, int vis)
+{
+	const mt_scenario *sc = a->doc.sc;
+	int m = (int)sc->m, cw = cell_w(a);
+	put(y, 0, NAME_W, a->attr[C_TITLE], true, "Preferences");
+	char note[120];
+	bool note_right = grid_ranges(a, L, y, vis, note, sizeof note);
 	int x = NAME_W;
 	for (int c = a->grid_left; c < a->grid_left + vis; c++, x += cw) {
 		char lab[64], cut[48];
@@ -390,71 +393,100 @@ static void draw_grid(app *a, const layout *L)
 	if (a->grid_left + vis < m)
 		put(y, x - 1, 1, a->attr[C_DIM], false, ">");
 	put(y, x, cw, a->attr[C_TITLE], false, "   size");
-	a->grid_page = L->grid_rows;
 	char step[48];
 	snprintf(step, sizeof step, "step %g", app_step(a));
 	if (note_right)
 		put(y, COLS - text_width(note) - 1, text_width(note), a->attr[C_DIM], false, note);
 	else if (!*note && x + cw + 2 + text_width(step) < COLS)
 		put(y, COLS - text_width(step) - 1, text_width(step), a->attr[C_DIM], false, step);
+}
 
-	for (int r = 0; r < L->grid_rows; r++) {
-		int row = a->grid_top + r;
-		int yy = L->grid_top + r;
-		cell_ref rc;
-		if (!doc_cell(sc, row, 0, &rc))
-			break;
-		move(yy, 0);
-		clrtoeol();
-		const mt_group *g = rc.kind == CELL_REFERENCE ? NULL : &sc->groups[rc.group];
-		bool truth_row = rc.kind == CELL_TRUTH;
-		bool lies = g && mt_group_lies(sc, rc.group);
-		bool selected = g && rc.group == app_group(a);
-		char label[128];
-		if (!g)
-			snprintf(label, sizeof label, "reference q");
-		else if (truth_row)
-			clip_text(g->name, NAME_W - 3, a->g->ellipsis, label, sizeof label);
-		else
-			snprintf(label, sizeof label, "  report");
-		attr_t lat = !g ? a->attr[C_DIM] : truth_row ? A_BOLD : a->attr[C_NORMAL];
-		if (selected && truth_row)
-			lat |= A_UNDERLINE;
-		int lw = put(yy, 0, NAME_W - 3, lat, false, label);
-		if (!truth_row && lies)
-			put(yy, lw + 1, 2, a->attr[C_LIE], false, a->g->lie);
-		x = NAME_W;
-		for (int c = a->grid_left; c < a->grid_left + vis + 1; c++, x += cw) {
-			int col = c == a->grid_left + vis ? m : c;
-			if (col == m && row == 0)
-				break;
-			if (col == m)
-				x = NAME_W + vis * cw;
-			bool ok;
-			double v = doc_cell_value(a->doc.sc, row, col, &ok);
-			char num[32], txt[40];
-			snprintf(txt, sizeof txt, "%*s", cw - 2,
-			         fmt_fit(num, sizeof num, v, cw - 2, col == m ? 2 : 3));
-			attr_t at = row == 0 ? a->attr[C_DIM] : a->attr[C_NORMAL];
-			if (a->hl_prev && row == a->hl_row && col < m &&
-			    fabs(a->hl_prev[col] - v) > 1e-12)
-				at = a->attr[C_CHANGED];
-			bool differs = false;
-			if (g && !truth_row) {
-				double t = col == m ? g->size : g->rewards[col];
-				differs = fabs(t - v) > MT_NORM_TOL;
-				if (differs)
-					at = a->attr[C_LIE];
-			}
-			if (row == a->doc.cur.row && col == a->doc.cur.col)
-				at = a->attr[C_CURSOR] | (at & A_BOLD);
-			put(yy, x, 1, a->attr[C_NORMAL], false, " ");
-			put(yy, x + 1, cw - 2, at, true, txt);
-			if (differs)
-				put(yy, x + cw - 1, 1, a->attr[C_LIE], false, a->g->lie);
-			add_hit(a, yy, x, cw, HIT_CELL, row, col);
-		}
+/* One cell of a grid row at x: the value, its colour (cursor, just changed,
+ * a report differing from the truth) and the lie mark. */
+static void grid_cell(app *a, int yy, int x, int row, int col, const mt_group *g, bool truth_row)
+{
+	int m = (int)a->doc.sc->m, cw = cell_w(a);
+	bool ok;
+	double v = doc_cell_value(a->doc.sc, row, col, &ok);
+	char num[32], txt[40];
+	snprintf(txt, sizeof txt, "%*s", cw - 2,
+	         fmt_fit(num, sizeof num, v, cw - 2, col == m ? 2 : 3));
+	attr_t at = row == 0 ? a->attr[C_DIM] : a->attr[C_NORMAL];
+	if (a->hl_prev && row == a->hl_row && col < m && fabs(a->hl_prev[col] - v) > 1e-12)
+		at = a->attr[C_CHANGED];
+	bool differs = false;
+	if (g && !truth_row) {
+		double t = col == m ? g->size : g->rewards[col];
+		differs = fabs(t - v) > MT_NORM_TOL;
+		if (differs)
+			at = a->attr[C_LIE];
 	}
+	if (row == a->doc.cur.row && col == a->doc.cur.col)
+		at = a->attr[C_CURSOR] | (at & A_BOLD);
+	put(yy, x, 1, a->attr[C_NORMAL], false, " ");
+	put(yy, x + 1, cw - 2, at, true, txt);
+	if (differs)
+		put(yy, x + cw - 1, 1, a->attr[C_LIE], false, a->g->lie);
+	add_hit(a, yy, x, cw, HIT_CELL, row, col);
+}
+
+/* Grid row `row` on screen row yy: its label and its cells; false when the
+ * grid has no such row. */
+static bool grid_row(app *a, int yy, int row, int vis)
+{
+	const mt_scenario *sc = a->doc.sc;
+	int m = (int)sc->m, cw = cell_w(a);
+	cell_ref rc;
+	if (!doc_cell(sc, row, 0, &rc))
+		return false;
+	move(yy, 0);
+	clrtoeol();
+	const mt_group *g = rc.kind == CELL_REFERENCE ? NULL : &sc->groups[rc.group];
+	bool truth_row = rc.kind == CELL_TRUTH;
+	bool lies = g && mt_group_lies(sc, rc.group);
+	bool selected = g && rc.group == app_group(a);
+	char label[128];
+	if (!g)
+		snprintf(label, sizeof label, "reference q");
+	else if (truth_row)
+		clip_text(g->name, NAME_W - 3, a->g->ellipsis, label, sizeof label);
+	else
+		snprintf(label, sizeof label, "  report");
+	attr_t lat = !g ? a->attr[C_DIM] : truth_row ? A_BOLD : a->attr[C_NORMAL];
+	if (selected && truth_row)
+		lat |= A_UNDERLINE;
+	int lw = put(yy, 0, NAME_W - 3, lat, false, label);
+	if (!truth_row && lies)
+		put(yy, lw + 1, 2, a->attr[C_LIE], false, a->g->lie);
+	int x = NAME_W;
+	for (int c = a->grid_left; c < a->grid_left + vis + 1; c++, x += cw) {
+		int col = c == a->grid_left + vis ? m : c;
+		if (col == m && row == 0)
+			break;
+		if (col == m)
+			x = NAME_W + vis * cw;
+		grid_cell(a, yy, x, row, col, g, truth_row);
+	}
+	return true;
+}
+
+static void draw_grid(app *a, const layout *L)
+{
+	const mt_scenario *sc = a->doc.sc;
+	int m = (int)sc->m, cw = cell_w(a);
+	int vis = (COLS - NAME_W - cw - 1) / cw;
+	if (vis > m)
+		vis = m;
+	if (vis < 1)
+		vis = 1;
+	int focus = a->doc.cur.col < m ? a->doc.cur.col : m - 1;
+	a->grid_left = scroll_to(a->grid_left, vis, m, focus);
+	a->grid_top = scroll_to(a->grid_top, L->grid_rows, doc_rows(sc), a->doc.cur.row);
+	a->grid_page = L->grid_rows;
+	grid_header(a, L, L->grid_top - 1, vis);
+	for (int r = 0; r < L->grid_rows; r++)
+		if (!grid_row(a, L->grid_top + r, a->grid_top + r, vis))
+			break;
 }
 
 /* ---- policy bars ---------------------------------------------------------------------------- */
