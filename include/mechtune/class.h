@@ -171,4 +171,86 @@ mt_status mt_class_bot_run(const mt_class_bot_opts *o, mt_error *err);
  * reports the truth).  Returns when the host closes or in ends. */
 mt_status mt_class_join_run(const mt_class_bot_opts *o, FILE *in, FILE *out, mt_error *err);
 
+/* --- the student's screen: a non-blocking client ---
+ *
+ * One connection the caller polls beside its terminal: nothing here waits
+ * on the network (the connect is non-blocking too; HOST must be numeric or
+ * resolvable without delay, as 127.0.0.1 and ssh set-ups are).  The state
+ * is public and read-only for the caller; it changes only in
+ * mt_class_student_service and the calls below. */
+
+typedef enum {
+	MT_STUDENT_CONNECTING = 0, /* connect or hello under way */
+	MT_STUDENT_SEATED = 1,     /* welcome received */
+	MT_STUDENT_LOST = 2,       /* the connection ended; message says why */
+} mt_class_student_link;
+
+typedef enum {
+	MT_STUDENT_WAITING = 0,   /* no round open: waiting for the teacher */
+	MT_STUDENT_OPEN = 1,      /* a round is open, no report accepted yet */
+	MT_STUDENT_SUBMITTED = 2, /* the host accepted this round's report */
+	MT_STUDENT_CLOSED = 3,    /* the round closed: results[nresults - 1] */
+} mt_class_student_phase;
+
+/* One closed round as the host told this student (its "result" message). */
+typedef struct {
+	long long round;
+	char rule[64];
+	bool lied;
+	double size;     /* the report the host used (the truth when none came) */
+	double *rewards; /* m */
+	double *policy;  /* m, the trained model */
+	double valuation, payment, utility, truthful_utility, gain;
+} mt_class_student_result;
+
+#define MT_CLASS_STUDENT_HISTORY 1000u /* rounds kept; the oldest go first */
+
+typedef struct {
+	mt_class_student_link link;
+	/* The scenario as this student may know it: the public part (labels,
+	 * reference, normalization, divergence, lambda, max_size, n groups) and
+	 * the student's own group `group` with its true size and rewards; the
+	 * other groups are placeholders (uniform rewards, the same size).  NULL
+	 * before the welcome. */
+	mt_scenario *belief;
+	size_t group;
+	char name[MT_NAME_MAX + 1], group_name[MT_NAME_MAX + 1];
+	char token[MT_CLASS_TOKEN_LEN + 1]; /* kept for mt_class_student_reconnect */
+	long long table, seat;
+	long long round; /* the last round announced (0: none yet) */
+	char rule[64];   /* its payment rule */
+	mt_class_student_phase phase;
+	int64_t deadline_at; /* CLOCK_MONOTONIC ms of the round's deadline, 0: none */
+	/* The host's last error or bye, or why the connection was lost; seq
+	 * moves on with each new message. */
+	char message[512];
+	bool message_error;
+	unsigned long message_seq;
+	mt_class_student_result *results; /* nresults closed rounds, oldest first */
+	size_t nresults;
+} mt_class_student_state;
+
+typedef struct mt_class_student mt_class_student;
+
+/* Start connecting to o->host with o->code, o->name and o->token (count,
+ * strategy, log are ignored).  Fails only for a bad HOST:PORT, a failed
+ * lookup or no memory; a refused connection shows as link LOST. */
+mt_status mt_class_student_new(const mt_class_bot_opts *o, mt_class_student **out, mt_error *err);
+void mt_class_student_free(mt_class_student *s); /* NULL is a no-op */
+const mt_class_student_state *mt_class_student_get(const mt_class_student *s);
+/* The descriptor and events to poll (fd -1 when lost). */
+struct pollfd mt_class_student_pollfd(const mt_class_student *s);
+/* Handle what poll() reported (revents; 0 is fine).  Never blocks.  Returns
+ * true when the state changed. */
+bool mt_class_student_service(mt_class_student *s, short revents);
+/* Send a report for the announced round.  It is not checked here: the host
+ * is the judge, its refusal comes back as an error message.  MT_EINVAL when
+ * not seated or rewards has the wrong length (m). */
+mt_status mt_class_student_submit(mt_class_student *s, double size, const double *rewards,
+                                  mt_error *err);
+/* Drop the connection (if any) and connect again with the seat's token. */
+mt_status mt_class_student_reconnect(mt_class_student *s, mt_error *err);
+/* Close the connection as a lost one (tests; and the UI's own timeouts). */
+void mt_class_student_drop(mt_class_student *s, const char *why);
+
 #endif

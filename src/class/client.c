@@ -11,6 +11,7 @@
  * size: the best a player can do without knowing the others (README). */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -396,7 +397,10 @@ static void handle(client *c, const mt_class_bot_opts *o, const char *line, size
 	json_decref(msg);
 }
 
-static void client_read(client *c, const mt_class_bot_opts *o, FILE *in, FILE *out)
+typedef void line_fn(void *ctx, client *c, const char *line, size_t len);
+
+/* Read what the host sent and hand each complete line to fn. */
+static void client_read_lines(client *c, line_fn *fn, void *ctx)
 {
 	if (!c->in && !(c->in = malloc(MT_CLASS_CLIENT_LINE_MAX))) {
 		client_close(c);
@@ -414,7 +418,7 @@ static void client_read(client *c, const mt_class_bot_opts *o, FILE *in, FILE *o
 	size_t start = 0;
 	for (size_t i = c->inlen - (size_t)r; i < c->inlen && c->alive; i++)
 		if (c->in[i] == '\n') {
-			handle(c, o, c->in + start, i - start, in, out);
+			fn(ctx, c, c->in + start, i - start);
 			start = i + 1;
 		}
 	if (!c->alive)
@@ -423,6 +427,23 @@ static void client_read(client *c, const mt_class_bot_opts *o, FILE *in, FILE *o
 	c->inlen -= start;
 	if (c->inlen == MT_CLASS_CLIENT_LINE_MAX)
 		client_close(c);
+}
+
+typedef struct {
+	const mt_class_bot_opts *o;
+	FILE *in, *out;
+} run_ctx;
+
+static void run_line(void *ctx, client *c, const char *line, size_t len)
+{
+	run_ctx *x = ctx;
+	handle(c, x->o, line, len, x->in, x->out);
+}
+
+static void client_read(client *c, const mt_class_bot_opts *o, FILE *in, FILE *out)
+{
+	run_ctx x = {o, in, out};
+	client_read_lines(c, run_line, &x);
 }
 
 static mt_status run(const mt_class_bot_opts *o, FILE *in, FILE *out, mt_error *err)
@@ -535,4 +556,374 @@ mt_status mt_class_join_run(const mt_class_bot_opts *o, FILE *in, FILE *out, mt_
 	one.count = 1;
 	one.log = NULL; /* a person reads out, not JSON */
 	return run(&one, in, out, err);
+}
+
+/* ---------------- the student's screen: a non-blocking client ---------------- */
+
+struct mt_class_student {
+	mt_class_student_state st;
+	client c;        /* fd, the input buffer, the belief (st.belief aliases it) */
+	bool connecting; /* the non-blocking connect is under way */
+	char *out;       /* queued output */
+	size_t outlen, outcap;
+	char host[320], code[64], name[MT_NAME_MAX + 1];
+	bool have_name;
+};
+
+static void student_message(mt_class_student *s, bool error, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+static void student_message(mt_class_student *s, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->st.message, sizeof s->st.message, fmt, ap);
+	va_end(ap);
+	s->st.message_error = error;
+	s->st.message_seq++;
+}
+
+void mt_class_student_drop(mt_class_student *s, const char *why)
+{
+	if (s->c.fd >= 0) {
+		close(s->c.fd);
+		s->c.fd = -1;
+	}
+	s->c.alive = false;
+	s->c.inlen = 0;
+	s->outlen = 0;
+	s->connecting = false;
+	if (s->st.link != MT_STUDENT_LOST) {
+		s->st.link = MT_STUDENT_LOST;
+		student_message(s, true, "%s", why);
+	}
+}
+
+static bool student_queue(mt_class_student *s, json_t *o)
+{
+	char *txt = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
+	json_decref(o);
+	if (!txt)
+		return false;
+	size_t len = strlen(txt);
+	if (s->outlen + len + 1 > s->outcap) {
+		size_t cap = (s->outlen + len + 1) * 2;
+		char *n = realloc(s->out, cap);
+		if (!n) {
+			free(txt);
+			return false;
+		}
+		s->out = n;
+		s->outcap = cap;
+	}
+	memcpy(s->out + s->outlen, txt, len);
+	s->out[s->outlen + len] = '\n';
+	s->outlen += len + 1;
+	free(txt);
+	return true;
+}
+
+static void student_flush(mt_class_student *s)
+{
+	while (s->c.fd >= 0 && !s->connecting && s->outlen) {
+		ssize_t w = send(s->c.fd, s->out, s->outlen, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (w <= 0) {
+			mt_class_student_drop(s, "connection lost");
+			return;
+		}
+		memmove(s->out, s->out + w, s->outlen - (size_t)w);
+		s->outlen -= (size_t)w;
+	}
+}
+
+static mt_status student_dial(mt_class_student *s, mt_error *err)
+{
+	char host[256];
+	const char *hp = s->host, *colon = strrchr(hp, ':');
+	if (!colon || colon == hp || (size_t)(colon - hp) >= sizeof host || !colon[1])
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "'%s' is not HOST:PORT", hp);
+	memcpy(host, hp, (size_t)(colon - hp));
+	host[colon - hp] = '\0';
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
+	struct addrinfo *ai = NULL;
+	int gai = getaddrinfo(host, colon + 1, &hints, &ai);
+	if (gai)
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "cannot resolve %s: %s", hp,
+		                    gai_strerror(gai));
+	s->st.link = MT_STUDENT_CONNECTING;
+	s->c.alive = true;
+	s->c.inlen = 0;
+	s->outlen = 0;
+	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	                ai->ai_protocol);
+	int e = fd < 0 ? errno : 0;
+	if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) && errno != EINPROGRESS)
+		e = errno;
+	freeaddrinfo(ai);
+	if (e) {
+		if (fd >= 0)
+			close(fd);
+		s->c.fd = -1;
+		char why[400];
+		snprintf(why, sizeof why, "cannot connect to %s: %s", hp, strerror(e));
+		mt_class_student_drop(s, why);
+		return MT_OK;
+	}
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	s->c.fd = fd;
+	s->connecting = true;
+	json_t *h = json_pack("{s:s,s:i,s:s}", "type", "hello", "version", MT_CLASS_PROTOCOL,
+	                      "code", s->code);
+	if (s->have_name)
+		json_object_set_new(h, "name", json_string(s->name));
+	if (s->st.token[0])
+		json_object_set_new(h, "token", json_string(s->st.token));
+	if (!student_queue(s, h))
+		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory");
+	return MT_OK;
+}
+
+mt_status mt_class_student_new(const mt_class_bot_opts *o, mt_class_student **out, mt_error *err)
+{
+	*out = NULL;
+	mt_class_student *s = calloc(1, sizeof *s);
+	if (!s)
+		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory");
+	s->c.fd = -1;
+	snprintf(s->host, sizeof s->host, "%s", o->host ? o->host : "");
+	snprintf(s->code, sizeof s->code, "%s", o->code ? o->code : "");
+	if (o->name) {
+		snprintf(s->name, sizeof s->name, "%s", o->name);
+		s->have_name = true;
+	}
+	if (o->token)
+		snprintf(s->st.token, sizeof s->st.token, "%s", o->token);
+	mt_status st = student_dial(s, err);
+	if (st) {
+		mt_class_student_free(s);
+		return st;
+	}
+	*out = s;
+	return MT_OK;
+}
+
+static void result_release(mt_class_student_result *r)
+{
+	free(r->rewards);
+	free(r->policy);
+}
+
+void mt_class_student_free(mt_class_student *s)
+{
+	if (!s)
+		return;
+	if (s->c.fd >= 0)
+		close(s->c.fd);
+	free(s->c.in);
+	mt_scenario_free(s->c.belief);
+	for (size_t i = 0; i < s->st.nresults; i++)
+		result_release(&s->st.results[i]);
+	free(s->st.results);
+	free(s->out);
+	free(s);
+}
+
+const mt_class_student_state *mt_class_student_get(const mt_class_student *s)
+{
+	return &s->st;
+}
+
+struct pollfd mt_class_student_pollfd(const mt_class_student *s)
+{
+	if (s->c.fd < 0)
+		return (struct pollfd){.fd = -1};
+	short ev = POLLIN;
+	if (s->connecting || s->outlen)
+		ev |= POLLOUT;
+	return (struct pollfd){.fd = s->c.fd, .events = ev};
+}
+
+static double num_or(json_t *o, const char *key, double dflt)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_number(v) && isfinite(json_number_value(v)) ? json_number_value(v) : dflt;
+}
+
+static void student_result(mt_class_student *s, json_t *msg)
+{
+	size_t m = s->st.belief->m;
+	mt_class_student_result r = {0};
+	r.round = json_integer_value(json_object_get(msg, "round"));
+	const char *rule = json_string_value(json_object_get(msg, "rule"));
+	snprintf(r.rule, sizeof r.rule, "%s", rule ? rule : "?");
+	r.lied = json_is_true(json_object_get(msg, "lied"));
+	r.size = num_or(msg, "size", NAN);
+	r.valuation = num_or(msg, "valuation", NAN);
+	r.payment = num_or(msg, "payment", NAN);
+	r.utility = num_or(msg, "utility", NAN);
+	r.truthful_utility = num_or(msg, "truthful_utility", NAN);
+	r.gain = num_or(msg, "gain", NAN);
+	r.rewards = malloc(m * sizeof *r.rewards);
+	r.policy = malloc(m * sizeof *r.policy);
+	if (!r.rewards || !r.policy ||
+	    !get_numbers(json_object_get(msg, "rewards"), m, r.rewards) ||
+	    !get_numbers(json_object_get(msg, "policy"), m, r.policy)) {
+		result_release(&r);
+		student_message(s, true, "the host sent a result this client cannot read");
+		return;
+	}
+	mt_class_student_state *st = &s->st;
+	if (st->nresults == MT_CLASS_STUDENT_HISTORY) {
+		result_release(&st->results[0]);
+		memmove(st->results, st->results + 1, (st->nresults - 1) * sizeof *st->results);
+		st->nresults--;
+	}
+	mt_class_student_result *n = realloc(st->results, (st->nresults + 1) * sizeof *st->results);
+	if (!n) {
+		result_release(&r);
+		student_message(s, true, "out of memory: a result was dropped");
+		return;
+	}
+	st->results = n;
+	st->results[st->nresults++] = r;
+	st->phase = MT_STUDENT_CLOSED;
+	st->deadline_at = 0;
+}
+
+static void student_line(void *ctx, client *c, const char *line, size_t len)
+{
+	mt_class_student *s = ctx;
+	mt_class_student_state *st = &s->st;
+	json_error_t jerr;
+	json_t *msg = json_loadb(line, len, 0, &jerr);
+	const char *type = msg ? json_string_value(json_object_get(msg, "type")) : NULL;
+	if (!type) {
+		json_decref(msg);
+		return;
+	}
+	if (!strcmp(type, "welcome")) {
+		json_t *nm = json_object_get(msg, "name"), *tok = json_object_get(msg, "token");
+		if (!take_welcome(c, msg) || !json_is_string(nm) || !json_is_string(tok)) {
+			json_decref(msg);
+			mt_class_student_drop(s, "the host sent a welcome this client cannot read");
+			return;
+		}
+		mt_scenario *b = c->belief;
+		json_t *labels = json_object_get(msg, "responses");
+		for (size_t x = 0; x < b->m; x++) {
+			const char *l = json_string_value(json_array_get(labels, x));
+			if (l)
+				mt_scenario_set_name(&b->responses[x], l);
+		}
+		const char *gn = json_string_value(json_object_get(msg, "group"));
+		if (gn)
+			mt_scenario_set_name(&b->groups[c->group].name, gn);
+		st->belief = b;
+		st->group = c->group;
+		snprintf(st->name, sizeof st->name, "%s", json_string_value(nm));
+		snprintf(st->group_name, sizeof st->group_name, "%s", gn ? gn : "?");
+		snprintf(st->token, sizeof st->token, "%s", json_string_value(tok));
+		st->table = json_integer_value(json_object_get(msg, "table"));
+		st->seat = json_integer_value(json_object_get(msg, "seat"));
+		st->round = json_integer_value(json_object_get(msg, "round"));
+		bool active = json_is_true(json_object_get(msg, "active"));
+		bool submitted = json_is_true(json_object_get(msg, "submitted"));
+		st->phase = !active     ? (st->nresults ? MT_STUDENT_CLOSED : MT_STUDENT_WAITING)
+		            : submitted ? MT_STUDENT_SUBMITTED
+		                        : MT_STUDENT_OPEN;
+		st->link = MT_STUDENT_SEATED;
+		c->seated = true;
+	} else if (!strcmp(type, "round") && st->belief) {
+		json_t *r = json_object_get(msg, "round");
+		const char *rule = json_string_value(json_object_get(msg, "rule"));
+		if (json_is_integer(r) && rule) {
+			bool same = st->round == json_integer_value(r) &&
+			            st->phase != MT_STUDENT_CLOSED;
+			st->round = json_integer_value(r);
+			snprintf(st->rule, sizeof st->rule, "%s", rule);
+			if (!same || st->phase == MT_STUDENT_WAITING)
+				st->phase = MT_STUDENT_OPEN;
+			json_t *d = json_object_get(msg, "deadline_ms");
+			st->deadline_at =
+			        json_is_integer(d) ? mt_class_now_ms() + json_integer_value(d) : 0;
+		}
+	} else if (!strcmp(type, "accepted")) {
+		if (json_integer_value(json_object_get(msg, "round")) == st->round)
+			st->phase = MT_STUDENT_SUBMITTED;
+		student_message(s, false, "report accepted for round %lld", st->round);
+	} else if (!strcmp(type, "result") && st->belief) {
+		student_result(s, msg);
+	} else if (!strcmp(type, "error") || !strcmp(type, "bye")) {
+		bool bye = !strcmp(type, "bye");
+		json_t *m = json_object_get(msg, bye ? "reason" : "message");
+		student_message(s, true, "host: %s",
+		                json_is_string(m) ? json_string_value(m) : type);
+	}
+	json_decref(msg);
+}
+
+bool mt_class_student_service(mt_class_student *s, short revents)
+{
+	unsigned long seq = s->st.message_seq;
+	if (s->c.fd < 0)
+		return false;
+	if (s->connecting && (revents & (POLLOUT | POLLERR | POLLHUP))) {
+		int e = 0;
+		socklen_t el = sizeof e;
+		if (getsockopt(s->c.fd, SOL_SOCKET, SO_ERROR, &e, &el) || e) {
+			char why[400];
+			snprintf(why, sizeof why, "cannot connect to %s: %s", s->host,
+			         strerror(e ? e : errno));
+			mt_class_student_drop(s, why);
+			return true;
+		}
+		s->connecting = false;
+	}
+	student_flush(s);
+	if (s->c.fd >= 0 && !s->connecting && (revents & (POLLIN | POLLHUP | POLLERR))) {
+		client_read_lines(&s->c, student_line, s);
+		if (!s->c.alive && s->st.link != MT_STUDENT_LOST) {
+			if (s->c.fd >= 0)
+				close(s->c.fd);
+			s->c.fd = -1;
+			mt_class_student_drop(s, "connection lost: the host closed it");
+		}
+	}
+	return revents != 0 || seq != s->st.message_seq;
+}
+
+mt_status mt_class_student_submit(mt_class_student *s, double size, const double *rewards,
+                                  mt_error *err)
+{
+	mt_class_student_state *st = &s->st;
+	if (st->link != MT_STUDENT_SEATED || !st->belief)
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "not seated at a table");
+	json_t *a = json_array();
+	for (size_t x = 0; x < st->belief->m; x++)
+		json_array_append_new(a, json_real(rewards[x]));
+	if (!student_queue(s, json_pack("{s:s,s:I,s:f,s:o}", "type", "report", "round",
+	                                (json_int_t)st->round, "size", size, "rewards", a)))
+		return mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory");
+	student_flush(s);
+	return MT_OK;
+}
+
+mt_status mt_class_student_reconnect(mt_class_student *s, mt_error *err)
+{
+	if (s->c.fd >= 0) {
+		close(s->c.fd);
+		s->c.fd = -1;
+	}
+	s->connecting = false;
+	s->c.seated = false;
+	student_message(s, false, "reconnecting to %s", s->host);
+	return student_dial(s, err);
 }
