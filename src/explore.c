@@ -17,3 +17,16 @@ int cli_explore(const cli_explore_opts *o)
 	};
 	return tui_run(&t);
 }
+
+int cli_student(const cli_student_opts *o)
+{
+	tui_student_options t = {
+	        .host = o->host,
+	        .code = o->code,
+	        .name = o->name,
+	        .token = o->token,
+	        .color = o->color,
+	        .ascii = o->ascii,
+	};
+	return tui_student_run(&t);
+}

@@ -250,6 +250,8 @@ mt_status mt_class_student_submit(mt_class_student *s, double size, const double
                                   mt_error *err);
 /* Drop the connection (if any) and connect again with the seat's token. */
 mt_status mt_class_student_reconnect(mt_class_student *s, mt_error *err);
+/* The clock of deadline_at (CLOCK_MONOTONIC, milliseconds). */
+int64_t mt_class_student_now_ms(void);
 /* Close the connection as a lost one (tests; and the UI's own timeouts). */
 void mt_class_student_drop(mt_class_student *s, const char *why);
 

@@ -594,7 +594,13 @@ void mt_class_student_drop(mt_class_student *s, const char *why)
 	s->connecting = false;
 	if (s->st.link != MT_STUDENT_LOST) {
 		s->st.link = MT_STUDENT_LOST;
-		student_message(s, true, "%s", why);
+		char prev[sizeof s->st.message];
+		bool host_said = s->st.message_error && !strncmp(s->st.message, "host: ", 6);
+		snprintf(prev, sizeof prev, "%s", s->st.message);
+		if (host_said)
+			student_message(s, true, "%s (%s)", why, prev);
+		else
+			student_message(s, true, "%s", why);
 	}
 }
 
@@ -823,6 +829,9 @@ static void student_line(void *ctx, client *c, const char *line, size_t len)
 			if (l)
 				mt_scenario_set_name(&b->responses[x], l);
 		}
+		const char *scn = json_string_value(json_object_get(msg, "scenario"));
+		if (scn)
+			mt_scenario_set_name(&b->name, scn);
 		const char *gn = json_string_value(json_object_get(msg, "group"));
 		if (gn)
 			mt_scenario_set_name(&b->groups[c->group].name, gn);
@@ -841,6 +850,8 @@ static void student_line(void *ctx, client *c, const char *line, size_t len)
 		                        : MT_STUDENT_OPEN;
 		st->link = MT_STUDENT_SEATED;
 		c->seated = true;
+		student_message(s, false, "seated as %s at table %lld, seat %lld: you play %s",
+		                st->name, st->table, st->seat, st->group_name);
 	} else if (!strcmp(type, "round") && st->belief) {
 		json_t *r = json_object_get(msg, "round");
 		const char *rule = json_string_value(json_object_get(msg, "rule"));
@@ -926,4 +937,9 @@ mt_status mt_class_student_reconnect(mt_class_student *s, mt_error *err)
 	s->c.seated = false;
 	student_message(s, false, "reconnecting to %s", s->host);
 	return student_dial(s, err);
+}
+
+int64_t mt_class_student_now_ms(void)
+{
+	return mt_class_now_ms();
 }

@@ -100,4 +100,12 @@ bool cli_explore_option(const char *arg, cli_explore_opts *o);
 /* Open the explorer; returns the exit status. */
 int cli_explore(const cli_explore_opts *o);
 
+/* The student's screen of `mechtune class join` (src/explore.c); returns
+ * the exit status. */
+typedef struct {
+	const char *host, *code, *name, *token;
+	bool color, ascii;
+} cli_student_opts;
+int cli_student(const cli_student_opts *o);
+
 #endif

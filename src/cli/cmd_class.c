@@ -219,6 +219,9 @@ enum {
 	OPT_SEED,
 	OPT_CODE2,
 	OPT_QUIET,
+	OPT_LINES,
+	OPT_ASCII,
+	OPT_NOCOLOR,
 	OPT_H
 };
 
@@ -234,10 +237,14 @@ static int run_client(int argc, char **argv, bool bot)
 	        {"delay", required_argument, NULL, OPT_DELAY},
 	        {"seed", required_argument, NULL, OPT_SEED},
 	        {"quiet", no_argument, NULL, OPT_QUIET},
+	        {"lines", no_argument, NULL, OPT_LINES},
+	        {"ascii", no_argument, NULL, OPT_ASCII},
+	        {"no-color", no_argument, NULL, OPT_NOCOLOR},
 	        {"help", no_argument, NULL, OPT_H},
 	        {0, 0, 0, 0}};
 	mt_class_bot_opts o = {.count = 1, .log = stdout, .seed = 1};
-	bool have_strategy = false;
+	bool have_strategy = false, lines = false, ascii = false;
+	bool color = !getenv("NO_COLOR") || !getenv("NO_COLOR")[0];
 	unsigned long v;
 	optind = 1;
 	opterr = 0;
@@ -259,19 +266,36 @@ static int run_client(int argc, char **argv, bool bot)
 			            "One JSON line per welcome and result on stdout (--quiet: "
 			            "none).\n"
 			          : "usage: mechtune class join HOST:PORT --code CODE [--name "
-			            "NAME] "
-			            "[--token T]\n"
+			            "NAME] [--token T]\n"
+			            "                          [--lines] [--ascii] [--no-color]\n"
 			            "\n"
-			            "Join a class in plain line mode: see your group's true data, "
-			            "type\n"
-			            "each round's report as SIZE R1 R2 ... (an empty line: the "
-			            "truth).\n",
+			            "Join a class.  On a terminal: the student's screen (your "
+			            "group's\n"
+			            "true data, the round, your report to edit, your results; ? "
+			            "for keys).\n"
+			            "With --lines, or when stdin or stdout is not a terminal: "
+			            "plain "
+			            "line\n"
+			            "mode, each round's report typed as SIZE R1 R2 ... (an empty "
+			            "line: the\n"
+			            "truth).  --token T rejoins the seat the host gave that "
+			            "token.\n",
 			      stdout);
 			return CLI_OK;
 		case OPT_CODE2: o.code = optarg; break;
 		case OPT_NAME: o.name = optarg; break;
 		case OPT_TOKEN: o.token = optarg; break;
 		case OPT_QUIET: o.log = NULL; break;
+		case OPT_LINES:
+		case OPT_ASCII:
+		case OPT_NOCOLOR:
+			if (bot)
+				return cli_usage_error(cmd, "unknown option '%s'",
+				                       argv[optind - 1]);
+			lines |= c == OPT_LINES;
+			ascii |= c == OPT_ASCII;
+			color &= c != OPT_NOCOLOR;
+			break;
 		case OPT_COUNT:
 			if (!bot || !parse_unsigned(optarg, MT_CLASS_MAX_STUDENTS, &v) || !v)
 				return cli_usage_error(cmd, "--count must be 1 to %u",
@@ -309,6 +333,15 @@ static int run_client(int argc, char **argv, bool bot)
 		return cli_usage_error(cmd, "missing --strategy");
 	o.host = argv[optind];
 	signal(SIGPIPE, SIG_IGN);
+	if (!bot && !lines && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		cli_student_opts so = {.host = o.host,
+		                       .code = o.code,
+		                       .name = o.name,
+		                       .token = o.token,
+		                       .color = color,
+		                       .ascii = ascii};
+		return cli_student(&so);
+	}
 	mt_error err = {0};
 	mt_status st =
 	        bot ? mt_class_bot_run(&o, &err) : mt_class_join_run(&o, stdin, stdout, &err);

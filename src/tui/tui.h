@@ -35,4 +35,15 @@ void tui_keys_markdown(FILE *f);
  * not embedded (each problem on its own line). */
 int tui_lessons_check(FILE *f);
 
+/* The student's screen of classroom mode (`mechtune class join` on a
+ * terminal; src/tui/student.c). */
+typedef struct {
+	const char *host, *code, *name, *token;
+	bool color, ascii;
+} tui_student_options;
+/* Returns 0 when the student quits, 1 when the terminal cannot be used or
+ * the host address is wrong (a line on stderr), 128 + N after signal N or a
+ * lost terminal (129). */
+int tui_student_run(const tui_student_options *o);
+
 #endif
