@@ -19,7 +19,8 @@ mkdir -p "$out"
 sock="mtshot$$"
 tm() { tmux -u -L "$sock" -f /dev/null "$@" </dev/null; }
 work=$(mktemp -d)
-trap 'end_session; rm -rf "$work"' EXIT
+class_host=""
+trap 'end_session; [ -z "$class_host" ] || kill "$class_host" 2>/dev/null; rm -rf "$work"' EXIT
 
 wait_for() {
 	local end=$((SECONDS + 20))
@@ -142,3 +143,34 @@ tm send-keys -t 0 J
 wait_for "joint lie under vcg: util"
 wait_for "up to date"
 shot coalition
+
+# A student's screen in a class: a headless host, a truthful bot at the
+# other seat, round 1 under none after the student exaggerated and submitted.
+mkfifo "$work/class.cmd"
+"$bin" class host "$work/default.yaml" --headless --port 0 --code DEMO42 \
+	<"$work/class.cmd" >"$work/class.events" 2>/dev/null &
+class_host=$!
+exec 3>"$work/class.cmd"
+port=""
+for _ in $(seq 1 100); do
+	port=$(grep -o '"port":[0-9]*' "$work/class.events" 2>/dev/null | cut -d: -f2) && [ -n "$port" ] && break
+	sleep 0.05
+done
+[ -n "$port" ] || { echo "screenshots.sh: the class host did not start" >&2; exit 1; }
+session 80 24 class join "127.0.0.1:$port" --code DEMO42 --name Ada
+wait_for "table 1 seat 1"
+"$bin" class bot "127.0.0.1:$port" --code DEMO42 --name Bo --strategy truthful --quiet &
+bot=$!
+echo "start none" >&3
+wait_for "round 1 open under none"
+tm send-keys -t 0 Right Right
+tm send-keys -t 0 -l 0.9
+tm send-keys -t 0 Enter
+wait_for "row renormalized"
+tm send-keys -t 0 Enter
+wait_for "y submits"
+tm send-keys -t 0 y
+wait_for "the truth would have given"
+shot student
+kill "$bot" 2>/dev/null || true
+exec 3>&-

@@ -75,7 +75,7 @@ static void network(student_ui *u, short revents, bool *dirty)
 	if (st->message_seq != u->seen_seq) {
 		u->seen_seq = st->message_seq;
 		if (st->link == MT_STUDENT_LOST)
-			set_status(u, true, "%s: press r to reconnect (your seat token is kept)",
+			set_status(u, true, "press r to reconnect (your seat token is kept): %s",
 			           st->message);
 		else
 			set_status(u, st->message_error, "%s", st->message);
@@ -150,13 +150,15 @@ static bool on_key(student_ui *u, int key, bool is_char)
 			apply_typed(u);
 		else if (is_char && key == 27)
 			u->typing = false, set_status(u, false, "typing cancelled");
-		else if ((!is_char && key == KEY_BACKSPACE) || (is_char && (key == 127 || key == 8))) {
+		else if ((!is_char && key == KEY_BACKSPACE) ||
+		         (is_char && (key == 127 || key == 8))) {
 			size_t n = strlen(u->typed);
 			if (n)
 				u->typed[n - 1] = '\0';
 			if (n <= 1)
 				u->typing = false;
-		} else if (is_char && key > ' ' && key < 127 && strlen(u->typed) < sizeof u->typed - 1) {
+		} else if (is_char && key > ' ' && key < 127 &&
+		           strlen(u->typed) < sizeof u->typed - 1) {
 			size_t n = strlen(u->typed);
 			u->typed[n] = (char)key;
 			u->typed[n + 1] = '\0';
@@ -220,9 +222,10 @@ static bool on_key(student_ui *u, int key, bool is_char)
 		else
 			ask_submit(u);
 	} else if (is_char && key == '?') {
-		set_status(u, false,
-		           "<-/-> pick a column, +/- nudge by 0.01 (sizes 0.1), digits type a "
-		           "number, t truth, u/U undo/redo, Enter or s submit, r reconnect, q quit");
+		set_status(
+		        u, false,
+		        "<-/-> pick a column, +/- nudge by 0.01 (sizes 0.1), digits type a "
+		        "number, t truth, u/U undo/redo, Enter or s submit, r reconnect, q quit");
 	}
 	return true;
 }
@@ -259,8 +262,8 @@ int tui_student_run(const tui_student_options *o)
 	}
 	u->host = o->host;
 	u->g = o->ascii || !screen_locale_is_utf8() ? &screen_ascii_glyphs : &screen_utf8_glyphs;
-	mt_class_bot_opts bo = {.host = o->host, .code = o->code, .name = o->name,
-	                        .token = o->token, .count = 1};
+	mt_class_bot_opts bo = {
+	        .host = o->host, .code = o->code, .name = o->name, .token = o->token, .count = 1};
 	mt_error err = {0};
 	if (mt_class_student_new(&bo, &u->cl, &err)) {
 		fprintf(stderr, "mechtune class join: %s\n", err.msg);
@@ -330,7 +333,8 @@ int tui_student_run(const tui_student_options *o)
 	const char *token = mt_class_student_get(u->cl)->token;
 	if (rc)
 		fprintf(stderr, "mechtune class join: %s\n",
-		        rc == 128 + SIGHUP ? "the terminal was lost or hung up" : "ended by a signal");
+		        rc == 128 + SIGHUP ? "the terminal was lost or hung up"
+		                           : "ended by a signal");
 	if (token[0])
 		fprintf(stderr,
 		        "mechtune class join: your seat is kept: rejoin it with "

@@ -16,14 +16,14 @@
 
 typedef struct {
 	mt_class_student *cl;
-	doc d;             /* d.sc: a clone of the belief; the report is the own group's */
-	bool have_doc;     /* a welcome came */
-	size_t col;        /* the report's column under the cursor: 0..m-1, m the size */
-	size_t first_col;  /* the first response column shown */
-	char typed[64];    /* a number being typed */
+	doc d;            /* d.sc: a clone of the belief; the report is the own group's */
+	bool have_doc;    /* a welcome came */
+	size_t col;       /* the report's column under the cursor: 0..m-1, m the size */
+	size_t first_col; /* the first response column shown */
+	char typed[64];   /* a number being typed */
 	bool typing;
-	bool confirm;      /* "submit? y/n" */
-	char status[512];  /* the status line */
+	bool confirm;     /* "submit? y/n" */
+	char status[512]; /* the status line */
 	bool status_error;
 	unsigned long seen_seq; /* the client's message_seq last shown */
 	const glyph_set *g;

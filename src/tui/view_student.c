@@ -53,9 +53,10 @@ static void draw_header(student_ui *u, const mt_class_student_state *st)
 	         : st->link == MT_STUDENT_CONNECTING ? "connecting..."
 	                                             : "CONNECTION LOST");
 	int rw = text_width(right);
-	if (st->link == MT_STUDENT_SEATED)
-		putf(0, 0, COLS - rw, h | A_BOLD, " mechtune class %s %s %s table %lld seat %lld %s %s",
-		     u->g->sep, st->name, u->g->sep, st->table, st->seat, u->g->sep, st->group_name);
+	if (st->name[0])
+		putf(0, 0, COLS - rw, h | A_BOLD,
+		     " mechtune class %s %s %s table %lld seat %lld %s %s", u->g->sep, st->name,
+		     u->g->sep, st->table, st->seat, u->g->sep, st->group_name);
 	else
 		putf(0, 0, COLS - rw, h | A_BOLD, " mechtune class %s %s", u->g->sep, u->host);
 	put(0, COLS - rw, rw, st->link == MT_STUDENT_LOST ? u->at[C_ERROR] | A_BOLD : h, false,
@@ -156,7 +157,8 @@ static int draw_result(student_ui *u, const mt_class_student_state *st, int y, i
 		int off = snprintf(line, sizeof line, "trained model:");
 		for (size_t x = 0; x < sc->m && off < (int)sizeof line - 40; x++) {
 			char num[32];
-			off += snprintf(line + off, sizeof line - (size_t)off, " %s %s", sc->responses[x],
+			off += snprintf(line + off, sizeof line - (size_t)off, " %s %s",
+			                sc->responses[x],
 			                doc_fmt_num(num, sizeof num, r->policy[x]));
 		}
 		put(y++, 2, COLS - 2, u->at[C_NORMAL], true, line);
@@ -164,11 +166,14 @@ static int draw_result(student_ui *u, const mt_class_student_state *st, int y, i
 	if (y < bottom)
 		putf(y++, 2, COLS - 2, u->at[C_NORMAL],
 		     "valuation %.3f %s payment %.3f %s utility %.3f%s", r->valuation, u->g->sep,
-		     r->payment, u->g->sep, r->utility, r->lied ? "  (you lied)" : "  (you told the truth)");
+		     r->payment, u->g->sep, r->utility,
+		     r->lied ? "  (you lied)" : "  (you told the truth)");
 	if (y < bottom) {
 		char g[96];
 		fmt_gain(g, sizeof g, r->gain);
-		attr_t at = r->gain > 1e-9 ? u->at[C_LIE] : r->gain < -1e-9 ? u->at[C_GOOD] : u->at[C_NORMAL];
+		attr_t at = r->gain > 1e-9    ? u->at[C_LIE]
+		            : r->gain < -1e-9 ? u->at[C_GOOD]
+		                              : u->at[C_NORMAL];
 		putf(y++, 2, COLS - 2, at | A_BOLD, "the truth would have given %.3f: %s",
 		     r->truthful_utility, g);
 	}
@@ -186,8 +191,8 @@ static int draw_history(student_ui *u, const mt_class_student_state *st, int y, 
 	for (size_t i = st->nresults; i-- > from && y < bottom;) {
 		const mt_class_student_result *r = &st->results[i];
 		putf(y++, 0, COLS, r->lied ? u->at[C_LIE] : u->at[C_NORMAL],
-		     "%-7lld %-12s %-5s %9.3f %9.3f %+9.3f", r->round, r->rule, r->lied ? "yes" : "no",
-		     r->utility, r->truthful_utility, r->gain);
+		     "%-7lld %-12s %-5s %9.3f %9.3f %+9.3f", r->round, r->rule,
+		     r->lied ? "yes" : "no", r->utility, r->truthful_utility, r->gain);
 	}
 	return y;
 }
@@ -210,9 +215,14 @@ void student_draw(student_ui *u)
 		    st->link == MT_STUDENT_LOST ? "not seated." : "joining the class...");
 	} else {
 		const mt_scenario *sc = u->d.sc;
-		putf(y++, 0, COLS, u->at[C_BAD] | A_BOLD, " %s", phase_text(st, buf, sizeof buf));
+		attr_t pa = st->phase == MT_STUDENT_OPEN        ? u->at[C_BAD] | A_BOLD
+		            : st->phase == MT_STUDENT_SUBMITTED ? u->at[C_GOOD] | A_BOLD
+		            : st->phase == MT_STUDENT_CLOSED    ? u->at[C_TITLE] | A_BOLD
+		                                                : u->at[C_NORMAL] | A_BOLD;
+		putf(y++, 0, COLS, pa, " %s", phase_text(st, buf, sizeof buf));
 		putf(y++, 0, COLS, u->at[C_DIM],
-		     " %s %s divergence %s %s %s %g %s %s normalization %s max size %g %s %zu groups",
+		     " %s %s divergence %s %s %s %g %s %s normalization %s max size %g %s %zu "
+		     "groups",
 		     sc->name, u->g->sep, sc->divergence->name, u->g->sep, u->g->lambda, sc->lambda,
 		     u->g->sep, mt_norm_name(sc->normalization), u->g->sep, sc->max_size, u->g->sep,
 		     sc->n);
@@ -231,10 +241,9 @@ void student_draw(student_ui *u)
 	else
 		put(LINES - 2, 0, COLS, u->status_error ? u->at[C_ERROR] : u->at[C_NORMAL], true,
 		    u->status);
-	const char *keys =
-	        st->link == MT_STUDENT_LOST
-	                ? "r reconnect (your seat is kept)  q quit"
-	                : "<-/-> column  +/- nudge  0-9 type  t truth  u undo  Enter/s submit  q quit";
+	const char *keys = st->link == MT_STUDENT_LOST ? "r reconnect (your seat is kept)  q quit"
+	                                               : "<-/-> column  +/- nudge  0-9 type  t "
+	                                                 "truth  u undo  Enter/s submit  q quit";
 	put(LINES - 1, 0, COLS, u->at[C_KEY], true, keys);
 	refresh();
 }

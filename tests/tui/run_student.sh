@@ -144,6 +144,13 @@ wait_for "round 2 under vcg: the result"
 screen | grep -qE '^2 +vcg +no ' || fail "the history does not show round 2"
 assert_screen "(you told the truth)"
 assert_screen "your report gained +0.000"
+# resizes: too small says so, 80x24 draws everything again
+tm resize-window -t 0 -x 50 -y 12
+wait_for "terminal too small"
+tm resize-window -t 0 -x 80 -y 24
+wait_for "round 2 under vcg: the result"
+wait_for "Enter/s submit"
+screen | grep -qE '^2 +vcg +no ' || fail "the history is gone after a resize"
 
 # --- the host goes away: said so, r offered ---
 kill "$host"
