@@ -225,6 +225,39 @@ enum {
 	OPT_H
 };
 
+static void client_usage(bool bot)
+{
+	fputs(bot ? "usage: mechtune class bot HOST:PORT --code CODE --strategy S "
+	            "[--name NAME] [--count K]\n"
+	            "                         [--delay MS] [--seed N] [--token T] "
+	            "[--quiet]\n"
+	            "\n"
+	            "Headless players: each joins, and answers every round after "
+	            "MS\n"
+	            "milliseconds with its strategy: truthful, best (best response "
+	            "to\n"
+	            "others assumed uniform: what a player can know), random, "
+	            "polarize.\n"
+	            "One JSON line per welcome and result on stdout (--quiet: "
+	            "none).\n"
+	          : "usage: mechtune class join HOST:PORT --code CODE [--name "
+	            "NAME] [--token T]\n"
+	            "                          [--lines] [--ascii] [--no-color]\n"
+	            "\n"
+	            "Join a class.  On a terminal: the student's screen (your "
+	            "group's\n"
+	            "true data, the round, your report to edit, your results; ? "
+	            "for keys).\n"
+	            "With --lines, or when stdin or stdout is not a terminal: "
+	            "plain "
+	            "line\n"
+	            "mode, each round's report typed as SIZE R1 R2 ... (an empty "
+	            "line: the\n"
+	            "truth).  --token T rejoins the seat the host gave that "
+	            "token.\n",
+	      stdout);
+}
+
 static int run_client(int argc, char **argv, bool bot)
 {
 	const char *cmd = bot ? "class bot" : "class join";
@@ -251,37 +284,7 @@ static int run_client(int argc, char **argv, bool bot)
 	int c;
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (c) {
-		case OPT_H:
-			fputs(bot ? "usage: mechtune class bot HOST:PORT --code CODE --strategy S "
-			            "[--name NAME] [--count K]\n"
-			            "                         [--delay MS] [--seed N] [--token T] "
-			            "[--quiet]\n"
-			            "\n"
-			            "Headless players: each joins, and answers every round after "
-			            "MS\n"
-			            "milliseconds with its strategy: truthful, best (best response "
-			            "to\n"
-			            "others assumed uniform: what a player can know), random, "
-			            "polarize.\n"
-			            "One JSON line per welcome and result on stdout (--quiet: "
-			            "none).\n"
-			          : "usage: mechtune class join HOST:PORT --code CODE [--name "
-			            "NAME] [--token T]\n"
-			            "                          [--lines] [--ascii] [--no-color]\n"
-			            "\n"
-			            "Join a class.  On a terminal: the student's screen (your "
-			            "group's\n"
-			            "true data, the round, your report to edit, your results; ? "
-			            "for keys).\n"
-			            "With --lines, or when stdin or stdout is not a terminal: "
-			            "plain "
-			            "line\n"
-			            "mode, each round's report typed as SIZE R1 R2 ... (an empty "
-			            "line: the\n"
-			            "truth).  --token T rejoins the seat the host gave that "
-			            "token.\n",
-			      stdout);
-			return CLI_OK;
+		case OPT_H: client_usage(bot); return CLI_OK;
 		case OPT_CODE2: o.code = optarg; break;
 		case OPT_NAME: o.name = optarg; break;
 		case OPT_TOKEN: o.token = optarg; break;
