@@ -301,8 +301,13 @@ int tui_student_run(const tui_student_options *o)
 		}
 		if (n > 0 && fds[2].revents) {
 			int sig, leave = 0;
-			while (!leave && (sig = sig_take()) != 0)
+			while (!leave && (sig = sig_take()) != 0) {
 				leave = sig == SIGINT ? 0 : sig;
+				if (sig == SIGINT) {
+					set_status(u, false, "Ctrl-C: press q to leave the class");
+					dirty = true;
+				}
+			}
 			if (leave) {
 				rc = 128 + leave;
 				break;

@@ -66,6 +66,8 @@ assert_screen "Alices"
 screen | grep -E "^your truth " | grep -qE '0\.100 +0\.300 +0\.600 +3\.000' || fail "the truth of Alices is not shown"
 screen | grep -qE "0\.300 +0\.500 +0\.200" && fail "the Bobs' rewards (0.3 0.5 0.2) reached the student"
 assert_screen "private: only you see it"
+keys C-c
+wait_for "Ctrl-C: press q to leave the class"
 assert_screen "sum 1.000"
 "$MT_BINARY" class bot "$addr" --code TEST42 --name bob --strategy truthful --quiet &
 bot=$!
