@@ -165,9 +165,14 @@ static int draw_result(student_ui *u, const mt_class_student_state *st, int y, i
 	}
 	if (y < bottom)
 		putf(y++, 2, COLS - 2, u->at[C_NORMAL],
-		     "valuation %.3f %s payment %.3f %s utility %.3f%s", r->valuation, u->g->sep,
-		     r->payment, u->g->sep, r->utility,
+		     "valuation %.3f %s w%sv %.3f %s payment %.3f %s utility %.3f%s", r->valuation,
+		     u->g->sep, u->g->utf8 ? "·" : "*", sc->groups[st->group].size * r->valuation,
+		     u->g->sep, r->payment, u->g->sep, r->utility,
 		     r->lied ? "  (you lied)" : "  (you told the truth)");
+	if (y < bottom) /* utility = w·v - payment, w the group's true size */
+		putf(y++, 2, COLS - 2, u->at[C_DIM],
+		     "(w = %g, your group's true size; utility = w%sv %s payment)",
+		     sc->groups[st->group].size, u->g->utf8 ? "·" : "*", u->g->utf8 ? "−" : "-");
 	if (y < bottom) {
 		char g[96];
 		fmt_gain(g, sizeof g, r->gain);

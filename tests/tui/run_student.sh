@@ -110,6 +110,11 @@ u=$(event_num 1 1 utility)
 tu=$(event_num 1 1 truthful_utility)
 g=$(event_num 1 1 gain)
 line_of "valuation" | grep -qF "utility $u" || fail "screen utility differs from the host's $u"
+# the group's value w·v is shown, so utility = w·v − payment holds on the line
+pay=$(event_num 1 1 payment)
+wv=$(python3 -c "print('%.3f' % ($u + $pay))")
+line_of "valuation" | grep -qF "w·v $wv" || fail "screen w·v differs from utility + payment $wv"
+assert_screen "utility = w·v − payment"
 assert_screen "the truth would have given $tu"
 case "$g" in
 -*) assert_screen "your report cost you ${g#-}" ;;
