@@ -277,7 +277,8 @@ static int run_client(int argc, char **argv, bool bot)
 	        {0, 0, 0, 0}};
 	mt_class_bot_opts o = {.count = 1, .log = stdout, .seed = 1};
 	bool have_strategy = false, lines = false, ascii = false;
-	bool color = !getenv("NO_COLOR") || !getenv("NO_COLOR")[0];
+	const char *no_color = getenv("NO_COLOR");
+	bool color = !no_color || !no_color[0];
 	unsigned long v;
 	optind = 1;
 	opterr = 0;
