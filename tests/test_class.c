@@ -12,6 +12,12 @@
 
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "mechtune/class.h"
 #include "mechtune/train.h"
 #include "testutil.h"
@@ -189,12 +195,140 @@ static void test_table_vcg(void **state)
 	check_table("vcg", false);
 }
 
+/* ---- the host's accessors (what the teacher's panel shows) ---- */
+
+static void host_pump(mt_class_host *h, int ms)
+{
+	struct pollfd fds[16];
+	size_t n = mt_class_host_pollfds(h, fds, 16);
+	poll(fds, n, ms);
+	assert_int_equal(mt_class_host_service(h, fds, n, NULL), MT_OK);
+}
+
+static void send_line(int fd, const char *s)
+{
+	size_t len = strlen(s);
+	assert_int_equal(send(fd, s, len, MSG_NOSIGNAL), (ssize_t)len);
+}
+
+static void test_host_accessors(void **state)
+{
+	(void)state;
+	mt_scenario *sc = tu_load_scenario("default.yaml");
+	mt_class_host_opts o = {.code = "ABC234"};
+	mt_class_host *h = NULL;
+	assert_int_equal(mt_class_host_new(sc, &o, &h, NULL), MT_OK);
+	mt_class_host_state st;
+	mt_class_host_get_state(h, &st);
+	assert_int_equal(st.round, 0);
+	assert_false(st.open);
+	assert_null(st.rule);
+	assert_int_equal(st.seats, 0);
+	assert_null(mt_class_host_last_round(h));
+	assert_int_equal(mt_class_host_scenario(h)->n, sc->n);
+
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET,
+	                        .sin_port = htons((uint16_t)mt_class_host_port(h)),
+	                        .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+	send_line(fd, "{\"type\":\"hello\",\"version\":1,\"code\":\"ABC234\",\"name\":\"Ann\"}\n");
+	for (int i = 0; i < 200 && st.students == 0; i++) {
+		host_pump(h, 10);
+		mt_class_host_get_state(h, &st);
+	}
+	assert_int_equal(st.students, 1);
+	assert_int_equal(st.connected, 1);
+	assert_int_equal(st.seats, 1);
+	mt_class_seat_info si;
+	mt_class_host_seat(h, 0, &si);
+	assert_string_equal(si.name, "Ann");
+	assert_true(si.connected);
+	assert_false(si.submitted);
+	mt_class_host_seat(h, 5, &si); /* out of range: empty */
+	assert_null(si.name);
+
+	/* round 1 under none: Ann (Alices) lies, the round closes by itself */
+	bool quit;
+	assert_int_equal(mt_class_host_command(h, "start none", &quit, NULL), MT_OK);
+	mt_class_host_get_state(h, &st);
+	assert_true(st.open);
+	assert_int_equal(st.round, 1);
+	assert_string_equal(st.rule->name, "none");
+	assert_int_equal(st.deadline_ms, -1);
+	double size = sc->groups[0].size, lie[3] = {0, 0, 1};
+	assert_int_equal(sc->m, 3);
+	assert_false(mt_class_report_problem(sc, size, lie, NULL, 0));
+	char line[256];
+	snprintf(line, sizeof line,
+	         "{\"type\":\"report\",\"round\":1,\"size\":%.17g,\"rewards\":[0,0,1]}\n", size);
+	send_line(fd, line);
+	for (int i = 0; i < 200 && st.open; i++) {
+		host_pump(h, 10);
+		mt_class_host_get_state(h, &st);
+	}
+	assert_false(st.open);
+	const mt_class_round_report *r = mt_class_host_last_round(h);
+	assert_non_null(r);
+	assert_int_equal(r->round, 1);
+	assert_string_equal(r->rule->name, "none");
+	assert_int_equal(r->ntables, 1);
+	assert_int_equal(r->tables[0].table, 0);
+	assert_string_equal(r->tables[0].names[0], "Ann");
+	assert_string_equal(r->tables[0].names[1], ""); /* an empty seat */
+	assert_true(r->tables[0].submitted[0]);
+	assert_true(r->tables[0].rewards[2] == 1.0 && r->tables[0].sizes[0] == size);
+	const mt_class_table_outcome *to = &r->tables[0].outcome;
+	assert_true(to->seats[0].lied);
+	assert_false(to->seats[1].lied);
+	/* the same numbers as mt_class_solve_table on these reports */
+	double sizes[2] = {size, sc->groups[1].size};
+	double rw[6] = {0, 0, 1};
+	memcpy(rw + 3, sc->groups[1].rewards, 3 * sizeof *rw);
+	mt_class_table_outcome want;
+	assert_int_equal(mt_class_solve_table(sc, mt_payment_find("none"), sizes, rw, &want, NULL),
+	                 MT_OK);
+	assert_true(to->seats[0].gain == want.seats[0].gain);
+	assert_true(to->welfare == want.welfare);
+	mt_class_table_outcome_release(&want);
+	double avg;
+	size_t count;
+	assert_true(mt_class_host_lie_gain(h, mt_payment_find("none"), &avg, &count));
+	assert_int_equal(count, 1);
+	assert_true(avg == to->seats[0].gain);
+	assert_false(mt_class_host_lie_gain(h, mt_payment_find("vcg"), &avg, &count));
+	mt_class_host_seat(h, 0, &si);
+	assert_true(si.total_gain == to->seats[0].gain);
+	assert_true(si.total_utility == to->seats[0].utility);
+
+	/* round 2 under vcg with a deadline, closed by the teacher: the truth */
+	assert_int_equal(mt_class_host_command(h, "start vcg 60", &quit, NULL), MT_OK);
+	mt_class_host_get_state(h, &st);
+	assert_true(st.deadline_ms > 50000 && st.deadline_ms <= 60000);
+	assert_int_equal(mt_class_host_command(h, "close", &quit, NULL), MT_OK);
+	r = mt_class_host_last_round(h);
+	assert_int_equal(r->round, 2);
+	assert_false(r->tables[0].submitted[0]);
+	assert_false(r->tables[0].outcome.seats[0].lied);
+
+	/* kicked: the seat is empty */
+	assert_int_equal(mt_class_host_command(h, "kick Ann", &quit, NULL), MT_OK);
+	mt_class_host_get_state(h, &st);
+	assert_int_equal(st.students, 0);
+	mt_class_host_seat(h, 0, &si);
+	assert_null(si.name);
+	close(fd);
+	mt_class_host_free(h);
+	mt_scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_code_and_token), cmocka_unit_test(test_clean_name),
 	        cmocka_unit_test(test_report_problem), cmocka_unit_test(test_csv_field),
 	        cmocka_unit_test(test_table_none),     cmocka_unit_test(test_table_vcg),
+	        cmocka_unit_test(test_host_accessors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

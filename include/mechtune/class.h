@@ -104,7 +104,7 @@ void mt_class_table_outcome_release(mt_class_table_outcome *o);
 
 typedef struct mt_class_host mt_class_host;
 
-typedef struct {
+typedef struct mt_class_host_opts {
 	const char *bind;    /* address to listen on; NULL: 127.0.0.1 */
 	unsigned port;       /* 0: a free port */
 	const char *code;    /* NULL: a random one */
@@ -139,6 +139,51 @@ mt_status mt_class_host_service(mt_class_host *h, const struct pollfd *fds, size
  * `quit`).  *quit is set by quit.  A bad command is MT_EINVAL with err
  * naming the problem; nothing changes then. */
 mt_status mt_class_host_command(mt_class_host *h, const char *line, bool *quit, mt_error *err);
+
+/* What the teacher's panel shows, read between services (pointers stay
+ * valid until the next mt_class_host_service or mt_class_host_command). */
+typedef struct {
+	unsigned round;              /* rounds started so far (0: none yet) */
+	bool open;                   /* round `round` is open */
+	const mt_payment_rule *rule; /* of round `round`; NULL before the first */
+	int deadline_ms;             /* ms left of the open round's deadline; -1: none */
+	size_t seats;                /* seats ever used: seat s is at table s / n, group s % n */
+	size_t students, connected, submitted; /* seated; of them here; here and submitted */
+} mt_class_host_state;
+void mt_class_host_get_state(const mt_class_host *h, mt_class_host_state *out);
+/* The scenario every table plays (the truth), as cloned at start. */
+const mt_scenario *mt_class_host_scenario(const mt_class_host *h);
+
+typedef struct {
+	const char *name;                 /* NULL: an empty seat */
+	bool connected;                   /* a connection holds the seat (else away or empty) */
+	bool submitted;                   /* reported in the open round */
+	double total_utility, total_gain; /* over the closed rounds */
+} mt_class_seat_info;
+/* Seat s < state.seats; an out of range s is an empty seat. */
+void mt_class_host_seat(const mt_class_host *h, size_t s, mt_class_seat_info *out);
+
+/* The last closed round, table by table (tables without a student are
+ * left out). */
+typedef struct {
+	size_t table;                   /* 0-based */
+	char (*names)[MT_NAME_MAX + 1]; /* n; "" for an empty seat (it reported the truth) */
+	bool *submitted;                /* n */
+	double *sizes, *rewards;        /* the reports, n and n * m */
+	mt_class_table_outcome outcome;
+} mt_class_table_report;
+typedef struct {
+	unsigned round;
+	const mt_payment_rule *rule;
+	size_t ntables;
+	mt_class_table_report *tables;
+} mt_class_round_report;
+/* NULL until a round has closed. */
+const mt_class_round_report *mt_class_host_last_round(const mt_class_host *h);
+/* The average gain of the lies told under rule in every closed round and
+ * how many there were; false (nothing set) when none was told. */
+bool mt_class_host_lie_gain(const mt_class_host *h, const mt_payment_rule *rule, double *avg,
+                            size_t *count);
 
 /* --- clients --- */
 

@@ -70,6 +70,7 @@ struct mt_class_host {
 	size_t nrules;
 	mt_status pending; /* a round that failed to close inside a handler */
 	mt_error pending_err;
+	mt_class_round_report *last; /* the last closed round, NULL before */
 };
 
 int64_t mt_class_now_ms(void)
@@ -621,6 +622,51 @@ static void csv_row(mt_class_host *h, size_t s, const mt_class_table_outcome *t,
 
 static int by_gain(const void *a, const void *b, void *ctx);
 
+static void round_report_free(mt_class_round_report *r)
+{
+	if (!r)
+		return;
+	for (size_t t = 0; t < r->ntables; t++) {
+		mt_class_table_report *x = &r->tables[t];
+		free(x->names);
+		free(x->submitted);
+		free(x->sizes);
+		free(x->rewards);
+		mt_class_table_outcome_release(&x->outcome);
+	}
+	free(r->tables);
+	free(r);
+}
+
+/* Keep table t's reports and outcome (moved in) for the panel; false when
+ * out of memory (to is released then). */
+static bool round_report_add(mt_class_host *h, mt_class_round_report *r, size_t t,
+                             const double *sizes, const double *rewards, mt_class_table_outcome *to)
+{
+	size_t n = h->sc->n, m = h->sc->m;
+	mt_class_table_report *x = &r->tables[r->ntables];
+	*x = (mt_class_table_report){.table = t};
+	x->names = calloc(n, sizeof *x->names);
+	x->submitted = calloc(n, sizeof *x->submitted);
+	x->sizes = malloc(n * sizeof *x->sizes);
+	x->rewards = malloc(n * m * sizeof *x->rewards);
+	x->outcome = *to;
+	*to = (mt_class_table_outcome){0};
+	r->ntables++;
+	if (!x->names || !x->submitted || !x->sizes || !x->rewards)
+		return false;
+	memcpy(x->sizes, sizes, n * sizeof *sizes);
+	memcpy(x->rewards, rewards, n * m * sizeof *rewards);
+	for (size_t g = 0; g < n; g++) {
+		const seat *se = &h->seats[t * n + g];
+		if (t * n + g < h->nseats && se->used) {
+			snprintf(x->names[g], sizeof x->names[g], "%s", se->name);
+			x->submitted[g] = se->submitted;
+		}
+	}
+	return true;
+}
+
 static mt_status close_round(mt_class_host *h, mt_error *err)
 {
 	const mt_scenario *sc = h->sc;
@@ -628,10 +674,16 @@ static mt_status close_round(mt_class_host *h, mt_error *err)
 	double *sizes = malloc(n * sizeof *sizes);
 	double *rewards = malloc(n * m * sizeof *rewards);
 	json_t *tables = json_array();
+	mt_class_round_report *rep = calloc(1, sizeof *rep);
+	if (rep) {
+		rep->round = h->round;
+		rep->rule = h->rule;
+		rep->tables = calloc(ntables ? ntables : 1, sizeof *rep->tables);
+	}
 	mt_status st = MT_OK;
 	h->active = false;
 	h->deadline = 0;
-	if (!sizes || !rewards || !tables) {
+	if (!sizes || !rewards || !tables || !rep || !rep->tables) {
 		st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0, "out of memory closing round %u",
 		                  h->round);
 		goto out;
@@ -699,7 +751,11 @@ static mt_status close_round(mt_class_host *h, mt_error *err)
 		                          "policy", jnumbers(to.policy, m), "welfare", to.welfare,
 		                          "welfare_truthful", to.welfare_truthful, "welfare_lost",
 		                          to.welfare_truthful - to.welfare, "seats", jseats));
-		mt_class_table_outcome_release(&to);
+		if (!round_report_add(h, rep, t, sizes, rewards, &to)) {
+			st = mt_error_set(err, MT_ENOMEM, NULL, 0, 0,
+			                  "out of memory keeping round %u for the panel", h->round);
+			goto out;
+		}
 	}
 	if (h->csv) {
 		if (fflush(h->csv) || fsync(fileno(h->csv)) || ferror(h->csv))
@@ -738,7 +794,11 @@ static mt_status close_round(mt_class_host *h, mt_error *err)
 	               h->rule->name, "tables", tables, "average_gain_of_lying", avg, "leaderboard",
 	               board));
 	tables = NULL;
+	round_report_free(h->last);
+	h->last = rep;
+	rep = NULL;
 out:
+	round_report_free(rep);
 	json_decref(tables);
 	free(sizes);
 	free(rewards);
@@ -925,7 +985,66 @@ void mt_class_host_free(mt_class_host *h)
 	free(h->conns);
 	free(h->lie_gain);
 	free(h->lie_count);
+	round_report_free(h->last);
 	free(h);
+}
+
+void mt_class_host_get_state(const mt_class_host *h, mt_class_host_state *out)
+{
+	*out = (mt_class_host_state){.round = h->round,
+	                             .open = h->active,
+	                             .rule = h->round ? h->rule : NULL,
+	                             .deadline_ms = -1,
+	                             .seats = h->high};
+	if (h->active && h->deadline) {
+		int64_t left = h->deadline - mt_class_now_ms();
+		out->deadline_ms = left < 0 ? 0 : left > INT32_MAX ? INT32_MAX : (int)left;
+	}
+	for (size_t s = 0; s < h->high; s++) {
+		const seat *st = &h->seats[s];
+		if (!st->used)
+			continue;
+		out->students++;
+		if (st->conn != SIZE_MAX) {
+			out->connected++;
+			out->submitted += st->submitted;
+		}
+	}
+}
+
+const mt_scenario *mt_class_host_scenario(const mt_class_host *h)
+{
+	return h->sc;
+}
+
+void mt_class_host_seat(const mt_class_host *h, size_t s, mt_class_seat_info *out)
+{
+	*out = (mt_class_seat_info){0};
+	if (s >= h->high || !h->seats[s].used)
+		return;
+	const seat *st = &h->seats[s];
+	out->name = st->name;
+	out->connected = st->conn != SIZE_MAX;
+	out->submitted = st->submitted;
+	out->total_utility = st->total_utility;
+	out->total_gain = st->total_gain;
+}
+
+const mt_class_round_report *mt_class_host_last_round(const mt_class_host *h)
+{
+	return h->last;
+}
+
+bool mt_class_host_lie_gain(const mt_class_host *h, const mt_payment_rule *rule, double *avg,
+                            size_t *count)
+{
+	for (size_t i = 0; i < h->nrules; i++)
+		if (mt_payment_rules[i] == rule && h->lie_count[i]) {
+			*avg = h->lie_gain[i] / (double)h->lie_count[i];
+			*count = h->lie_count[i];
+			return true;
+		}
+	return false;
 }
 
 unsigned mt_class_host_port(const mt_class_host *h)
