@@ -14,6 +14,7 @@ int cli_explore(const cli_explore_opts *o)
 	        .presenter = o->presenter,
 	        .read_only = o->read_only,
 	        .lesson = o->lesson,
+	        .class_host = o->class_host,
 	};
 	return tui_run(&t);
 }

@@ -1,6 +1,7 @@
-/* The explorer's key table: every key is bound once and no binding takes a
- * digit.  keys_dispatch acts on the first binding of a key, so a key bound
- * twice (M was, after two branches met) silently loses one of its actions. */
+/* The explorer's key table: every key is bound once in each view and no
+ * binding takes a digit.  keys_dispatch acts on the first binding of a key
+ * in the current view, so a key bound twice in one view (M was, after two
+ * branches met) silently loses one of its actions there. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

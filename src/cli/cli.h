@@ -8,6 +8,8 @@
 
 #include "mechtune/scenario.h"
 
+struct mt_class_host_opts; /* mechtune/class.h */
+
 /* Exit statuses. */
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
@@ -89,6 +91,9 @@ typedef struct {
 	const char *file; /* NULL: the embedded default scenario */
 	bool mouse, color, ascii, presenter, read_only;
 	const char *lesson; /* NULL, or a lesson to start with */
+	/* `mechtune class host FILE` without --headless: the explorer hosts
+	 * the class and shows its panel (NULL: no class). */
+	const struct mt_class_host_opts *class_host;
 } cli_explore_opts;
 
 /* The defaults: mouse on, colour unless NO_COLOR is set and not empty. */

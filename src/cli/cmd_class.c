@@ -90,11 +90,17 @@ static int run_host(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	if (!x.headless) {
-		fprintf(stderr,
-		        "mechtune class host: the teacher's class panel comes with the "
-		        "explorer; for now run the host with --headless (commands on stdin, "
-		        "events on stdout)\n");
-		return CLI_USAGE;
+		if (opts.json || opts.divergence || opts.payment || opts.lambda)
+			return cli_usage_error(
+			        "class host",
+			        "--json, --divergence, --payment and --lambda go with "
+			        "--headless (the panel plays the file as it is)");
+		cli_explore_opts e;
+		cli_explore_defaults(&e);
+		e.file = opts.file && strcmp(opts.file, CLI_DEFAULT_FILE) ? opts.file : NULL;
+		e.class_host = &x.h;
+		signal(SIGPIPE, SIG_IGN);
+		return cli_explore(&e);
 	}
 	mt_scenario *sc;
 	if ((rc = cli_load("class host", &opts, &sc)))
@@ -188,25 +194,28 @@ static int run_host(int argc, char **argv)
 static const cli_command class_host_cmd = {
         .name = "class host",
         .summary = "",
-        .usage = "usage: mechtune class host FILE --headless [--bind ADDR] [--port N] [--code "
-                 "CODE]\n"
-                 "                          [--results FILE.csv] [--max-students N]\n"
-                 "\n"
-                 "Seat students at tables (one copy of the scenario each, one student per\n"
-                 "group) and run rounds.  Teacher commands on stdin, one per line:\n"
-                 "  start PAYMENT [SECONDS]   open a round under PAYMENT, optional deadline\n"
-                 "  close                     close the open round now (missing reports: truth)\n"
-                 "  kick NAME                 remove a student and free the seat\n"
-                 "  quit                      end the class\n"
-                 "Events on stdout, one JSON object per line: listening, joined, rejoined,\n"
-                 "round_started, submitted, round_closed (every table's outcome), left, error.\n"
-                 "\n"
-                 "  --bind ADDR        listen on ADDR (default 127.0.0.1: students ssh in)\n"
-                 "  --port N           port (default 0: a free one, printed)\n"
-                 "  --code CODE        join code (default: random, from getrandom)\n"
-                 "  --results F.csv    append one row per seat per round (fsync'ed)\n"
-                 "  --max-students N   seats (default 200, at most 10000)\n"
-                 "  --headless         no screen (the class panel comes with the explorer)\n",
+        .usage =
+                "usage: mechtune class host FILE [--headless] [--bind ADDR] [--port N]\n"
+                "                          [--code CODE] [--results FILE.csv] [--max-students N]\n"
+                "\n"
+                "Seat students at tables (one copy of the scenario each, one student per\n"
+                "group) and run rounds.  The explorer opens with the class panel (keys N, V,\n"
+                "S start a round, c closes it, K kicks, g toggles the panel, q quits); with\n"
+                "--headless, teacher commands come on stdin, one per line:\n"
+                "  start PAYMENT [SECONDS]   open a round under PAYMENT, optional deadline\n"
+                "  close                     close the open round now (missing reports: truth)\n"
+                "  kick NAME                 remove a student and free the seat\n"
+                "  quit                      end the class\n"
+                "Events on stdout, one JSON object per line: listening, joined, rejoined,\n"
+                "round_started, submitted, round_closed (every table's outcome), left, error.\n"
+                "\n"
+                "  --bind ADDR        listen on ADDR (default 127.0.0.1: students ssh in)\n"
+                "  --port N           port (default 0: a free one, printed)\n"
+                "  --code CODE        join code (default: random, from getrandom)\n"
+                "  --results F.csv    append one row per seat per round (fsync'ed)\n"
+                "  --max-students N   seats (default 200, at most 10000)\n"
+                "  --headless         no screen: commands on stdin, events on stdout (without it,\n"
+                "                     the explorer opens with the class panel; ? lists its keys)\n",
         .run = run_host,
 };
 
@@ -374,13 +383,13 @@ static int run(int argc, char **argv)
 const cli_command cli_class = {
         .name = "class",
         .summary = "classroom mode: host a class, join it, or run bots",
-        .usage =
-                "usage: mechtune class host FILE --headless [OPTIONS]   seat students, run rounds\n"
-                "       mechtune class join HOST:PORT --code CODE [--name NAME]\n"
-                "       mechtune class bot HOST:PORT --code CODE --strategy S [--count K]\n"
-                "\n"
-                "Students play the groups of a scenario, report what they like and see what\n"
-                "their report earned under each payment rule.  'mechtune class host --help',\n"
-                "'... join --help', '... bot --help' and the README's \"Running a class\".\n",
+        .usage = "usage: mechtune class host FILE [--headless] [OPTIONS]   seat students, run "
+                 "rounds\n"
+                 "       mechtune class join HOST:PORT --code CODE [--name NAME]\n"
+                 "       mechtune class bot HOST:PORT --code CODE --strategy S [--count K]\n"
+                 "\n"
+                 "Students play the groups of a scenario, report what they like and see what\n"
+                 "their report earned under each payment rule.  'mechtune class host --help',\n"
+                 "'... join --help', '... bot --help' and the README's \"Running a class\".\n",
         .run = run,
 };

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "mechtune/class.h"
 #include "mechtune/lesson.h"
 #include "mechtune/recover.h"
 #include "mechtune/scenario.h"
@@ -46,7 +47,7 @@ enum {
  * Ctrl-L and q (which asks first when changes are unsaved). */
 #define APP_TOO_SMALL() (COLS < MIN_COLS || LINES < MIN_LINES)
 
-typedef enum { VIEW_MAIN = 0, VIEW_PLOT = 1, VIEW_EXPLAIN = 2 } view_kind;
+typedef enum { VIEW_MAIN = 0, VIEW_PLOT = 1, VIEW_EXPLAIN = 2, VIEW_CLASS = 3 } view_kind;
 
 /* Modal states: each one owns the keyboard while it is active. */
 typedef enum {
@@ -189,6 +190,14 @@ struct app {
 	mt_scenario *recovered; /* offered at start, waiting for the answer */
 	char recover_offer[MT_RECOVER_PATH_MAX];
 	int empty_reads; /* poll said readable but nothing came, in a row */
+
+	/* The class this explorer hosts (`mechtune class host FILE`; NULL:
+	 * none), served from the main loop's poll; its panel (view_class.c)
+	 * scrolls by class_top of class_lines. */
+	mt_class_host *host;
+	struct pollfd *host_fds;
+	size_t host_cap;
+	int class_top, class_lines;
 };
 
 /* --- loop.c ---------------------------------------------------------- */
@@ -289,6 +298,17 @@ void coalition_draw(app *a, int y, int rows);
  * without the word "coalition", for the status line; false when there is
  * nothing to say yet (why is in buf). */
 bool coalition_summary(const app *a, const coalition_view *v, char *buf, size_t len);
+
+/* --- view_class.c --------------------------------------------------- */
+/* The teacher's class panel in rows top .. top + height - 1. */
+void class_draw(app *a, int top, int height);
+/* The class keys: g toggles the panel, N / V start a round under none /
+ * vcg, S asks for the rule (and a deadline), c closes the round, K asks
+ * whom to kick.  Returns reaction flags. */
+int class_key(app *a, int key);
+/* Scroll the panel by delta lines (+-1000: a page). */
+int class_scroll(app *a, int delta);
+bool class_round_open(const app *a);
 
 /* --- view_explain.c ------------------------------------------------- */
 void explain_draw(app *a, int top, int height);

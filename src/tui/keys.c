@@ -25,6 +25,7 @@ enum {
 	V_MAIN = 1 << VIEW_MAIN,
 	V_PLOT = 1 << VIEW_PLOT,
 	V_EXPLAIN = 1 << VIEW_EXPLAIN,
+	V_CLASS = 1 << VIEW_CLASS, /* the class panel: only its keys and a few of V_ALL */
 	V_ALL = V_MAIN | V_PLOT | V_EXPLAIN
 };
 
@@ -124,6 +125,8 @@ static int moved(app *a, size_t old_group)
 static int k_up(app *a, int key)
 {
 	(void)key;
+	if (a->view == VIEW_CLASS)
+		return class_scroll(a, -1);
 	size_t g = app_group(a);
 	int row = a->doc.cur.row;
 	if (a->view != VIEW_MAIN) /* the plot and explain views move between groups */
@@ -136,6 +139,8 @@ static int k_up(app *a, int key)
 static int k_down(app *a, int key)
 {
 	(void)key;
+	if (a->view == VIEW_CLASS)
+		return class_scroll(a, +1);
 	size_t g = app_group(a);
 	int row = a->doc.cur.row;
 	if (a->view != VIEW_MAIN)
@@ -840,15 +845,40 @@ static int quit_answer(app *a, int choice)
 	return save_checked(a, a->doc.path, false);
 }
 
-static int k_quit(app *a, int key)
+static int k_quit_saved(app *a)
 {
-	(void)key;
 	if (!app_modified(a) || a->opt.read_only)
 		return R_QUIT;
 	/* y is yes to the question asked, as in every question (Ctrl-C's too). */
 	confirm_start(a, "ync", quit_answer,
 	              "unsaved changes: save them first? y save+quit, n discard+quit, c cancel");
 	return R_REDRAW;
+}
+
+static int class_quit_answer(app *a, int choice)
+{
+	return choice == 'y' ? k_quit_saved(a) : R_REDRAW;
+}
+
+static int k_quit(app *a, int key)
+{
+	(void)key;
+	if (class_round_open(a)) {
+		confirm_start(a, "yc", class_quit_answer,
+		              "a round is open: y end the class now (no results for it), c cancel");
+		return R_REDRAW;
+	}
+	return k_quit_saved(a);
+}
+
+static int k_class(app *a, int key)
+{
+	return class_key(a, key);
+}
+
+static int k_class_page(app *a, int key)
+{
+	return class_scroll(a, key == KEY_FN(KEY_PPAGE) ? -1000 : 1000);
 }
 
 static int k_plot(app *a, int key)
@@ -1015,7 +1045,7 @@ static const key_binding bindings[] = {
                 .ascii = "Up k",
                 .section = "Move",
                 .help = "move up",
-                .views = V_ALL,
+                .views = V_ALL | V_CLASS,
                 .fn = k_up,
         },
         {
@@ -1024,7 +1054,7 @@ static const key_binding bindings[] = {
                 .ascii = "Down j",
                 .section = "Move",
                 .help = "move down",
-                .views = V_ALL,
+                .views = V_ALL | V_CLASS,
                 .fn = k_down,
         },
         {
@@ -1412,7 +1442,7 @@ static const key_binding bindings[] = {
                 .label = "^L",
                 .section = "View",
                 .help = "redraw the screen",
-                .views = V_ALL,
+                .views = V_ALL | V_CLASS,
                 .fn = k_redraw,
         },
         {
@@ -1421,7 +1451,7 @@ static const key_binding bindings[] = {
                 .section = "View",
                 .help = "this help",
                 .hint = "help",
-                .views = V_ALL,
+                .views = V_ALL | V_CLASS,
                 .fn = k_help,
         },
         {
@@ -1431,8 +1461,71 @@ static const key_binding bindings[] = {
                 .help = "quit (asks if unsaved)",
                 .hint = "quit",
                 .prio = 99,
-                .views = V_ALL,
+                .views = V_ALL | V_CLASS,
                 .fn = k_quit,
+        },
+        {
+                .keys = {{'g', "class_panel"}},
+                .label = "g",
+                .section = "Class",
+                .help = "class panel (class host)",
+                .doc = "With `mechtune class host FILE`: show or hide the class panel (shown at "
+                       "start): the join line, the round, every table's seats and, after a "
+                       "round, the reports (lies marked LIE), each seat's utility, its "
+                       "utility had it told the truth and the gain, the welfare lost to "
+                       "lying, the average gain of lying under none and vcg and the "
+                       "leaderboard.  The class plays the scenario as loaded at start; "
+                       "editing it in the explorer does not change the class.",
+                .hint = "class",
+                .prio = 6,
+                .views = V_ALL | V_CLASS,
+                .fn = k_class,
+        },
+        {
+                .keys = {{'N', "class_start_none"}, {'V', "class_start_vcg"}, {'S', "class_start"}},
+                .label = "N V S",
+                .section = "Class",
+                .help = "start a round: none/vcg/ask",
+                .doc = "Class panel: start a round under the payment rule none (N) or vcg (V), "
+                       "or type the rule and an optional deadline in seconds (S, e.g. "
+                       "'vcg 90').",
+                .hint = "none, V vcg",
+                .prio = 1,
+                .views = V_CLASS,
+                .fn = k_class,
+        },
+        {
+                .keys = {{'c', "class_close"}},
+                .label = "c",
+                .section = "Class",
+                .help = "close the round",
+                .doc = "Class panel: close the open round now (a seat that did not submit "
+                       "reports the truth); it also closes by itself once every student here "
+                       "has submitted.",
+                .hint = "close",
+                .prio = 2,
+                .views = V_CLASS,
+                .fn = k_class,
+        },
+        {
+                .keys = {{'K', "class_kick"}},
+                .label = "K",
+                .section = "Class",
+                .help = "kick a student (name)",
+                .doc = "Class panel: remove a student (type the name as the panel shows it); "
+                       "the seat is free for the next to join.",
+                .hint = "kick",
+                .prio = 3,
+                .views = V_CLASS,
+                .fn = k_class,
+        },
+        {
+                .keys = {{F(KEY_PPAGE), "class_page_up"}, {F(KEY_NPAGE), "class_page_down"}},
+                .label = "PgUp PgDn",
+                .section = "Class",
+                .help = "scroll the panel (and up/down)",
+                .views = V_CLASS,
+                .fn = k_class_page,
         },
         {
                 .keys = {{'L', "lessons"}, {27, "leave"}},
@@ -1478,17 +1571,25 @@ int keys_dispatch(app *a, int key)
 	a->doc.undo_note = 0; /* so is the note that undo steps were dropped */
 	if (key >= '0' && key <= '9' && a->view == VIEW_MAIN)
 		return k_edit(a, key);
+	/* A key may mean one thing in one view and another in another (c). */
+	for (size_t k = 0; k < NBINDINGS; k++)
+		if (binds(&bindings[k], key) && (bindings[k].views & (1u << a->view)))
+			return bindings[k].fn(a, key);
 	for (size_t k = 0; k < NBINDINGS; k++) {
 		const key_binding *b = &bindings[k];
 		if (binds(b, key)) {
-			if (!(b->views & (1u << a->view))) {
+			if (a->view == VIEW_CLASS)
+				app_set_status(a, true, "%s: not in the class panel (g leaves it)",
+				               b->help);
+			else if (!(b->views & V_ALL))
+				app_set_status(a, true, "%s: only in the class panel (g)", b->help);
+			else {
 				bool plot = a->view == VIEW_PLOT;
 				app_set_status(a, true, "%s: not in the %s view (%c returns)",
 				               b->help, plot ? "plot" : "explain",
 				               plot ? 'v' : 'e');
-				return R_REDRAW;
 			}
-			return b->fn(a, key);
+			return R_REDRAW;
 		}
 	}
 	if (key == F(KEY_RESIZE))
@@ -1538,6 +1639,8 @@ void keys_draw_hints(app *a, int y, int width)
 			continue;
 		if (b->fn == k_lesson_next && !lesson_waiting(a))
 			continue; /* Space only when a lesson step waits for it */
+		if (b->fn == k_class && !a->host)
+			continue; /* the class keys only when hosting a class */
 		order[n++] = b;
 	}
 	/* stable sort by priority */
@@ -1579,11 +1682,15 @@ typedef struct {
 	const key_binding *b;
 } help_line;
 
-static size_t help_lines(help_line *out)
+/* The Class section only while hosting a class (the explorer's own help
+ * fits 80x24 without it). */
+static size_t help_lines(const app *a, help_line *out)
 {
 	size_t n = 0;
 	const char *last = NULL;
 	for (size_t k = 0; k < NBINDINGS; k++) {
+		if (!a->host && !strcmp(bindings[k].section, "Class"))
+			continue;
 		if (!last || strcmp(last, bindings[k].section)) {
 			last = bindings[k].section;
 			out[n++] = (help_line){last, NULL};
@@ -1596,7 +1703,7 @@ static size_t help_lines(help_line *out)
 void keys_draw_help(app *a)
 {
 	help_line lines[2 * NBINDINGS];
-	size_t n = help_lines(lines);
+	size_t n = help_lines(a, lines);
 	int top = 1, height = LINES - 3;
 	int ncols = COLS >= 76 ? 2 : 1;
 	int colw = COLS / ncols;
@@ -1803,11 +1910,16 @@ int tui_keys_check(FILE *f)
 				        key, bindings[k].label);
 				bad++;
 			}
+			/* keys_dispatch takes the first binding of the key in the
+			 * current view: two in views apart (c in the plot and in the
+			 * class panel) are fine, two in one view lose one */
 			for (size_t l = 0; l < k; l++)
-				if (binds(&bindings[l], key)) {
+				if (binds(&bindings[l], key) &&
+				    (bindings[l].views & bindings[k].views)) {
 					fprintf(f,
-					        "key %d is bound by '%s' and by '%s' (the second "
-					        "never acts)\n",
+					        "key %d is bound by '%s' and by '%s' in one view "
+					        "(the "
+					        "second never acts there)\n",
 					        key, bindings[l].label, bindings[k].label);
 					bad++;
 				}

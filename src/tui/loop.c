@@ -374,6 +374,8 @@ static int on_signal(app *a, int sig)
 
 static void app_release(app *a)
 {
+	mt_class_host_free(a->host); /* says goodbye to every student */
+	free(a->host_fds);
 	mt_worker_stop(a->worker);
 	recover_release(a);
 	for (int s = 0; s < MT_STAGE_COUNT; s++)
@@ -432,17 +434,69 @@ static int run_setup(app *a, const tui_options *o, bool *release)
 		sig_restore();
 		return 1;
 	}
+	if (o->class_host) {
+		/* The class plays the scenario as loaded; the host prints nothing
+		 * (the panel reads it) and never blocks the screen. */
+		mt_class_host_opts ho = *o->class_host;
+		ho.events = NULL;
+		if (mt_class_host_new(a->doc.sc, &ho, &a->host, &err)) {
+			char line[MT_ERROR_TEXT_MAX];
+			fprintf(stderr, "mechtune class host: %s\n",
+			        mt_error_format(&err, line, sizeof line));
+			mt_worker_stop(a->worker);
+			a->worker = NULL;
+			sig_restore();
+			return 1;
+		}
+		a->view = VIEW_CLASS;
+	}
 	start_curses(a);
-	if (o->read_only)
+	if (a->host)
+		app_set_status(a, false,
+		               "class on port %u: N/V start a round, g the explorer, ? help",
+		               mt_class_host_port(a->host));
+	else if (o->read_only)
 		app_set_status(a, false, "read-only demo: edit freely, nothing is saved");
 	else
 		app_set_status(a, false, "%s: press ? for help, q to quit", a->doc.sc->name);
-	if (lesson)
+	if (a->host)
+		; /* no recovery offer: the class started on the file as it is */
+	else if (lesson)
 		lesson_begin(a, lesson);
 	else
 		recover_offer(a);
 	submit(a);
 	return -1;
+}
+
+/* The host's descriptors after the three fixed ones (in a->host_fds, grown
+ * as needed; *fds points at the array to poll) and the poll timeout the
+ * host needs too: at most 1 s while a round with a deadline is open, for
+ * the panel's countdown.  Out of memory: only the host's timers, for now. */
+static int host_poll(app *a, const struct pollfd fixed[3], struct pollfd **fds, size_t *nhost,
+                     int timeout)
+{
+	size_t cap = 3 + mt_class_host_nfds_max(a->host);
+	if (cap > a->host_cap) {
+		struct pollfd *p = realloc(a->host_fds, cap * sizeof *p);
+		if (!p) {
+			app_set_status(a, true, "class: out of memory, students wait");
+			return timeout < 0 || timeout > 100 ? 100 : timeout;
+		}
+		a->host_fds = p;
+		a->host_cap = cap;
+	}
+	memcpy(a->host_fds, fixed, 3 * sizeof *fixed);
+	*nhost = mt_class_host_pollfds(a->host, a->host_fds + 3, cap - 3);
+	*fds = a->host_fds;
+	int t = mt_class_host_timeout(a->host);
+	mt_class_host_state st;
+	mt_class_host_get_state(a->host, &st);
+	if (st.open && st.deadline_ms >= 0 && (t < 0 || t > 1000))
+		t = 1000;
+	if (t >= 0 && (timeout < 0 || t < timeout))
+		timeout = t;
+	return timeout;
 }
 
 /* poll() over the terminal, the worker's pipe and the signal pipe until
@@ -468,10 +522,15 @@ static int run_loop(app *a, bool *lost)
 		int timeout = recover_tick(a, now_seconds());
 		if (busy && (timeout < 0 || timeout > 200))
 			timeout = 200;
-		struct pollfd fds[3] = {{.fd = STDIN_FILENO, .events = POLLIN},
-		                        {.fd = mt_worker_fd(a->worker), .events = POLLIN},
-		                        {.fd = sig_fd(), .events = POLLIN}};
-		int n = poll(fds, 3, timeout);
+		struct pollfd fixed[3] = {{.fd = STDIN_FILENO, .events = POLLIN},
+		                          {.fd = mt_worker_fd(a->worker), .events = POLLIN},
+		                          {.fd = sig_fd(), .events = POLLIN}};
+		struct pollfd *fds = fixed;
+		size_t nhost = 0;
+		if (a->host) {
+			timeout = host_poll(a, fixed, &fds, &nhost, timeout);
+		}
+		int n = poll(fds, 3 + nhost, timeout);
 		if (n < 0 && errno != EINTR) { /* cannot wait for the terminal: as if lost */
 			*lost = true;
 			return SIGHUP;
@@ -488,6 +547,12 @@ static int run_loop(app *a, bool *lost)
 		}
 		if (leave_sig)
 			return leave_sig;
+		if (a->host) {
+			mt_error err = {0};
+			if (mt_class_host_service(a->host, fds + 3, nhost, &err))
+				app_set_status(a, true, "class: %s", err.msg);
+			r |= R_REDRAW; /* seats, submissions, the deadline's seconds */
+		}
 		if (busy)
 			r |= R_REDRAW; /* the "computing" clock */
 		if (n > 0 && fds[1].revents) {

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+struct mt_class_host_opts; /* mechtune/class.h */
+
 typedef struct {
 	const char *file;   /* NULL: the embedded default scenario */
 	bool mouse;         /* capture mouse clicks */
@@ -14,6 +16,9 @@ typedef struct {
 	bool presenter;     /* projector layout (issue 5: wider columns, bigger bars) */
 	bool read_only;     /* demo mode: saving is disabled, quitting never asks */
 	const char *lesson; /* NULL, or a lesson to start with (issue 5) */
+	/* Host a class on the scenario as loaded (issue 12): the class panel
+	 * (view_class.c); NULL: no class.  The host cannot listen: status 1. */
+	const struct mt_class_host_opts *class_host;
 } tui_options;
 
 /* Run the explorer until the user quits.  Returns 0; 1 when the terminal
@@ -22,8 +27,9 @@ typedef struct {
  * unsaved changes went to a recovery file (one line on stderr names it). */
 int tui_run(const tui_options *o);
 
-/* Check the key table: every key is bound once (keys_dispatch takes the
- * first binding, so a second one would never act) and no binding uses a
+/* Check the key table: every key is bound once in each view (keys_dispatch
+ * takes the key's first binding in the current view, so a second one there
+ * would never act; the class panel's c is not the plot's) and no binding uses a
  * digit (digits start a number entry).  Each problem goes to f on its own
  * line; returns how many there are. */
 int tui_keys_check(FILE *f);

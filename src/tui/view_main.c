@@ -1190,6 +1190,8 @@ void draw_all(app *a)
 		plot_draw(a, 1, LINES - 3);
 	} else if (a->view == VIEW_EXPLAIN) {
 		explain_draw(a, 1, LINES - 3);
+	} else if (a->view == VIEW_CLASS) {
+		class_draw(a, 1, LINES - 3);
 	} else {
 		layout L;
 		compute_layout(a, &L);

@@ -23,8 +23,9 @@ expect() {
 d=$src/scenarios/default.yaml
 expect 2 "unknown subcommand 'serve'" "$bin" class serve
 expect 2 "usage: mechtune class host" "$bin" class
-expect 0 "usage: mechtune class host FILE --headless" "$bin" class host --help
-expect 2 "class panel comes with the explorer" "$bin" class host "$d"
+expect 0 "usage: mechtune class host FILE [--headless]" "$bin" class host --help
+expect 1 "the explorer needs a terminal" "$bin" class host "$d"
+expect 2 "go with --headless" "$bin" class host "$d" --payment none
 expect 2 "port must be 0 to 65535" "$bin" class host "$d" --headless --port 70000
 expect 2 "max-students must be 1 to 10000" "$bin" class host "$d" --headless --max-students 0
 expect 2 "max-students must be 1 to 10000" "$bin" class host "$d" --headless --max-students 10001
