@@ -174,3 +174,25 @@ wait_for "the truth would have given"
 shot student
 kill "$bot" 2>/dev/null || true
 exec 3>&-
+
+# The teacher's class panel: four bots at two tables, a round under none
+# and one under vcg (the bots end when the class does).
+session 80 24 class host "$work/default.yaml" --port 0 --code K7QX2M
+wait_for "Round 0: waiting"
+addr=$(tm capture-pane -p -t 0 | grep -oE '127\.0\.0\.1:[0-9]+' | head -n 1)
+bot() {
+	"$bin" class bot "$addr" --code K7QX2M --quiet --name "$1" --strategy "$2" </dev/null \
+		>/dev/null 2>&1 &
+	wait_for "$3 student"
+}
+bot Ana best 1
+bot Ben truthful 2
+bot Cleo polarize 3
+bot Dev truthful 4
+tm send-keys -t 0 N
+wait_for "Round 1 (none): closed"
+tm send-keys -t 0 V
+wait_for "Round 2 (vcg): closed"
+shot class
+end_session
+wait

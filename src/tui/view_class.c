@@ -62,8 +62,8 @@ static const mt_class_table_report *table_report(const mt_class_round_report *r,
 	return NULL;
 }
 
-static void draw_table(cl_page *p, const mt_class_host_state *st,
-                       const mt_class_round_report *last, size_t t)
+static void draw_table(cl_page *p, const mt_class_host_state *st, const mt_class_round_report *last,
+                       size_t t)
 {
 	app *a = p->a;
 	const mt_class_host *h = a->host;
@@ -74,11 +74,11 @@ static void draw_table(cl_page *p, const mt_class_host_state *st,
 	if (tr) {
 		const mt_class_table_outcome *o = &tr->outcome;
 		cl_line(p, a->attr[C_TITLE],
-		        "Table %zu  round %u (%s): welfare %s, truthful %s, lost to lying %s", t + 1,
-		        last->round, last->rule->name, num(b1, sizeof b1, o->welfare),
+		        "Table %zu  round %u (%s): welfare %s, truthful %s, lost to lying %s",
+		        t + 1, last->round, last->rule->name, num(b1, sizeof b1, o->welfare),
 		        num(b2, sizeof b2, o->welfare_truthful),
 		        num(b3, sizeof b3, o->welfare_truthful - o->welfare));
-		cl_line(p, a->attr[C_HEADER], "  %-9.9s %-12.12s %-4s %-3s %-20s %7s %7s %7s",
+		cl_line(p, a->attr[C_HEADER], "  %-9.9s %-12.12s %-4s %-3s %-22s %7s %7s %7s",
 		        "group", "student", "here", "sub", "report size; rewards", "utility",
 		        "u@truth", "gain");
 	} else {
@@ -112,9 +112,9 @@ static void draw_table(cl_page *p, const mt_class_host_state *st,
 				k += snprintf(rep + k, sizeof rep - (size_t)k, " %.2f",
 				              tr->rewards[g * m + x]);
 			char rc[64];
-			clip_text(rep, 20, a->g->ellipsis, rc, sizeof rc);
+			clip_text(rep, 22, a->g->ellipsis, rc, sizeof rc);
 			snprintf(row + len, sizeof row - (size_t)len, " %s%*s %7s %7s %7s", rc,
-			         20 - text_width(rc), "", num(b1, sizeof b1, so->utility),
+			         22 - text_width(rc), "", num(b1, sizeof b1, so->utility),
 			         num(b2, sizeof b2, so->truthful_utility),
 			         gain(b3, sizeof b3, so->gain));
 			if (so->lied)
@@ -197,8 +197,8 @@ void class_draw(app *a, int top, int height)
 	int len = snprintf(line, sizeof line, "Average gain of lying:");
 	for (size_t i = 0; i < 2 || mt_payment_rules[i - 2]; i++) {
 		/* none, vcg, then the other rules that saw lies */
-		const mt_payment_rule *r = i < 2 ? mt_payment_find(i ? "vcg" : "none")
-		                                 : mt_payment_rules[i - 2];
+		const mt_payment_rule *r =
+		        i < 2 ? mt_payment_find(i ? "vcg" : "none") : mt_payment_rules[i - 2];
 		double avg;
 		size_t cnt;
 		if (!r || (i >= 2 && (!strcmp(r->name, "none") || !strcmp(r->name, "vcg"))))
@@ -209,8 +209,9 @@ void class_draw(app *a, int top, int height)
 		if (len < 0 || (size_t)len >= sizeof line)
 			break;
 		if (have)
-			len += snprintf(line + len, sizeof line - (size_t)len, "  %s %s (%zu lie%s)",
-			                r->name, gain(b1, sizeof b1, avg), cnt, cnt == 1 ? "" : "s");
+			len += snprintf(line + len, sizeof line - (size_t)len,
+			                "  %s %s (%zu lie%s)", r->name, gain(b1, sizeof b1, avg),
+			                cnt, cnt == 1 ? "" : "s");
 		else
 			len += snprintf(line + len, sizeof line - (size_t)len, "  %s -", r->name);
 	}
@@ -219,7 +220,7 @@ void class_draw(app *a, int top, int height)
 	size_t ntables = (st.seats + n - 1) / n;
 	putf(y++, 0, COLS, a->attr[C_DIM],
 	     "%zu student%s (%zu here) at %zu table%s of %zu; plays the scenario as loaded "
-	     "at start (your edits stay in the explorer)",
+	     "at start",
 	     st.students, st.students == 1 ? "" : "s", st.connected, ntables,
 	     ntables == 1 ? "" : "s", n);
 
@@ -303,9 +304,7 @@ int class_key(app *a, int key)
 		            false, start_done);
 		return R_REDRAW;
 	case 'c': return run_command(a, "close");
-	case 'K':
-		input_start(a, "kick the student named: ", "", false, kick_done);
-		return R_REDRAW;
+	case 'K': input_start(a, "kick the student named: ", "", false, kick_done); return R_REDRAW;
 	default: break;
 	}
 	return R_NONE;
