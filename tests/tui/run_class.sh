@@ -113,8 +113,11 @@ grep -q "removed" "$AUX/bot-honest.log" 2>/dev/null || true
 # a slow student keeps the round open: q asks, c cancels, q y ends
 bot slow truthful --delay 60000
 wait_for "2 students (2 here)"
-keys V
-wait_for "Round 3: open under vcg, submitted 1/2"
+keys S # the rule (prefilled: vcg) and a deadline
+wait_for "start a round under"
+type_text " 90"
+keys Enter
+wait_match "Round 3: open under vcg, submitted 1/2, (90|89|88|87) s left"
 keys q
 wait_for "a round is open"
 keys c
@@ -135,6 +138,20 @@ wait_exit 0
 for p in "${BOTS[@]}"; do wait_pid "$p"; done
 BOTS=()
 [ "$(csv_rows 3 | wc -l)" = 0 ] || fail "the round left open has rows in the CSV"
+stop
+
+# A port that is taken: the explorer does not start, status 1, one line says why.
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+print(s.getsockname()[1], flush=True); time.sleep(60)' >"$AUX/port" &
+BOTS+=($!)
+end=$((SECONDS + TIMEOUT))
+until [ -s "$AUX/port" ]; do [ $SECONDS -le $end ] || fail "no port"; sleep 0.05; done
+start 80 24 -- class host "$MT_SOURCE_DIR/scenarios/default.yaml" --port "$(cat "$AUX/port")"
+wait_exit 1
+assert_screen "mechtune class host: cannot listen on 127.0.0.1 port $(cat "$AUX/port")"
+end_bots
 stop
 
 # Six tables at 80x24: the panel scrolls; at 120x40 more fits.
