@@ -360,8 +360,20 @@ static int quit_now(app *a, int choice)
 	return R_REDRAW;
 }
 
+static int class_quit_now(app *a, int choice)
+{
+	(void)a;
+	return choice == 'y' ? R_QUIT : R_REDRAW;
+}
+
 static int on_signal(app *a, int sig)
 {
+	if (sig == SIGINT && a->mode != MODE_CONFIRM && class_round_open(a)) {
+		confirm_start(a, "yc", class_quit_now,
+		              "a round is open: y end the class now (no results for it), c cancel; "
+		              "Ctrl-C again ends it");
+		return R_REDRAW;
+	}
 	if (sig != SIGINT || a->opt.read_only || !app_modified(a))
 		return R_QUIT;
 	if (a->mode == MODE_CONFIRM) /* Ctrl-C twice: leave without saving */

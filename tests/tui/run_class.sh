@@ -123,6 +123,11 @@ wait_for "a round is open"
 keys c
 wait_gone "a round is open"
 assert_screen "Round 3: open under vcg"
+keys C-c # Ctrl-C asks too
+wait_for "a round is open"
+keys c
+wait_gone "a round is open"
+assert_screen "Round 3: open under vcg"
 # other keys are refused in the panel, g leaves it and comes back
 keys a
 wait_for "not in the class panel"
