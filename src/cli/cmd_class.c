@@ -200,7 +200,7 @@ static const cli_command class_host_cmd = {
                 "\n"
                 "Seat students at tables (one copy of the scenario each, one student per\n"
                 "group) and run rounds.  The explorer opens with the class panel (keys N, V,\n"
-                "S start a round, c closes it, K kicks, g toggles the panel, q quits); with\n"
+                "S start a round, c closes it, K kicks, y toggles the panel, q quits); with\n"
                 "--headless, teacher commands come on stdin, one per line:\n"
                 "  start PAYMENT [SECONDS]   open a round under PAYMENT, optional deadline\n"
                 "  close                     close the open round now (missing reports: truth)\n"

@@ -302,7 +302,7 @@ bool coalition_summary(const app *a, const coalition_view *v, char *buf, size_t 
 /* --- view_class.c --------------------------------------------------- */
 /* The teacher's class panel in rows top .. top + height - 1. */
 void class_draw(app *a, int top, int height);
-/* The class keys: g toggles the panel, N / V start a round under none /
+/* The class keys: y or F2 toggles the panel, N / V start a round under none /
  * vcg, S asks for the rule (and a deadline), c closes the round, K asks
  * whom to kick.  Returns reaction flags. */
 int class_key(app *a, int key);

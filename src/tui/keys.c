@@ -1465,8 +1465,8 @@ static const key_binding bindings[] = {
                 .fn = k_quit,
         },
         {
-                .keys = {{'g', "class_panel"}},
-                .label = "g",
+                .keys = {{'y', "class_panel"}, {F(KEY_F(2)), "class_panel"}},
+                .label = "y F2",
                 .section = "Class",
                 .help = "class panel (class host)",
                 .doc = "With `mechtune class host FILE`: show or hide the class panel (shown at "
@@ -1579,10 +1579,10 @@ int keys_dispatch(app *a, int key)
 		const key_binding *b = &bindings[k];
 		if (binds(b, key)) {
 			if (a->view == VIEW_CLASS)
-				app_set_status(a, true, "%s: not in the class panel (g leaves it)",
+				app_set_status(a, true, "%s: not in the class panel (y leaves it)",
 				               b->help);
 			else if (!(b->views & V_ALL))
-				app_set_status(a, true, "%s: only in the class panel (g)", b->help);
+				app_set_status(a, true, "%s: only in the class panel (y)", b->help);
 			else {
 				bool plot = a->view == VIEW_PLOT;
 				app_set_status(a, true, "%s: not in the %s view (%c returns)",

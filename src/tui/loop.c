@@ -465,7 +465,7 @@ static int run_setup(app *a, const tui_options *o, bool *release)
 	start_curses(a);
 	if (a->host)
 		app_set_status(a, false,
-		               "class on port %u: N/V start a round, g the explorer, ? help",
+		               "class on port %u: N/V start a round, y the explorer, ? help",
 		               mt_class_host_port(a->host));
 	else if (o->read_only)
 		app_set_status(a, false, "read-only demo: edit freely, nothing is saved");

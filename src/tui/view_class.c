@@ -294,7 +294,8 @@ int class_key(app *a, int key)
 		return R_REDRAW;
 	}
 	switch (key) {
-	case 'g':
+	case 'y':
+	case KEY_FN(KEY_F(2)):
 		a->view = a->view == VIEW_CLASS ? VIEW_MAIN : VIEW_CLASS;
 		return R_REDRAW | R_RESOLVE;
 	case 'N': return run_command(a, "start none");

@@ -128,13 +128,13 @@ wait_for "a round is open"
 keys c
 wait_gone "a round is open"
 assert_screen "Round 3: open under vcg"
-# other keys are refused in the panel, g leaves it and comes back
+# other keys are refused in the panel, y leaves it and F2 comes back
 keys a
 wait_for "not in the class panel"
-keys g
-wait_for "Alices and Bobs"
+keys y
+wait_for "Preferences"
 wait_gone "Round 3: open"
-keys g
+keys F2
 wait_for "Round 3: open under vcg"
 keys q
 wait_for "a round is open"
