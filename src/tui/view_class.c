@@ -125,37 +125,44 @@ static void draw_table(cl_page *p, const mt_class_host_state *st, const mt_class
 	cl_line(p, a->attr[C_NORMAL], "%s", "");
 }
 
-/* The leaderboard: every seated student by total gain of lying. */
+typedef struct {
+	double gain;
+	size_t seat;
+} board_entry;
+
+/* By total gain, largest first; seats in order among equals (as the host). */
+static int by_gain(const void *x, const void *y)
+{
+	const board_entry *a = x, *b = y;
+	if (a->gain != b->gain)
+		return a->gain < b->gain ? 1 : -1;
+	return a->seat < b->seat ? -1 : a->seat > b->seat;
+}
+
+/* The leaderboard: every seated student by total gain of lying (qsort: a
+ * class of 10000 is redrawn on every event). */
 static void draw_board(cl_page *p, const mt_class_host_state *st)
 {
 	app *a = p->a;
-	size_t k = 0, *order = malloc((st->seats ? st->seats : 1) * sizeof *order);
+	size_t k = 0;
+	board_entry *order = malloc((st->seats ? st->seats : 1) * sizeof *order);
 	if (!order) {
 		cl_line(p, a->attr[C_ERROR], "leaderboard: out of memory");
 		return;
 	}
-	mt_class_seat_info si, sj;
+	mt_class_seat_info si;
 	for (size_t s = 0; s < st->seats; s++) {
 		mt_class_host_seat(a->host, s, &si);
 		if (si.name)
-			order[k++] = s;
+			order[k++] = (board_entry){si.total_gain, s};
 	}
-	for (size_t i = 1; i < k; i++)
-		for (size_t j = i; j > 0; j--) {
-			mt_class_host_seat(a->host, order[j - 1], &si);
-			mt_class_host_seat(a->host, order[j], &sj);
-			if (si.total_gain >= sj.total_gain)
-				break;
-			size_t tmp = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = tmp;
-		}
+	qsort(order, k, sizeof *order, by_gain);
 	cl_line(p, a->attr[C_TITLE], "Leaderboard (over the closed rounds)");
 	cl_line(p, a->attr[C_HEADER], "  %4s %-20s %12s %12s", "#", "student", "total gain",
 	        "total utility");
 	char b1[32], b2[32], nm[96];
 	for (size_t i = 0; i < k; i++) {
-		mt_class_host_seat(a->host, order[i], &si);
+		mt_class_host_seat(a->host, order[i].seat, &si);
 		clip_text(si.name, 20, a->g->ellipsis, nm, sizeof nm);
 		cl_line(p, a->attr[C_NORMAL], "  %4zu %s%*s %12s %12s", i + 1, nm,
 		        20 - text_width(nm), "", gain(b1, sizeof b1, si.total_gain),
