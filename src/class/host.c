@@ -620,8 +620,6 @@ static void csv_row(mt_class_host *h, size_t s, const mt_class_table_outcome *t,
 	        o->utility, o->truthful_utility, o->gain, t->welfare, t->welfare_truthful);
 }
 
-static int by_gain(const void *a, const void *b, void *ctx);
-
 static void round_report_free(mt_class_round_report *r)
 {
 	if (!r)
@@ -667,6 +665,118 @@ static bool round_report_add(mt_class_host *h, mt_class_round_report *r, size_t 
 	return true;
 }
 
+/* The reports of table t into sizes[n] and rewards[n*m]: a seat's report, or
+ * the truth for an empty seat; false when nobody sits at the table. */
+static bool table_reports(const mt_class_host *h, size_t t, double *sizes, double *rewards)
+{
+	const mt_scenario *sc = h->sc;
+	size_t n = sc->n, m = sc->m;
+	bool any = false;
+	for (size_t g = 0; g < n; g++) {
+		size_t s = t * n + g;
+		bool used = s < h->nseats && h->seats[s].used;
+		any |= used;
+		sizes[g] = used ? h->seats[s].size : sc->groups[g].size;
+		memcpy(rewards + g * m, used ? h->seats[s].rewards : sc->groups[g].rewards,
+		       m * sizeof *rewards);
+	}
+	return any;
+}
+
+/* Table t's seats as the round_closed event lists them; on the way, each
+ * seated student's totals and the rule's lying tally are updated, the CSV
+ * rows written and every connected student sent their result. */
+static json_t *table_seats(mt_class_host *h, size_t t, size_t ri, const mt_class_table_outcome *to,
+                           const double *sizes, const double *rewards)
+{
+	const mt_scenario *sc = h->sc;
+	size_t n = sc->n, m = sc->m;
+	json_t *jseats = json_array();
+	for (size_t g = 0; g < n; g++) {
+		size_t s = t * n + g;
+		seat *se = &h->seats[s];
+		const mt_class_seat_outcome *o = &to->seats[g];
+		bool used = se->used;
+		json_t *js = json_pack("{s:I,s:s,s:o,s:b,s:b,s:f,s:o,s:f,s:f,s:f,s:f,s:f}", "seat",
+		                       (json_int_t)s + 1, "group", sc->groups[g].name, "name",
+		                       used ? json_string(se->name) : json_null(), "submitted",
+		                       used && se->submitted, "lied", o->lied, "size", sizes[g],
+		                       "rewards", jnumbers(rewards + g * m, m), "valuation",
+		                       o->valuation, "payment", o->payment, "utility", o->utility,
+		                       "truthful_utility", o->truthful_utility, "gain", o->gain);
+		json_array_append_new(jseats, js);
+		if (!used)
+			continue;
+		se->total_utility += o->utility;
+		se->total_gain += o->gain;
+		if (o->lied) {
+			h->lie_gain[ri] += o->gain;
+			h->lie_count[ri]++;
+		}
+		if (h->csv)
+			csv_row(h, s, to, g);
+		if (se->conn != SIZE_MAX) {
+			json_t *r = json_pack(
+			        "{s:s,s:I,s:s,s:o,s:b,s:f,s:o,s:f,s:f,s:f,s:f,s:f}", "type",
+			        "result", "round", (json_int_t)h->round, "rule", h->rule->name,
+			        "policy", jnumbers(to->policy, m), "lied", o->lied, "size",
+			        sizes[g], "rewards", jnumbers(rewards + g * m, m), "valuation",
+			        o->valuation, "payment", o->payment, "utility", o->utility,
+			        "truthful_utility", o->truthful_utility, "gain", o->gain);
+			conn_send(h, se->conn, r);
+		}
+	}
+	return jseats;
+}
+
+/* The average gain of lying under each rule played so far. */
+static json_t *lying_averages(const mt_class_host *h)
+{
+	json_t *avg = json_object();
+	for (size_t i = 0; i < h->nrules; i++)
+		if (h->lie_count[i])
+			json_object_set_new(avg, mt_payment_rules[i]->name,
+			                    json_real(h->lie_gain[i] / (double)h->lie_count[i]));
+	return avg;
+}
+
+typedef struct {
+	double gain;
+	size_t seat;
+} board_entry;
+
+/* Highest total gain first; ties in seat order. */
+static int by_gain(const void *a, const void *b)
+{
+	const board_entry *x = a, *y = b;
+	if (x->gain != y->gain)
+		return x->gain < y->gain ? 1 : -1;
+	return x->seat < y->seat ? -1 : x->seat > y->seat;
+}
+
+/* Every seated student by total gain of lying (an empty list when out of
+ * memory: the round is still reported). */
+static json_t *leaderboard(const mt_class_host *h)
+{
+	json_t *board = json_array();
+	board_entry *order = malloc((h->high ? h->high : 1) * sizeof *order);
+	if (!order)
+		return board;
+	size_t k = 0;
+	for (size_t s = 0; s < h->high; s++)
+		if (h->seats[s].used)
+			order[k++] = (board_entry){h->seats[s].total_gain, s};
+	qsort(order, k, sizeof *order, by_gain);
+	for (size_t i = 0; i < k; i++) {
+		const seat *se = &h->seats[order[i].seat];
+		json_array_append_new(board, json_pack("{s:s,s:f,s:f}", "name", se->name,
+		                                       "total_gain", se->total_gain,
+		                                       "total_utility", se->total_utility));
+	}
+	free(order);
+	return board;
+}
+
 static mt_status close_round(mt_class_host *h, mt_error *err)
 {
 	const mt_scenario *sc = h->sc;
@@ -690,62 +800,14 @@ static mt_status close_round(mt_class_host *h, mt_error *err)
 	}
 	size_t ri = rule_index(h, h->rule);
 	for (size_t t = 0; t < ntables; t++) {
-		bool any = false;
-		for (size_t g = 0; g < n; g++) {
-			size_t s = t * n + g;
-			any |= s < h->nseats && h->seats[s].used;
-			if (s < h->nseats && h->seats[s].used) {
-				sizes[g] = h->seats[s].size;
-				memcpy(rewards + g * m, h->seats[s].rewards, m * sizeof *rewards);
-			} else {
-				sizes[g] = sc->groups[g].size;
-				memcpy(rewards + g * m, sc->groups[g].rewards, m * sizeof *rewards);
-			}
-		}
-		if (!any)
+		if (!table_reports(h, t, sizes, rewards))
 			continue;
 		mt_class_table_outcome to;
 		if ((st = mt_class_solve_table(sc, h->rule, sizes, rewards, &to, err))) {
 			mt_class_table_outcome_release(&to);
 			goto out;
 		}
-		json_t *jseats = json_array();
-		for (size_t g = 0; g < n; g++) {
-			size_t s = t * n + g;
-			seat *se = &h->seats[s];
-			const mt_class_seat_outcome *o = &to.seats[g];
-			bool used = se->used;
-			json_t *js = json_pack(
-			        "{s:I,s:s,s:o,s:b,s:b,s:f,s:o,s:f,s:f,s:f,s:f,s:f}", "seat",
-			        (json_int_t)s + 1, "group", sc->groups[g].name, "name",
-			        used ? json_string(se->name) : json_null(), "submitted",
-			        used && se->submitted, "lied", o->lied, "size", sizes[g], "rewards",
-			        jnumbers(rewards + g * m, m), "valuation", o->valuation, "payment",
-			        o->payment, "utility", o->utility, "truthful_utility",
-			        o->truthful_utility, "gain", o->gain);
-			json_array_append_new(jseats, js);
-			if (!used)
-				continue;
-			se->total_utility += o->utility;
-			se->total_gain += o->gain;
-			if (o->lied) {
-				h->lie_gain[ri] += o->gain;
-				h->lie_count[ri]++;
-			}
-			if (h->csv)
-				csv_row(h, s, &to, g);
-			if (se->conn != SIZE_MAX) {
-				json_t *r = json_pack(
-				        "{s:s,s:I,s:s,s:o,s:b,s:f,s:o,s:f,s:f,s:f,s:f,s:f}", "type",
-				        "result", "round", (json_int_t)h->round, "rule",
-				        h->rule->name, "policy", jnumbers(to.policy, m), "lied",
-				        o->lied, "size", sizes[g], "rewards",
-				        jnumbers(rewards + g * m, m), "valuation", o->valuation,
-				        "payment", o->payment, "utility", o->utility,
-				        "truthful_utility", o->truthful_utility, "gain", o->gain);
-				conn_send(h, se->conn, r);
-			}
-		}
+		json_t *jseats = table_seats(h, t, ri, &to, sizes, rewards);
 		json_array_append_new(
 		        tables, json_pack("{s:I,s:o,s:f,s:f,s:f,s:o}", "table", (json_int_t)t + 1,
 		                          "policy", jnumbers(to.policy, m), "welfare", to.welfare,
@@ -762,37 +824,10 @@ static mt_status close_round(mt_class_host *h, mt_error *err)
 			st = mt_error_set(err, MT_EIO, NULL, 0, 0,
 			                  "cannot write the results file: %s", strerror(errno));
 	}
-	json_t *avg = json_object();
-	for (size_t i = 0; i < h->nrules; i++)
-		if (h->lie_count[i])
-			json_object_set_new(avg, mt_payment_rules[i]->name,
-			                    json_real(h->lie_gain[i] / (double)h->lie_count[i]));
-	size_t *order = malloc((h->high ? h->high : 1) * sizeof *order);
-	json_t *board = json_array();
-	if (order) {
-		size_t k = 0;
-		for (size_t s = 0; s < h->high; s++)
-			if (h->seats[s].used)
-				order[k++] = s;
-		/* insertion sort: a class is at most MT_CLASS_MAX_STUDENTS */
-		for (size_t i = 1; i < k; i++)
-			for (size_t j = i; j > 0 && by_gain(&order[j - 1], &order[j], h) > 0; j--) {
-				size_t tmp = order[j];
-				order[j] = order[j - 1];
-				order[j - 1] = tmp;
-			}
-		for (size_t i = 0; i < k; i++)
-			json_array_append_new(
-			        board,
-			        json_pack("{s:s,s:f,s:f}", "name", h->seats[order[i]].name,
-			                  "total_gain", h->seats[order[i]].total_gain,
-			                  "total_utility", h->seats[order[i]].total_utility));
-		free(order);
-	}
 	emit(h, "round_closed",
 	     json_pack("{s:I,s:s,s:o,s:o,s:o}", "round", (json_int_t)h->round, "rule",
-	               h->rule->name, "tables", tables, "average_gain_of_lying", avg, "leaderboard",
-	               board));
+	               h->rule->name, "tables", tables, "average_gain_of_lying", lying_averages(h),
+	               "leaderboard", leaderboard(h)));
 	tables = NULL;
 	round_report_free(h->last);
 	h->last = rep;
@@ -803,14 +838,6 @@ out:
 	free(sizes);
 	free(rewards);
 	return st;
-}
-
-static int by_gain(const void *a, const void *b, void *ctx)
-{
-	const mt_class_host *h = ctx;
-	double x = h->seats[*(const size_t *)a].total_gain;
-	double y = h->seats[*(const size_t *)b].total_gain;
-	return x < y ? 1 : x > y ? -1 : 0;
 }
 
 static void maybe_close_round(mt_class_host *h)
