@@ -862,6 +862,85 @@ static void maybe_close_round(mt_class_host *h)
 
 /* ---------------- public ---------------- */
 
+/* Open the results CSV for appending (a header when it is new, flushed and
+ * fsync'ed); an existing file is never truncated. */
+static mt_status open_results(mt_class_host *h, const char *path, mt_error *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	struct stat sb;
+	if (fd < 0 || fstat(fd, &sb) || !(h->csv = fdopen(fd, "a"))) {
+		mt_status st = mt_error_set(err, MT_EIO, path, 0, 0,
+		                            "cannot open the results file: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return st;
+	}
+	if (sb.st_size == 0) {
+		csv_header(h->csv);
+		if (fflush(h->csv) || fsync(fd))
+			return mt_error_set(err, MT_EIO, path, 0, 0,
+			                    "cannot write the results file: %s", strerror(errno));
+	}
+	return MT_OK;
+}
+
+/* Listen on where (NULL: 127.0.0.1) and port_no (0: a free port), without
+ * blocking; the address students join is then in h->addr and h->port. */
+static mt_status listen_on(mt_class_host *h, const char *where, unsigned port_no, mt_error *err)
+{
+	const char *bind_addr = where ? where : "127.0.0.1";
+	char port[16];
+	snprintf(port, sizeof port, "%u", port_no);
+	if (port_no > 65535) {
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "--port must be 0 to 65535");
+	}
+	struct addrinfo hints = {.ai_family = AF_UNSPEC,
+	                         .ai_socktype = SOCK_STREAM,
+	                         .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+	struct addrinfo *ai = NULL;
+	int gai = getaddrinfo(bind_addr, port, &hints, &ai);
+	if (gai) {
+		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "cannot use address %s: %s",
+		                    bind_addr, gai_strerror(gai));
+	}
+	int lerr = 0;
+	for (struct addrinfo *a = ai; a && h->lfd < 0; a = a->ai_next) {
+		int fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+		int one = 1;
+		if (fd < 0) {
+			lerr = errno;
+			continue;
+		}
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		int fl = fcntl(fd, F_GETFL);
+		if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
+		    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 || bind(fd, a->ai_addr, a->ai_addrlen) ||
+		    listen(fd, 128)) {
+			lerr = errno;
+			close(fd);
+			continue;
+		}
+		h->lfd = fd;
+	}
+	freeaddrinfo(ai);
+	if (h->lfd < 0) {
+		return mt_error_set(err, MT_EIO, NULL, 0, 0, "cannot listen on %s port %s: %s",
+		                    bind_addr, port, strerror(lerr));
+	}
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	char hbuf[64] = "?", sbuf[16] = "0";
+	if (getsockname(h->lfd, (struct sockaddr *)&ss, &sl) == 0)
+		getnameinfo((struct sockaddr *)&ss, sl, hbuf, sizeof hbuf, sbuf, sizeof sbuf,
+		            NI_NUMERICHOST | NI_NUMERICSERV);
+	h->port = (unsigned)strtoul(sbuf, NULL, 10);
+	if (strchr(hbuf, ':'))
+		snprintf(h->addr, sizeof h->addr, "[%s]:%u", hbuf, h->port);
+	else
+		snprintf(h->addr, sizeof h->addr, "%s:%u", hbuf, h->port);
+	return MT_OK;
+}
+
 mt_status mt_class_host_new(const mt_scenario *sc, const mt_class_host_opts *opts,
                             mt_class_host **out, mt_error *err)
 {
@@ -907,79 +986,10 @@ mt_status mt_class_host_new(const mt_scenario *sc, const mt_class_host_opts *opt
 		snprintf(h->code, sizeof h->code, "%s", opts->code);
 	else if ((st = mt_class_random_code(h->code, err)))
 		goto fail;
-	if (opts->results) {
-		int fd = open(opts->results, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-		struct stat sb;
-		if (fd < 0 || fstat(fd, &sb) || !(h->csv = fdopen(fd, "a"))) {
-			st = mt_error_set(err, MT_EIO, opts->results, 0, 0,
-			                  "cannot open the results file: %s", strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			goto fail;
-		}
-		if (sb.st_size == 0) {
-			csv_header(h->csv);
-			if (fflush(h->csv) || fsync(fd)) {
-				st = mt_error_set(err, MT_EIO, opts->results, 0, 0,
-				                  "cannot write the results file: %s",
-				                  strerror(errno));
-				goto fail;
-			}
-		}
-	}
-	const char *bind_addr = opts->bind ? opts->bind : "127.0.0.1";
-	char port[16];
-	snprintf(port, sizeof port, "%u", opts->port);
-	if (opts->port > 65535) {
-		st = mt_error_set(err, MT_EINVAL, NULL, 0, 0, "--port must be 0 to 65535");
+	if (opts->results && (st = open_results(h, opts->results, err)))
 		goto fail;
-	}
-	struct addrinfo hints = {.ai_family = AF_UNSPEC,
-	                         .ai_socktype = SOCK_STREAM,
-	                         .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
-	struct addrinfo *ai = NULL;
-	int gai = getaddrinfo(bind_addr, port, &hints, &ai);
-	if (gai) {
-		st = mt_error_set(err, MT_EINVAL, NULL, 0, 0, "cannot use address %s: %s",
-		                  bind_addr, gai_strerror(gai));
+	if ((st = listen_on(h, opts->bind, opts->port, err)))
 		goto fail;
-	}
-	int lerr = 0;
-	for (struct addrinfo *a = ai; a && h->lfd < 0; a = a->ai_next) {
-		int fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
-		int one = 1;
-		if (fd < 0) {
-			lerr = errno;
-			continue;
-		}
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-		int fl = fcntl(fd, F_GETFL);
-		if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
-		    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 || bind(fd, a->ai_addr, a->ai_addrlen) ||
-		    listen(fd, 128)) {
-			lerr = errno;
-			close(fd);
-			continue;
-		}
-		h->lfd = fd;
-	}
-	freeaddrinfo(ai);
-	if (h->lfd < 0) {
-		st = mt_error_set(err, MT_EIO, NULL, 0, 0, "cannot listen on %s port %s: %s",
-		                  bind_addr, port, strerror(lerr));
-		goto fail;
-	}
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof ss;
-	char hbuf[64] = "?", sbuf[16] = "0";
-	if (getsockname(h->lfd, (struct sockaddr *)&ss, &sl) == 0)
-		getnameinfo((struct sockaddr *)&ss, sl, hbuf, sizeof hbuf, sbuf, sizeof sbuf,
-		            NI_NUMERICHOST | NI_NUMERICSERV);
-	h->port = (unsigned)strtoul(sbuf, NULL, 10);
-	if (strchr(hbuf, ':'))
-		snprintf(h->addr, sizeof h->addr, "[%s]:%u", hbuf, h->port);
-	else
-		snprintf(h->addr, sizeof h->addr, "%s:%u", hbuf, h->port);
 	*out = h;
 	return MT_OK;
 fail:
