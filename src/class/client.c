@@ -60,7 +60,8 @@ static double next_uniform(uint64_t *s)
 	return (double)(z >> 11) / 9007199254740992.0;
 }
 
-static mt_status dial(const char *hostport, int *fd, mt_error *err)
+/* The addresses of HOST:PORT ([HOST]:PORT for IPv6) into *ai. */
+static mt_status resolve(const char *hostport, struct addrinfo **ai, mt_error *err)
 {
 	char host[256];
 	const char *colon = strrchr(hostport, ':');
@@ -73,11 +74,20 @@ static mt_status dial(const char *hostport, int *fd, mt_error *err)
 		host[strlen(host) - 1] = '\0';
 	}
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
-	struct addrinfo *ai = NULL;
-	int gai = getaddrinfo(host, colon + 1, &hints, &ai);
+	*ai = NULL;
+	int gai = getaddrinfo(host, colon + 1, &hints, ai);
 	if (gai)
 		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "cannot resolve %s: %s", hostport,
 		                    gai_strerror(gai));
+	return MT_OK;
+}
+
+static mt_status dial(const char *hostport, int *fd, mt_error *err)
+{
+	struct addrinfo *ai;
+	mt_status st = resolve(hostport, &ai, err);
+	if (st)
+		return st;
 	int e = 0;
 	*fd = -1;
 	for (struct addrinfo *a = ai; a && *fd < 0; a = a->ai_next) {
@@ -647,22 +657,11 @@ static void student_flush(mt_class_student *s)
 
 static mt_status student_dial(mt_class_student *s, mt_error *err)
 {
-	char host[256];
-	const char *hp = s->host, *colon = strrchr(hp, ':');
-	if (!colon || colon == hp || (size_t)(colon - hp) >= sizeof host || !colon[1])
-		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "'%s' is not HOST:PORT", hp);
-	memcpy(host, hp, (size_t)(colon - hp));
-	host[colon - hp] = '\0';
-	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-		memmove(host, host + 1, strlen(host));
-		host[strlen(host) - 1] = '\0';
-	}
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
-	struct addrinfo *ai = NULL;
-	int gai = getaddrinfo(host, colon + 1, &hints, &ai);
-	if (gai)
-		return mt_error_set(err, MT_EINVAL, NULL, 0, 0, "cannot resolve %s: %s", hp,
-		                    gai_strerror(gai));
+	const char *hp = s->host;
+	struct addrinfo *ai;
+	mt_status rs = resolve(hp, &ai, err);
+	if (rs)
+		return rs;
 	s->st.link = MT_STUDENT_CONNECTING;
 	s->c.alive = true;
 	s->c.inlen = 0;

@@ -929,6 +929,22 @@ static void draw_noise(app *a, const layout *L)
 
 /* ---- info panel (description, things to try, or a lesson) ------------------------------------------ */
 
+/* The bytes of s on one wrapped row of width w: what fits, cut back to the
+ * last space when the row does not end the text and has one. */
+static size_t wrap_line(const char *s, int w)
+{
+	int cols;
+	size_t bytes = screen_fit(s, w, &cols);
+	if (bytes < strlen(s)) {
+		size_t cut = bytes;
+		while (cut > 0 && s[cut] != ' ')
+			cut--;
+		if (cut > 0)
+			bytes = cut;
+	}
+	return bytes;
+}
+
 /* Word-wrap s into rows of width w starting at y; returns rows used.
  * Draws nothing when y < 0 (to count rows). */
 static int wrap(int y, int x, int w, int rows, attr_t at, const char *s)
@@ -937,15 +953,7 @@ static int wrap(int y, int x, int w, int rows, attr_t at, const char *s)
 	while (*s && used < rows) {
 		while (*s == ' ')
 			s++;
-		int cols;
-		size_t bytes = screen_fit(s, w, &cols);
-		if (bytes < strlen(s)) {
-			size_t cut = bytes;
-			while (cut > 0 && s[cut] != ' ')
-				cut--;
-			if (cut > 0)
-				bytes = cut;
-		}
+		size_t bytes = wrap_line(s, w);
 		char buf[1024];
 		snprintf(buf, sizeof buf, "%.*s", (int)bytes, s);
 		if (y >= 0)
@@ -964,15 +972,7 @@ static const char *wrap_skip(const char *s, int w, int rows)
 	for (int r = 0; r < rows && *s; r++) {
 		while (*s == ' ')
 			s++;
-		int cols;
-		size_t bytes = screen_fit(s, w, &cols);
-		if (bytes < strlen(s)) {
-			size_t cut = bytes;
-			while (cut > 0 && s[cut] != ' ')
-				cut--;
-			if (cut > 0)
-				bytes = cut;
-		}
+		size_t bytes = wrap_line(s, w);
 		if (!bytes)
 			break;
 		s += bytes;
