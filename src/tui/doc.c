@@ -103,6 +103,19 @@ const char *doc_fmt_num(char *buf, size_t len, double v)
 	return buf;
 }
 
+const char *doc_fmt_gain(char *buf, size_t len, double v)
+{
+	if (fabs(v) < SHOW_NOISE)
+		v = 0.0;
+	if (v != 0.0 && fabs(v) < 5e-4)
+		snprintf(buf, len, "%+.0e", v);
+	else if (fabs(v) < 100.0)
+		snprintf(buf, len, "%+.3f", v);
+	else
+		snprintf(buf, len, "%+.3g", v);
+	return buf;
+}
+
 /* ---- edit rules on one vector ------------------------------------------------ */
 
 void doc_keep_sum(size_t m, double *v, size_t x, double val)

@@ -50,6 +50,9 @@ double doc_cell_value(const mt_scenario *sc, int row, int col, bool *exists);
 void doc_cell_name(const mt_scenario *sc, int row, int col, char *buf, size_t len);
 /* Numbers as the explorer shows them: 3 decimals, fewer when large. */
 const char *doc_fmt_num(char *buf, size_t len, double v);
+/* Gains, signed: 3 decimals; one too small for them still shown (+7e-05),
+ * so "+0.000 ✗" never appears; 0 up to floating-point noise (1e-12). */
+const char *doc_fmt_gain(char *buf, size_t len, double v);
 
 /* Edit rules on one vector of m entries.  keep_sum: v[x] = val and the
  * others rescaled so that v sums to 1 (equal shares when they were all 0).

@@ -110,18 +110,6 @@ bool coalition_pending(const app *a)
 	return !app_result(a, MT_STAGE_COALITION);
 }
 
-/* As the outcome table shows gains: +7e-05 rather than +0.000. */
-static const char *fmt_gain(char *buf, size_t len, double v)
-{
-	if (v != 0.0 && fabs(v) < 5e-4)
-		snprintf(buf, len, "%+.0e", v);
-	else if (fabs(v) < 100.0)
-		snprintf(buf, len, "%+.3f", v);
-	else
-		snprintf(buf, len, "%+.3g", v);
-	return buf;
-}
-
 static const char *method_word(mt_br_method m)
 {
 	return m == MT_BR_EXACT ? "exact" : "~search";
@@ -147,11 +135,11 @@ static void summary(const app *a, const coalition_view *v, int name_w, mt_strbuf
 	pair_names(a, v, name_w, sb);
 	/* One method word when both agree, else each gain says its own. */
 	bool same = !p->have_rule || p->rule.method == p->none.method;
-	mt_strbuf_addf(sb, ": joint lie gains %s (%s%s%s)", fmt_gain(b1, sizeof b1, p->none.gain),
-	               p->none.rule->name, same ? "" : ", ",
-	               same ? "" : method_word(p->none.method));
+	mt_strbuf_addf(sb, ": joint lie gains %s (%s%s%s)",
+	               doc_fmt_gain(b1, sizeof b1, p->none.gain), p->none.rule->name,
+	               same ? "" : ", ", same ? "" : method_word(p->none.method));
 	if (p->have_rule)
-		mt_strbuf_addf(sb, " / %s (%s%s%s)", fmt_gain(b2, sizeof b2, p->rule.gain),
+		mt_strbuf_addf(sb, " / %s (%s%s%s)", doc_fmt_gain(b2, sizeof b2, p->rule.gain),
 		               p->rule.rule->name, same ? "" : ", ",
 		               same ? "" : method_word(p->rule.method));
 	if (same)

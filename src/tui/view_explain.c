@@ -207,16 +207,6 @@ static void ex_utility(ex_page *p, const mt_outcome *o, size_t i)
 	ex_line(p, t, "IR", A_NORMAL, line);
 }
 
-/* Signed, three decimals; below that in e-notation (0 is 0). */
-static const char *ex_gain(char *buf, size_t len, double v)
-{
-	if (v != 0.0 && fabs(v) < 5e-4)
-		snprintf(buf, len, "%+.0e", v);
-	else
-		snprintf(buf, len, "%+.3f", v);
-	return buf;
-}
-
 /* lie Δu of the row and its best-response columns. */
 static void ex_lies(ex_page *p, const mt_outcome *o, size_t i)
 {
@@ -231,8 +221,8 @@ static void ex_lies(ex_page *p, const mt_outcome *o, size_t i)
 		snprintf(line, sizeof line, "%s = u %s u(truth) = %s %s %s = %s", tx(p, "Δu", "du"),
 		         tx(p, "−", "-"), doc_fmt_num(b1, sizeof b1, u), tx(p, "−", "-"),
 		         doc_fmt_num(b2, sizeof b2, tu),
-		         ex_gain(b3, sizeof b3,
-		                 fabs(u - tu) < 1e-12 * (1.0 + fabs(tu)) ? 0.0 : u - tu));
+		         doc_fmt_gain(b3, sizeof b3,
+		                      fabs(u - tu) < 1e-12 * (1.0 + fabs(tu)) ? 0.0 : u - tu));
 		ex_line(p, t, "lie", A_NORMAL, line);
 	}
 	for (int k = 0; k < 2; k++) {
@@ -242,7 +232,7 @@ static void ex_lies(ex_page *p, const mt_outcome *o, size_t i)
 		const mt_report_outcome *br = &x->groups[i].best[MT_BR_FULL];
 		snprintf(line, sizeof line, "%s: the best report gains %s over the truth (%s)",
 		         k == 0 ? "w/o payment" : sc->payment->name,
-		         ex_gain(b1, sizeof b1, br->gain),
+		         doc_fmt_gain(b1, sizeof b1, br->gain),
 		         br->method == MT_BR_EXACT ? "exact" : "~ search");
 		ex_line(p, t, k == 0 ? "BR none" : "BR rule", A_NORMAL, line);
 	}

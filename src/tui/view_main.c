@@ -59,22 +59,6 @@ static const char *fmt_fit(char *buf, size_t len, double v, int width, int decim
  * is floating-point noise (-9e-16), shown as 0. */
 #define GAIN_NOISE 1e-12
 
-/* Signed, for gains.  A gain too small for three decimals is still shown
- * (as +7e-05), so that "+0.000 ✗" never appears: 0 means 0 up to
- * GAIN_NOISE. */
-static const char *fmt_gain(char *buf, size_t len, double v)
-{
-	if (fabs(v) < GAIN_NOISE)
-		v = 0.0;
-	if (v != 0.0 && fabs(v) < 5e-4)
-		snprintf(buf, len, "%+.0e", v);
-	else if (fabs(v) < 100.0)
-		snprintf(buf, len, "%+.3f", v);
-	else
-		snprintf(buf, len, "%+.3g", v);
-	return buf;
-}
-
 void add_hit(app *a, int y, int x, int w, hit_kind k, int row, int col)
 {
 	if (a->nhits < sizeof a->hits / sizeof a->hits[0])
@@ -663,7 +647,7 @@ static void outcome_row(app *a, int yy, int i, const int colx[OC_N], int name_w,
 				du = 0.0;
 			bool pays = du > 5e-7;
 			putf(yy, colx[OC_LIE], 8, a->attr[pays ? C_BAD : C_GOOD], "%8s",
-			     fmt_gain(b, sizeof b, du));
+			     doc_fmt_gain(b, sizeof b, du));
 		} else {
 			put(yy, colx[OC_LIE] + 5, 3, a->attr[C_DIM], false, a->g->ellipsis);
 		}
@@ -678,7 +662,7 @@ static void outcome_row(app *a, int yy, int i, const int colx[OC_N], int name_w,
 			continue;
 		}
 		double gain = x->groups[i].best[MT_BR_FULL].gain;
-		putf(yy, cx, 7, A_NORMAL, "%7s", fmt_gain(b, sizeof b, gain));
+		putf(yy, cx, 7, A_NORMAL, "%7s", doc_fmt_gain(b, sizeof b, gain));
 		mark(a, yy, cx + 8, truthful_is_best(gain, x->groups[i].truthful_utility));
 		/* "~": found by a search, not proved best (the best-lie line says so) */
 		if (x->groups[i].best[MT_BR_FULL].method != MT_BR_EXACT)
@@ -817,7 +801,7 @@ static void draw_detail(app *a, int y)
 		mt_strbuf_addf(&sb, ", size %.3g", br->size);
 		if (playing) /* BR none then is the gain of this very lie */
 			mt_strbuf_addf(&sb, " (played now: BR none %s is its gain)",
-			               fmt_gain(b, sizeof b, br->gain));
+			               doc_fmt_gain(b, sizeof b, br->gain));
 		else
 			mt_strbuf_addf(&sb, " (b plays it)");
 	}
@@ -873,7 +857,7 @@ static int noise_group_lines(const app *a, int y, int width, const mt_noise_anal
 			/* the relation that holds: > when the bound fails */
 			const char *rel = g->within_bound ? (a->g->utf8 ? "≤" : "<=") : ">";
 			xx += putf(yy, xx, width - xx, at, " %7s %s %s ",
-			           fmt_gain(b1, sizeof b1, g->gain), rel,
+			           doc_fmt_gain(b1, sizeof b1, g->gain), rel,
 			           doc_fmt_num(b2, sizeof b2, g->bound));
 			mark(a, yy, xx, g->within_bound);
 		}
