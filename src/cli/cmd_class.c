@@ -74,54 +74,9 @@ static void print_error_event(const char *msg)
 	fflush(stdout);
 }
 
-static int run_host(int argc, char **argv)
+/* The join line on stderr, the listening event on stdout. */
+static void announce(const mt_class_host *h)
 {
-	static const struct option longopts[] = {CLI_SCENARIO_OPTIONS,
-	                                         {"bind", required_argument, NULL, OPT_BIND},
-	                                         {"port", required_argument, NULL, OPT_PORT},
-	                                         {"code", required_argument, NULL, OPT_CODE},
-	                                         {"results", required_argument, NULL, OPT_RESULTS},
-	                                         {"max-students", required_argument, NULL, OPT_MAX},
-	                                         {"headless", no_argument, NULL, OPT_HEADLESS},
-	                                         {0, 0, 0, 0}};
-	cli_scenario_opts opts = {0};
-	host_ctx x = {0};
-	int rc = cli_parse(&class_host_cmd, argc, argv, longopts, &opts, host_option, &x);
-	if (rc >= 0)
-		return rc;
-	if (!x.headless) {
-		if (opts.json || opts.divergence || opts.payment || opts.lambda)
-			return cli_usage_error(
-			        "class host",
-			        "--json, --divergence, --payment and --lambda go with "
-			        "--headless (the panel plays the file as it is)");
-		cli_explore_opts e;
-		cli_explore_defaults(&e);
-		e.file = opts.file && strcmp(opts.file, CLI_DEFAULT_FILE) ? opts.file : NULL;
-		e.class_host = &x.h;
-		signal(SIGPIPE, SIG_IGN);
-		return cli_explore(&e);
-	}
-	mt_scenario *sc;
-	if ((rc = cli_load("class host", &opts, &sc)))
-		return rc;
-	mt_error err = {0};
-	mt_class_host *h = NULL;
-	x.h.events = stdout;
-	if (mt_class_host_new(sc, &x.h, &h, &err)) {
-		char text[MT_ERROR_TEXT_MAX];
-		mt_error_format(&err, text, sizeof text);
-		fprintf(stderr, "mechtune class host: %s\n", text);
-		mt_scenario_free(sc);
-		return CLI_FAIL;
-	}
-	mt_scenario_free(sc);
-	struct sigaction sa = {.sa_handler = on_signal};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	fprintf(stderr, "mechtune class: students join with: mechtune class join %s --code %s\n",
 	        mt_class_host_address(h), mt_class_host_code(h));
 	printf("{\"event\":\"listening\",\"address\":");
@@ -130,13 +85,19 @@ static int run_host(int argc, char **argv)
 	cli_json_string(stdout, mt_class_host_code(h));
 	printf("}\n");
 	fflush(stdout);
+}
 
+/* The headless class: the host's sockets and the teacher's commands on
+ * stdin in one poll, until quit, the end of stdin or a signal. */
+static int headless_loop(mt_class_host *h)
+{
 	size_t cap = mt_class_host_nfds_max(h) + 1;
 	struct pollfd *fds = calloc(cap, sizeof *fds);
 	char line[1024];
 	size_t used = 0;
 	bool quit = false, skipping = false;
-	rc = CLI_OK;
+	int rc = CLI_OK;
+	mt_error err = {0};
 	if (!fds) {
 		fprintf(stderr, "mechtune class host: out of memory\n");
 		rc = CLI_FAIL;
@@ -185,6 +146,59 @@ static int run_host(int argc, char **argv)
 		}
 	}
 	free(fds);
+	return rc;
+}
+
+static int run_host(int argc, char **argv)
+{
+	static const struct option longopts[] = {CLI_SCENARIO_OPTIONS,
+	                                         {"bind", required_argument, NULL, OPT_BIND},
+	                                         {"port", required_argument, NULL, OPT_PORT},
+	                                         {"code", required_argument, NULL, OPT_CODE},
+	                                         {"results", required_argument, NULL, OPT_RESULTS},
+	                                         {"max-students", required_argument, NULL, OPT_MAX},
+	                                         {"headless", no_argument, NULL, OPT_HEADLESS},
+	                                         {0, 0, 0, 0}};
+	cli_scenario_opts opts = {0};
+	host_ctx x = {0};
+	int rc = cli_parse(&class_host_cmd, argc, argv, longopts, &opts, host_option, &x);
+	if (rc >= 0)
+		return rc;
+	if (!x.headless) {
+		if (opts.json || opts.divergence || opts.payment || opts.lambda)
+			return cli_usage_error(
+			        "class host",
+			        "--json, --divergence, --payment and --lambda go with "
+			        "--headless (the panel plays the file as it is)");
+		cli_explore_opts e;
+		cli_explore_defaults(&e);
+		e.file = opts.file && strcmp(opts.file, CLI_DEFAULT_FILE) ? opts.file : NULL;
+		e.class_host = &x.h;
+		signal(SIGPIPE, SIG_IGN);
+		return cli_explore(&e);
+	}
+	mt_scenario *sc;
+	if ((rc = cli_load("class host", &opts, &sc)))
+		return rc;
+	mt_error err = {0};
+	mt_class_host *h = NULL;
+	x.h.events = stdout;
+	if (mt_class_host_new(sc, &x.h, &h, &err)) {
+		char text[MT_ERROR_TEXT_MAX];
+		mt_error_format(&err, text, sizeof text);
+		fprintf(stderr, "mechtune class host: %s\n", text);
+		mt_scenario_free(sc);
+		return CLI_FAIL;
+	}
+	mt_scenario_free(sc);
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	announce(h);
+	rc = headless_loop(h);
 	mt_class_host_free(h);
 	printf("{\"event\":\"ended\"}\n");
 	fflush(stdout);
