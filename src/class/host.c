@@ -287,6 +287,61 @@ static void seat_reset_report(mt_class_host *h, size_t s)
 	h->seats[s].submitted = false;
 }
 
+/* A hello with a seat's token: the seat moves to connection c (an old
+ * connection of the seat is closed), or c is refused. */
+static void rejoin(mt_class_host *h, size_t c, json_t *tok)
+{
+	if (!json_is_string(tok) || json_string_length(tok) != MT_CLASS_TOKEN_LEN) {
+		conn_error(h, c, true, "token must be the %u-character string of the welcome",
+		           MT_CLASS_TOKEN_LEN);
+		return;
+	}
+	const char *t = json_string_value(tok);
+	for (size_t s = 0; s < h->high; s++) {
+		seat *st = &h->seats[s];
+		unsigned char diff = 0;
+		for (size_t i = 0; i < MT_CLASS_TOKEN_LEN; i++)
+			diff |= (unsigned char)(st->token[i] ^ t[i]);
+		if (!st->used || diff)
+			continue;
+		size_t old = st->conn;
+		/* bound to the new connection first: closing the old one then
+		 * emits no "left" and closes no round */
+		h->conns[c].state = C_SEATED;
+		h->conns[c].seat = s;
+		st->conn = c;
+		if (old != SIZE_MAX)
+			conn_error(h, old, true, "this seat was taken over by a reconnect");
+		emit(h, "rejoined", seat_json(h, s));
+		send_welcome(h, c);
+		return;
+	}
+	conn_error(h, c, true, "unknown token: the seat was freed or belongs to another class");
+}
+
+/* name, or "name (2)", "name (3)" ... when a seated student has it already
+ * (cut at a character boundary to stay within MT_NAME_MAX bytes). */
+static void unique_name(const mt_class_host *h, char name[MT_NAME_MAX + 1])
+{
+	if (!name_taken(h, name))
+		return;
+	char base[MT_NAME_MAX + 1];
+	memcpy(base, name, sizeof base);
+	for (unsigned k = 2;; k++) {
+		char suffix[16];
+		int sl = snprintf(suffix, sizeof suffix, " (%u)", k);
+		size_t bl = strlen(base), max = MT_NAME_MAX - (size_t)sl;
+		if (bl > max) { /* cut at a character boundary */
+			bl = max;
+			while (bl > 0 && ((unsigned char)base[bl] & 0xc0) == 0x80)
+				bl--;
+		}
+		snprintf(name, MT_NAME_MAX + 1, "%.*s%s", (int)bl, base, suffix);
+		if (!name_taken(h, name))
+			break;
+	}
+}
+
 static void handle_hello(mt_class_host *h, size_t c, json_t *msg)
 {
 	json_t *v = json_object_get(msg, "version");
@@ -311,34 +366,7 @@ static void handle_hello(mt_class_host *h, size_t c, json_t *msg)
 	}
 	json_t *tok = json_object_get(msg, "token");
 	if (tok && !json_is_null(tok)) {
-		if (!json_is_string(tok) || json_string_length(tok) != MT_CLASS_TOKEN_LEN) {
-			conn_error(h, c, true,
-			           "token must be the %u-character string of the welcome",
-			           MT_CLASS_TOKEN_LEN);
-			return;
-		}
-		const char *t = json_string_value(tok);
-		for (size_t s = 0; s < h->high; s++) {
-			seat *st = &h->seats[s];
-			unsigned char diff = 0;
-			for (size_t i = 0; i < MT_CLASS_TOKEN_LEN; i++)
-				diff |= (unsigned char)(st->token[i] ^ t[i]);
-			if (!st->used || diff)
-				continue;
-			size_t old = st->conn;
-			/* bound to the new connection first: closing the old one then
-			 * emits no "left" and closes no round */
-			h->conns[c].state = C_SEATED;
-			h->conns[c].seat = s;
-			st->conn = c;
-			if (old != SIZE_MAX)
-				conn_error(h, old, true, "this seat was taken over by a reconnect");
-			emit(h, "rejoined", seat_json(h, s));
-			send_welcome(h, c);
-			return;
-		}
-		conn_error(h, c, true,
-		           "unknown token: the seat was freed or belongs to another class");
+		rejoin(h, c, tok);
 		return;
 	}
 	char name[MT_NAME_MAX + 1] = "";
@@ -365,23 +393,7 @@ static void handle_hello(mt_class_host *h, size_t c, json_t *msg)
 	}
 	if (!name[0])
 		snprintf(name, sizeof name, "student %zu", ++h->named);
-	if (name_taken(h, name)) {
-		char base[MT_NAME_MAX + 1];
-		memcpy(base, name, sizeof base);
-		for (unsigned k = 2;; k++) {
-			char suffix[16];
-			int sl = snprintf(suffix, sizeof suffix, " (%u)", k);
-			size_t bl = strlen(base), max = MT_NAME_MAX - (size_t)sl;
-			if (bl > max) { /* cut at a character boundary */
-				bl = max;
-				while (bl > 0 && ((unsigned char)base[bl] & 0xc0) == 0x80)
-					bl--;
-			}
-			snprintf(name, sizeof name, "%.*s%s", (int)bl, base, suffix);
-			if (!name_taken(h, name))
-				break;
-		}
-	}
+	unique_name(h, name);
 	mt_error err = {0};
 	seat *st = &h->seats[s];
 	if (mt_class_random_token(st->token, &err)) {
