@@ -681,25 +681,37 @@ static void outcome_totals(app *a, int yy, const mt_stage_result *res, const mt_
 	clrtoeol();
 	if (!o)
 		return;
-	char b1[32], b2[32], b3[32], b4[32];
-	int x = 0;
-	x += putf(yy, x, COLS - x, num_at, "welfare %s", doc_fmt_num(b1, sizeof b1, o->welfare));
-	if (res->have_truthful)
-		x += putf(yy, x, COLS - x, a->attr[C_BAR_T], " (truth %s)",
-		          doc_fmt_num(b4, sizeof b4, res->truthful.welfare));
-	/* The objective is evaluated at the reports: a lie makes it jump, so
-	 * it says so, with the all-truthful objective beside it when it fits
-	 * (the checks after it keep their 24 columns). */
-	x += putf(yy, x, COLS - x, num_at, "  revenue %s  %s %s",
-	          doc_fmt_num(b2, sizeof b2, o->revenue), res->lies ? "ASW@reports" : "ASW",
-	          doc_fmt_num(b3, sizeof b3, o->objective));
+	/* Welfare, the objective and the checks (24 columns) always show; the
+	 * all-truthful welfare, the revenue and the all-truthful objective
+	 * follow, in that order, as far as the line has room.  The objective
+	 * is evaluated at the reports: a lie makes it jump, so it says so. */
+	char b1[32], wel[64], wt[48], rev[64], asw[64], rt[48];
+	snprintf(wel, sizeof wel, "welfare %s", doc_fmt_num(b1, sizeof b1, o->welfare));
+	snprintf(rev, sizeof rev, "  revenue %s", doc_fmt_num(b1, sizeof b1, o->revenue));
+	snprintf(asw, sizeof asw, "  %s %s", res->lies ? "ASW@reports" : "ASW",
+	         doc_fmt_num(b1, sizeof b1, o->objective));
+	wt[0] = rt[0] = '\0';
 	if (res->have_truthful) {
-		char tr[48];
-		snprintf(tr, sizeof tr, " (truth %s)",
-		         doc_fmt_num(b4, sizeof b4, res->truthful.objective));
-		if (x + text_width(tr) + 24 <= COLS)
-			x += put(yy, x, COLS - x, a->attr[C_BAR_T], false, tr);
+		snprintf(wt, sizeof wt, " (truth %s)",
+		         doc_fmt_num(b1, sizeof b1, res->truthful.welfare));
+		snprintf(rt, sizeof rt, " (truth %s)",
+		         doc_fmt_num(b1, sizeof b1, res->truthful.objective));
 	}
+	int room = COLS - text_width(wel) - text_width(asw) - 2 - 24;
+	const char *opt[3] = {wt, rev, rt};
+	bool show[3];
+	for (int k = 0; k < 3; k++) {
+		show[k] = *opt[k] && text_width(opt[k]) <= room;
+		room -= show[k] ? text_width(opt[k]) : 0;
+	}
+	int x = put(yy, 0, COLS, num_at, false, wel);
+	if (show[0])
+		x += put(yy, x, COLS - x, a->attr[C_BAR_T], false, wt);
+	if (show[1])
+		x += put(yy, x, COLS - x, num_at, false, rev);
+	x += put(yy, x, COLS - x, num_at, false, asw);
+	if (show[2])
+		x += put(yy, x, COLS - x, a->attr[C_BAR_T], false, rt);
 	x += put(yy, x, COLS - x, num_at, false, "  ");
 	const mt_analysis *an = rule;
 	if (!an) {
@@ -777,7 +789,6 @@ static void draw_detail(app *a, int y)
 	const mt_report_outcome *br = &none->groups[i].best[MT_BR_FULL];
 	if (!br->rewards)
 		return;
-	const mt_group *g = &sc->groups[i];
 	char line[1024], b[32], name[256];
 	/* "Alices' best lie", "Solo's best lie"; a long name is clipped so the
 	 * numbers still show. */
@@ -799,13 +810,18 @@ static void draw_detail(app *a, int y)
 		for (size_t x = 0; x < sc->m && !sb.truncated; x++)
 			mt_strbuf_addf(&sb, " %s", doc_fmt_num(b, sizeof b, br->rewards[x]));
 		mt_strbuf_addf(&sb, ", size %.3g", br->size);
+		/* what the lie's state is, shortened when the line is full */
+		char tail[96];
 		if (playing) /* BR none then is the gain of this very lie */
-			mt_strbuf_addf(&sb, " (played now: BR none %s is its gain)",
-			               doc_fmt_gain(b, sizeof b, br->gain));
+			snprintf(tail, sizeof tail, " (played now: BR none %s is its gain)",
+			         doc_fmt_gain(b, sizeof b, br->gain));
 		else
-			mt_strbuf_addf(&sb, " (b plays it)");
+			snprintf(tail, sizeof tail, " (b plays it)");
+		if (!sb.truncated && text_width(line) + text_width(tail) > COLS)
+			snprintf(tail, sizeof tail, "%s", playing ? " (played now)" : " (b plays)");
+		if (!sb.truncated && text_width(line) + text_width(tail) <= COLS)
+			mt_strbuf_addf(&sb, "%s", tail); /* else the numbers keep the room */
 	}
-	(void)g;
 	mt_strbuf_finish(&sb, a->g->ellipsis);
 	put(y, 0, COLS, a->attr[C_DIM], false, line);
 }
