@@ -580,6 +580,11 @@ bool mt_yio_nonfinite_spelling(const char *s)
 	static const char *const words[] = {".inf", "inf", "infinity", ".nan", "nan", NULL};
 	if (*s == '+' || *s == '-')
 		s++;
+	return mt_yio_word_in(s, words);
+}
+
+bool mt_yio_word_in(const char *s, const char *const *words)
+{
 	for (size_t i = 0; words[i]; i++) {
 		size_t j = 0;
 		while (s[j] && tolower((unsigned char)s[j]) == words[i][j])

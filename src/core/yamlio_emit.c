@@ -85,14 +85,7 @@ static bool looks_special(const char *s)
 	(void)strtod(s, &end);
 	if (!*end)
 		return true;
-	for (size_t i = 0; words[i]; i++) {
-		size_t j = 0;
-		while (s[j] && tolower((unsigned char)s[j]) == words[i][j])
-			j++;
-		if (!s[j] && !words[i][j])
-			return true;
-	}
-	return false;
+	return mt_yio_word_in(s, words);
 }
 
 /* prose: long text (the description) may be folded over several lines. */

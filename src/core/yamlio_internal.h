@@ -16,5 +16,8 @@ void mt_yio_c_locale_leave(struct c_locale *l);
 
 /* s spells an infinity or a NaN the way YAML or C would (".inf", "nan"). */
 bool mt_yio_nonfinite_spelling(const char *s);
+/* Whether s equals one of words (a NULL-terminated list of lower-case
+ * words), ignoring case. */
+bool mt_yio_word_in(const char *s, const char *const *words);
 
 #endif
