@@ -17,27 +17,25 @@ check_lines() {
 	case "$lie" in *"size 10"*) ;; *) fail "the best-lie line lost its size: '$lie'" ;; esac
 }
 
+# the Alices play their best lie without payment; then the two lines
+lie_and_check() {
+	wait_idle
+	keys p
+	wait_for "pay:none"
+	wait_idle
+	keys b
+	wait_for "Alices lie"
+	wait_idle
+	check_lines
+}
+
 start 80 24 -- "$MT_SOURCE_DIR/scenarios/polarization.yaml"
-wait_idle
-keys p
-wait_for "pay:none"
-wait_idle
-keys b
-wait_for "Alices lie"
-wait_idle
-check_lines
+lie_and_check
 assert_screen "welfare 1.950 (truth 2.012)"
 stop
 
 start 120 40 -- "$MT_SOURCE_DIR/scenarios/polarization.yaml"
-wait_idle
-keys p
-wait_for "pay:none"
-wait_idle
-keys b
-wait_for "Alices lie"
-wait_idle
-check_lines
+lie_and_check
 assert_screen "revenue 0.000"
 assert_screen "(played now: BR none"
 stop
