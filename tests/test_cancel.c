@@ -26,33 +26,6 @@
 #include "mechtune/worker.h"
 #include "testutil.h"
 
-#define WATCHDOG_SECONDS 60 /* generous: a cancelled call returns in milliseconds */
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	static const char msg[] = "test_cancel: watchdog expired, a computation ignored "
-	                          "cancellation\n";
-	ssize_t w = write(2, msg, sizeof msg - 1);
-	(void)w;
-	_exit(1);
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	signal(SIGALRM, on_alarm);
-	alarm(WATCHDOG_SECONDS);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	alarm(0);
-	return 0;
-}
-
 /* The never-ending scenario: the shipped default under `rule`, with
  * training.steps as large as a size_t goes. */
 static mt_scenario *endless(const mt_payment_rule *rule)
@@ -210,12 +183,18 @@ int main(void)
 {
 	mt_library_init();
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test_setup_teardown(test_solve, setup, teardown),
-	        cmocka_unit_test_setup_teardown(test_analyze, setup, teardown),
-	        cmocka_unit_test_setup_teardown(test_iterated_best_response, setup, teardown),
-	        cmocka_unit_test_setup_teardown(test_sweeps, setup, teardown),
-	        cmocka_unit_test_setup_teardown(test_noise, setup, teardown),
-	        cmocka_unit_test_setup_teardown(test_worker_stop, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_solve, tu_watchdog_setup,
+	                                        tu_watchdog_teardown),
+	        cmocka_unit_test_setup_teardown(test_analyze, tu_watchdog_setup,
+	                                        tu_watchdog_teardown),
+	        cmocka_unit_test_setup_teardown(test_iterated_best_response, tu_watchdog_setup,
+	                                        tu_watchdog_teardown),
+	        cmocka_unit_test_setup_teardown(test_sweeps, tu_watchdog_setup,
+	                                        tu_watchdog_teardown),
+	        cmocka_unit_test_setup_teardown(test_noise, tu_watchdog_setup,
+	                                        tu_watchdog_teardown),
+	        cmocka_unit_test_setup_teardown(test_worker_stop, tu_watchdog_setup,
+	                                        tu_watchdog_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,32 +24,6 @@
 #include "mechtune/yamlio.h"
 #include "testutil.h"
 
-#define WATCHDOG_SECONDS 120
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	static const char msg[] = "test_worker_coalition: watchdog expired\n";
-	ssize_t w = write(2, msg, sizeof msg - 1);
-	(void)w;
-	_exit(1);
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	signal(SIGALRM, on_alarm);
-	alarm(WATCHDOG_SECONDS);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	alarm(0);
-	return 0;
-}
-
 /* What came out of the worker, by stage, for one generation. */
 typedef struct {
 	unsigned long gen;
@@ -252,9 +226,12 @@ int main(void)
 {
 	mt_library_init();
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test_setup_teardown(test_all_pairs, setup, teardown),
-	        cmocka_unit_test_setup_teardown(test_on_demand, setup, teardown),
-	        cmocka_unit_test_setup_teardown(test_cancelled, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_all_pairs, tu_watchdog_setup,
+	                                        tu_watchdog_teardown),
+	        cmocka_unit_test_setup_teardown(test_on_demand, tu_watchdog_setup,
+	                                        tu_watchdog_teardown),
+	        cmocka_unit_test_setup_teardown(test_cancelled, tu_watchdog_setup,
+	                                        tu_watchdog_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,10 +1,12 @@
 #include "testutil.h"
 
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -70,4 +72,28 @@ mt_scenario *tu_load_scenario(const char *file)
 	if (mt_scenario_load_file(path, &sc, &err))
 		fail_msg("%s: %s", path, err.msg);
 	return sc;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	static const char msg[] = "watchdog expired: a computation ignored cancellation\n";
+	ssize_t w = write(2, msg, sizeof msg - 1);
+	(void)w;
+	_exit(1);
+}
+
+int tu_watchdog_setup(void **state)
+{
+	(void)state;
+	signal(SIGALRM, on_alarm);
+	alarm(TU_WATCHDOG_SECONDS);
+	return 0;
+}
+
+int tu_watchdog_teardown(void **state)
+{
+	(void)state;
+	alarm(0);
+	return 0;
 }

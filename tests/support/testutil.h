@@ -28,4 +28,11 @@ int tu_scaled(int count);
  * with the loader's message when it does not load. */
 mt_scenario *tu_load_scenario(const char *file);
 
+/* cmocka setup and teardown: a watchdog that ends the test binary with a
+ * message after TU_WATCHDOG_SECONDS, so a computation that ignores
+ * cancellation fails the test instead of hanging it. */
+#define TU_WATCHDOG_SECONDS 60
+int tu_watchdog_setup(void **state);
+int tu_watchdog_teardown(void **state);
+
 #endif
